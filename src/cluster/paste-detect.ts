@@ -1,0 +1,26 @@
+/** A cheap test of whether a chat message carries Redis Cluster output worth parsing. */
+
+const NODE_LINE_RE =
+  /(?<![0-9a-f])[0-9a-f]{8,40}(?:\.\.\.|…)?[ \t]+\S{0,100}:\d{1,5}(?:@\d{1,5})?\S{0,300}[ \t]+(?:myself|master|slave|noflags|handshake|noaddr|fail\??|nofailover)(?:,[\w?]+)*[ \t]+(?:-|[0-9a-f]{8,40}(?:\.\.\.|…)?)[ \t]/i;
+const CHECK_RE =
+  /Performing Cluster Check|All 16384 slots covered|Not all 16384 slots are covered|Nodes don't agree about configuration|All nodes agree about slots configuration|(?:^|\W)[MS]: [0-9a-f]{40} \S+:\d+/;
+const CLUSTER_INFO_RE =
+  /cluster_state:(?:ok|fail)\b[\s\S]*cluster_(?:slots_assigned|known_nodes|size)|cluster_(?:slots_assigned|known_nodes|size):\d+[\s\S]*cluster_state:(?:ok|fail)\b/;
+const INFO_REPL_RE = /#\s?Replication[\s\S]{0,200}role:(?:master|slave)/;
+const VARS_RE = /vars currentEpoch \d+ lastVoteEpoch \d+/;
+
+/**
+ * True when `text` contains CLUSTER NODES lines, CLUSTER INFO, INFO replication, nodes.conf or
+ * `--cluster check` output (also Slack-escaped or JSON-escaped). Ordinary chat and a lone ip:port are false.
+ */
+export function looksLikeClusterOutput(text: string): boolean {
+  if (typeof text !== 'string' || text.length < 20) return false;
+  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  return (
+    NODE_LINE_RE.test(sample) ||
+    CHECK_RE.test(sample) ||
+    CLUSTER_INFO_RE.test(sample) ||
+    INFO_REPL_RE.test(sample) ||
+    VARS_RE.test(sample)
+  );
+}

@@ -1,0 +1,238 @@
+/** The one entry point for pasted text: turns whatever an engineer pasted into a ClusterSnapshot. */
+import { cleanPastedText } from './clean-text.ts';
+import { parseCheckOutput } from './parse-check.ts';
+import { parseNodeLines } from './parse-nodes.ts';
+import type { Block, PasteLine } from './paste-blocks.ts';
+import { splitBlocks } from './paste-blocks.ts';
+import type { InfoParts } from './paste-info.ts';
+import { readInfoBlock } from './paste-info.ts';
+import { redactSecrets } from './redact.ts';
+import type { ClusterSnapshot, NodeObservation } from './types.ts';
+
+export { looksLikeClusterOutput } from './paste-detect.ts';
+
+/** Pastes longer than this are cut (and the cut is reported) so one message cannot stall the bot. */
+export const MAX_PASTE_CHARS = 2_000_000;
+/** Pastes with more lines than this are cut too (and the cut is reported). */
+export const MAX_PASTE_LINES = 50_000;
+
+/** Options for snapshotFromPaste: a fixed timestamp (tests) and the registry name, if known. */
+export interface PasteOptions {
+  takenAt?: string;
+  cluster?: string;
+}
+
+interface Built {
+  obs: NodeObservation;
+  block: Block;
+}
+
+function span(lines: readonly PasteLine[]): string {
+  const first = lines[0]?.lineNo ?? 0;
+  const last = lines[lines.length - 1]?.lineNo ?? first;
+  return first === last ? `line ${first}` : `lines ${first}-${last}`;
+}
+
+function listNumbers(nums: readonly number[], max = 15): string {
+  const shown = nums.slice(0, max).join(', ');
+  return nums.length > max ? `${shown} and ${nums.length - max} more` : shown;
+}
+
+function fieldsFree(obs: NodeObservation, parts: InfoParts): boolean {
+  return !(
+    (parts.clusterInfo && obs.clusterInfo) ||
+    (parts.replication && obs.replication) ||
+    (parts.server && obs.server)
+  );
+}
+
+function attach(obs: NodeObservation, parts: InfoParts): void {
+  if (parts.clusterInfo) obs.clusterInfo = parts.clusterInfo;
+  if (parts.replication) obs.replication = parts.replication;
+  if (parts.server) obs.server = parts.server;
+}
+
+function buildNodes(block: Block, isLast: boolean, snap: ClusterSnapshot, n: number): NodeObservation | null {
+  const res = parseNodeLines(
+    block.lines.map((l) => ({ text: l.text, lineNo: l.lineNo })),
+    isLast,
+  );
+  const issues = res.issues.map((issue) => ({ ...issue, text: redactSecrets(issue.text) }));
+  snap.parseIssues.push(...issues);
+  if (res.truncatedLine !== null) {
+    snap.warnings.push(
+      `line ${res.truncatedLine} looks cut off mid-line (truncated paste?): whatever followed it is missing`,
+    );
+  }
+  if (res.nodes.length === 0) return null; // only unreadable lines: their issues say why
+  const me = res.nodes.find((node) => node.flags.includes('myself'));
+  const own = me && me.ip !== '' ? `${me.ip}:${me.port}` : null;
+  const address = block.address ?? own ?? `paste#${n}`;
+  const where = span(block.lines);
+  if (!me) {
+    snap.warnings.push(
+      `the CLUSTER NODES output at ${where} has no "myself" line (filtered with grep, or cut?): it cannot be attributed to a node, so it is kept as ${address}`,
+    );
+  }
+  if (block.address && own && block.address !== own && me?.hostname !== block.address.split(':')[0]) {
+    snap.warnings.push(
+      `the CLUSTER NODES output at ${where} was taken via ${block.address} but its myself line says ${own}; it is listed as ${block.address}`,
+    );
+  }
+  if (block.nodesConf) {
+    snap.warnings.push(
+      `the nodes.conf at ${where} is a saved file: it can be older than the node's live view`,
+    );
+  }
+  const obs: NodeObservation = {
+    address,
+    source: 'paste',
+    nodes: { observer: res.observer, nodes: res.nodes, issues },
+  };
+  if (res.observer) obs.nodeId = res.observer;
+  return obs;
+}
+
+function findHost(built: readonly Built[], block: Block, index: number, parts: InfoParts): Built | undefined {
+  if (block.address) {
+    const same = built.find((b) => b.obs.address === block.address && fieldsFree(b.obs, parts));
+    if (same) return same;
+  }
+  const near = built.filter((b) => b.block.context === block.context && b.block.kind === 'nodes');
+  const before = [...near].reverse().find((b) => b.block.lines[0] && (b.block.lines[0].index ?? 0) < index);
+  if (before && fieldsFree(before.obs, parts) && (!block.address || before.block.address === null))
+    return before;
+  const after = near.find((b) => (b.block.lines[0]?.index ?? 0) > index);
+  if (after && fieldsFree(after.obs, parts) && (!block.address || after.block.address === null)) return after;
+  return undefined;
+}
+
+function build(text: string, snap: ClusterSnapshot): void {
+  let input = text;
+  if (input.length > MAX_PASTE_CHARS) {
+    input = input.slice(0, MAX_PASTE_CHARS);
+    snap.warnings.push(
+      `the paste is longer than ${MAX_PASTE_CHARS} characters; only the first part was read`,
+    );
+  }
+  let newlines = 0;
+  for (let i = input.indexOf('\n'); i >= 0; i = input.indexOf('\n', i + 1)) {
+    if (++newlines >= MAX_PASTE_LINES) {
+      input = input.slice(0, i);
+      snap.warnings.push(
+        `the paste has more than ${MAX_PASTE_LINES} lines; only the first ${MAX_PASTE_LINES} were read`,
+      );
+      break;
+    }
+  }
+  const cleaned = cleanPastedText(input);
+  const lines: PasteLine[] = cleaned.text
+    .split('\n')
+    .map((t, i) => ({ text: t, index: i, lineNo: cleaned.lineMap[i] ?? i + 1 }));
+  let lastIndex = -1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if ((lines[i]?.text ?? '').trim() !== '') {
+      lastIndex = i;
+      break;
+    }
+  }
+  const endsMidLine = !/\n\s*$/.test(input);
+  const { blocks, skipped } = splitBlocks(lines);
+  const built: Built[] = [];
+  let n = 0;
+  for (const block of blocks) {
+    if (block.kind !== 'nodes') continue;
+    const isLast = endsMidLine && block.lines.some((l) => l.index === lastIndex);
+    const obs = buildNodes(block, isLast, snap, n + 1);
+    if (obs) {
+      n++;
+      built.push({ obs, block });
+    }
+  }
+  for (const block of blocks) {
+    if (block.kind === 'check') {
+      snap.checkReports.push(parseCheckOutput(block.lines.map((l) => l.text).join('\n')));
+      continue;
+    }
+    if (block.kind !== 'info') continue;
+    const parts = readInfoBlock(block.lines.map((l) => l.text).join('\n'));
+    if (!parts.clusterInfo && !parts.replication && !parts.server) {
+      if (parts.clusterEnabled === undefined) skipped.push(...block.lines);
+      continue;
+    }
+    const host = findHost(built, block, block.lines[0]?.index ?? 0, parts);
+    if (host) attach(host.obs, parts);
+    else {
+      const obs: NodeObservation = { address: block.address ?? `paste#${++n}`, source: 'paste' };
+      attach(obs, parts);
+      built.push({ obs, block });
+    }
+    if (parts.clusterEnabled === '0') {
+      snap.warnings.push(
+        `INFO at ${span(block.lines)} says cluster_enabled:0: that node is not running in cluster mode`,
+      );
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const b of built) {
+    const prev = seen.get(b.obs.address);
+    if (prev !== undefined && b.obs.nodes) {
+      snap.warnings.push(
+        `${b.obs.address} was pasted more than once; each dump is kept as its own observation`,
+      );
+    }
+    seen.set(b.obs.address, (prev ?? 0) + 1);
+    snap.observations.push(b.obs);
+  }
+  if (skipped.length > 0) {
+    const nums = [...new Set(skipped.map((l) => l.lineNo))].sort((a, b) => a - b);
+    const arrays = skipped.filter((l) => /^\s*(?:\d+\)\s)+\s*(?:\(integer\)|"|\(nil\))/.test(l.text));
+    if (arrays.length >= 3) {
+      snap.warnings.push(
+        `${span(arrays)} look like CLUSTER SLOTS / CLUSTER SHARDS (redis-cli array) output, which is not read: paste CLUSTER NODES from each node instead`,
+      );
+    }
+    snap.warnings.push(
+      `skipped ${nums.length} line${nums.length === 1 ? '' : 's'} that ${nums.length === 1 ? 'is' : 'are'} not cluster output: ${listNumbers(nums)}`,
+    );
+  }
+  if (snap.parseIssues.length > 0) {
+    const nums = [...new Set(snap.parseIssues.map((i) => i.line))].sort((a, b) => a - b);
+    snap.warnings.push(
+      `${nums.length} line${nums.length === 1 ? '' : 's'} could not be fully read: ${listNumbers(nums)}`,
+    );
+  }
+  if (built.some((b) => b.obs.nodes?.nodes.some((node) => node.abbreviated))) {
+    snap.warnings.push('some node ids are abbreviated ("e7d1eecc..."): they are matched by prefix only');
+  }
+  if (snap.observations.length === 0 && snap.checkReports.length === 0) {
+    snap.warnings.push(
+      'found no CLUSTER NODES, CLUSTER INFO, INFO or redis-cli --cluster check output in the paste, so there is nothing to diagnose',
+    );
+  }
+}
+
+/**
+ * Reads a paste (Slack message, terminal copy, log line, nodes.conf...) into a ClusterSnapshot with
+ * source 'paste'. Never throws: what it cannot read becomes parseIssues (original line numbers) and warnings.
+ */
+export function snapshotFromPaste(text: string, opts: PasteOptions = {}): ClusterSnapshot {
+  const snap: ClusterSnapshot = {
+    source: 'paste',
+    takenAt: opts.takenAt ?? new Date().toISOString(),
+    observations: [],
+    checkReports: [],
+    parseIssues: [],
+    warnings: [],
+  };
+  if (opts.cluster) snap.cluster = opts.cluster;
+  try {
+    build(typeof text === 'string' ? text : String(text), snap);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    snap.warnings.push(
+      `PASTE_READ_FAILED: reading the paste stopped at an internal error (${redactSecrets(message).slice(0, 200)}); treat this snapshot as incomplete`,
+    );
+  }
+  return snap;
+}
