@@ -1,0 +1,176 @@
+/**
+ * Probes one node over one plain connection: its own CLUSTER NODES and CLUSTER INFO, INFO replication and
+ * server, the cluster settings from CONFIG GET, DBSIZE, and whether its bus port accepts TCP. Bounded by
+ * the per-node deadline, so a frozen (SIGSTOPped) node costs at most that long.
+ */
+import { parseInfoFields } from '../../cluster/parse-info.ts';
+import { parseClusterNodes } from '../../cluster/parse-nodes.ts';
+import type { NodeConfig, NodeObservation } from '../../cluster/types.ts';
+import {
+  type ConnectSettings,
+  classifyError,
+  createNodeClient,
+  deadline,
+  errorMessage,
+  type NodeClient,
+  scrub,
+} from './connect.ts';
+import { joinAddress } from './nat.ts';
+import { checkTcpPort } from './tcp.ts';
+
+/** Where to reach a node, and what we already know about it from a peer's view. */
+export interface NodeTarget {
+  /** Label to report it under: its announced "ip:port" when known, else the address we were given. */
+  address: string;
+  /** Where to connect (after the NAT map). */
+  host: string;
+  port: number;
+  /** Bus port from a peer's view, if any. */
+  cportHint?: number | null;
+  /** Node id the discovering view gave for this address; a different answer is reported. */
+  expectedId?: string;
+}
+
+export interface NodeProbe {
+  observation: NodeObservation;
+  /** Still-open client when the node answered (for key counting); the caller disconnects it. */
+  client?: NodeClient;
+  /** Non-fatal problems (a command denied or failed), as sentences without secrets. */
+  notes: string[];
+}
+
+const CONFIG_PARAMS = [
+  'cluster-require-full-coverage',
+  'cluster-node-timeout',
+  'cluster-replica-validity-factor',
+  'cluster-allow-reads-when-down',
+] as const;
+
+/** Probes one node; never rejects. A failure is recorded in `observation.error`. */
+export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise<NodeProbe> {
+  const started = Date.now();
+  const obs: NodeObservation = { address: target.address, source: 'live' };
+  const contacted = joinAddress(target.host, target.port);
+  if (contacted !== target.address) obs.contactedAddress = contacted;
+  const notes: string[] = [];
+  const nc = createNodeClient(target.host, target.port, s);
+  const limit = deadline(s.nodeDeadlineMs, contacted);
+  // TCP connect is bounded by connectMs, but an AUTH sent on connect is not bounded by commandMs in
+  // ioredis: a frozen node with a password would otherwise hold us until the whole node deadline.
+  const connectLimit = deadline(Math.min(s.nodeDeadlineMs, Math.max(s.connectMs, s.commandMs)), contacted);
+  // Bus port: from a peer's view if we have it, else the conventional port + 10000; corrected below.
+  const hintPort = target.cportHint ?? target.port + 10000;
+  const busEarly = checkTcpPort(target.host, hintPort, s.connectMs);
+  let answered = false;
+  try {
+    await Promise.race([nc.client.connect(), connectLimit.promise]);
+    connectLimit.clear();
+    answered = await Promise.race([collect(nc, obs, notes, s), limit.promise]);
+  } catch (err) {
+    const message = scrub(errorMessage(err, nc), s.password);
+    obs.error = { kind: classifyError(message), message };
+  } finally {
+    limit.clear();
+    connectLimit.clear();
+  }
+  const ownCport = obs.nodes?.nodes.find((l) => l.flags.includes('myself'))?.cport ?? null;
+  const busPortNo = ownCport ?? hintPort;
+  const bus =
+    busPortNo === hintPort ? await busEarly : await checkTcpPort(target.host, busPortNo, s.connectMs);
+  obs.busPort = { port: busPortNo, open: bus.open, ...(bus.error ? { error: bus.error } : {}) };
+  obs.elapsedMs = Date.now() - started;
+  if (target.expectedId && obs.nodeId && obs.nodeId !== target.expectedId) {
+    notes.push(
+      `${target.address} (contacted at ${contacted}) answered as node ${obs.nodeId.slice(0, 8)} (${obs.address}), ` +
+        `not ${target.expectedId.slice(0, 8)} as the cluster lists it: a stale address, a reused host, or a wrong natMap entry.`,
+    );
+  }
+  if (!answered) {
+    nc.client.disconnect();
+    return { observation: obs, notes };
+  }
+  return { observation: obs, client: nc, notes };
+}
+
+type Settled = PromiseSettledResult<unknown>;
+
+/** Sends every command at once and files the replies; returns whether CLUSTER NODES answered. */
+async function collect(
+  nc: NodeClient,
+  obs: NodeObservation,
+  notes: string[],
+  s: ConnectSettings,
+): Promise<boolean> {
+  const c = nc.client;
+  const [nodes, info, repl, server, dbsize, ...configs] = await Promise.allSettled([
+    c.call('CLUSTER', 'NODES'),
+    c.call('CLUSTER', 'INFO'),
+    c.call('INFO', 'replication'),
+    c.call('INFO', 'server'),
+    c.call('DBSIZE'),
+    ...CONFIG_PARAMS.map((p) => c.call('CONFIG', 'GET', p)),
+  ]);
+  const fail = (r: Settled): string =>
+    scrub(errorMessage((r as PromiseRejectedResult).reason, nc), s.password);
+  const text = (r: Settled | undefined): string | undefined =>
+    r?.status === 'fulfilled' && typeof r.value === 'string' ? r.value : undefined;
+
+  const serverText = text(server);
+  if (serverText !== undefined) obs.server = parseInfoFields(serverText);
+  const replText = text(repl);
+  if (replText !== undefined) obs.replication = parseInfoFields(replText);
+  const infoText = text(info);
+  if (infoText !== undefined) obs.clusterInfo = parseInfoFields(infoText);
+  if (dbsize?.status === 'fulfilled' && typeof dbsize.value === 'number') obs.dbsize = dbsize.value;
+  readConfig(configs, obs, fail);
+
+  const nodesText = text(nodes);
+  if (nodesText === undefined) {
+    const message = nodes ? fail(nodes) : 'no reply to CLUSTER NODES';
+    obs.error = { kind: classifyError(message), message };
+    return false;
+  }
+  obs.nodes = parseClusterNodes(nodesText);
+  const self = obs.nodes.nodes.find((l) => l.flags.includes('myself'));
+  if (self) {
+    obs.nodeId = self.id;
+    if (self.ip && self.port) {
+      const announced = joinAddress(self.ip, self.port);
+      if (announced !== obs.address) {
+        obs.contactedAddress ??= obs.address;
+        obs.address = announced;
+      }
+      if (obs.contactedAddress === obs.address) delete obs.contactedAddress;
+    }
+  }
+  for (const [name, r] of [
+    ['CLUSTER INFO', info],
+    ['INFO replication', repl],
+    ['INFO server', server],
+    ['DBSIZE', dbsize],
+  ] as const) {
+    if (r?.status === 'rejected') notes.push(`${obs.address}: ${name} failed: ${fail(r)}`);
+  }
+  return true;
+}
+
+function readConfig(configs: Settled[], obs: NodeObservation, fail: (r: Settled) => string): void {
+  const cfg: NodeConfig = {};
+  const errors: string[] = [];
+  configs.forEach((r, i) => {
+    if (r.status === 'rejected') {
+      errors.push(fail(r));
+      return;
+    }
+    const reply = r.value;
+    if (!Array.isArray(reply) || typeof reply[1] !== 'string') return;
+    const value = reply[1];
+    const param = CONFIG_PARAMS[i];
+    if (param === 'cluster-require-full-coverage') cfg.requireFullCoverage = value === 'yes';
+    else if (param === 'cluster-node-timeout') cfg.nodeTimeoutMs = Number(value);
+    else if (param === 'cluster-replica-validity-factor') cfg.replicaValidityFactor = Number(value);
+    else if (param === 'cluster-allow-reads-when-down') cfg.allowReadsWhenDown = value === 'yes';
+  });
+  if (Object.keys(cfg).length > 0) obs.config = cfg;
+  if (errors.length > 0) obs.configError = errors[0];
+}

@@ -1,0 +1,84 @@
+/**
+ * Recommended actions with their safety text. Every action that can lose data says how, and the ones
+ * that need a majority say so; detectors only choose which to offer.
+ */
+import type { ModelNode } from '../../cluster/model-types.ts';
+import { formatRanges } from '../../cluster/slots.ts';
+import type { SlotRange } from '../../cluster/types.ts';
+import { shortRanges } from '../finding.ts';
+import type { RecommendedAction } from '../types.ts';
+
+/** Restart a stopped or frozen node with its data directory intact. */
+export function restartNode(n: ModelNode, why?: string): RecommendedAction {
+  const frozen = n.probeError?.kind === 'timeout';
+  return {
+    action: 'restart-node',
+    target: n.label,
+    why:
+      why ??
+      `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory (nodes.conf, RDB/AOF) intact${n.slotCount > 0 ? `: it rejoins with slots ${shortRanges(n.slots)} and its keys` : ''}; only writes after its last persistence are lost.`,
+  };
+}
+
+/** Reassign slots whose owner is gone for good. Always spells out what happens if the owner returns. */
+export function fixCoverageOwnerGone(owner: ModelNode, slots: readonly SlotRange[]): RecommendedAction {
+  return {
+    action: 'fix-coverage',
+    target: `slots ${formatRanges(slots)} (owned by ${owner.label}) -> reachable masters`,
+    why:
+      `Last resort, only once ${owner.label} and its data are lost for good: the slots come back empty, so every key in them is lost. ` +
+      `If ${owner.label} ever returns it sees a newer owner with a higher epoch and deletes its keys in those slots (or resyncs as a replica), which is why redis-cli refuses this without --cluster-fix-with-unreachable-masters.`,
+  };
+}
+
+/** Assign slots nobody owns. */
+export function fixCoverageUnassigned(slots: readonly SlotRange[], keysOn?: string): RecommendedAction {
+  return {
+    action: 'fix-coverage',
+    target: `slots ${formatRanges(slots)} -> ${keysOn ?? 'a reachable master'}`,
+    why:
+      `No node claims these slots, so assigning them takes nothing from anyone${keysOn ? ` (${keysOn} holds keys in them, so it should own them)` : ''}. ` +
+      'If a stopped node that used to own them might come back (its nodes.conf lists them), start it first instead: once they are assigned elsewhere with a higher epoch, it drops its keys for them.',
+  };
+}
+
+/** CLUSTER FAILOVER FORCE on a replica: needs a majority of slot-owning masters to vote. */
+export function failoverForce(replica: ModelNode, master: ModelNode, staleness: string): RecommendedAction {
+  return {
+    action: 'failover-force',
+    target: `${replica.label} -> takes over from ${master.label}`,
+    why:
+      `Promotes the replica with votes from the majority of masters (still available). ${staleness} ` +
+      `When ${master.label} comes back it becomes a replica of ${replica.label} and discards what it had.`,
+  };
+}
+
+/** CLUSTER FAILOVER TAKEOVER: no votes; only when a majority cannot be reached. */
+export function failoverTakeover(replica: ModelNode, master: ModelNode): RecommendedAction {
+  return {
+    action: 'failover-takeover',
+    target: `${replica.label} -> takes over from ${master.label} without votes`,
+    why:
+      `Only if ${master.label} cannot be restarted: TAKEOVER promotes the replica without any election and bumps its epoch unilaterally, ` +
+      `breaking the "last failover wins" rule. Writes ${master.label} took after the replica's last sync are lost, and if ${master.label} or another ` +
+      'replica is promoted elsewhere at the same time, the higher epoch wins and the other side drops its keys. Never use it while the old master may still be serving clients.',
+  };
+}
+
+/** Add a replica to a master that has none. */
+export function addReplica(master: ModelNode): RecommendedAction {
+  return {
+    action: 'add-replica',
+    target: `new replica for ${master.label}`,
+    why: `${master.label} has no healthy replica: the next failure of it takes its slots down. Adding one copies its data and risks nothing.`,
+  };
+}
+
+/** Forget a node that is gone for good, on every node. */
+export function forgetNode(n: ModelNode): RecommendedAction {
+  return {
+    action: 'forget-node',
+    target: `${n.label} (${n.id})`,
+    why: `Only once ${n.label} is gone for good and owns no slots: CLUSTER FORGET must reach every node within 60 s, or gossip brings the entry back.`,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * failover-completed: a master died, a replica was promoted and serves its slots. The cluster healed
+ * itself; what is left is lost redundancy and a dead node to bring back.
+ */
+import type { ModelNode } from '../../cluster/model-types.ts';
+import { formatRanges } from '../../cluster/slots.ts';
+import { isDown } from '../context.ts';
+import { plural, shortRanges } from '../finding.ts';
+import { isHealthyReplica } from '../replication-info.ts';
+import type { RecommendedAction, RootCause } from '../types.ts';
+import { addReplica, forgetNode, restartNode } from './actions.ts';
+import type { CauseContext, RootCauseDetector } from './types.ts';
+
+/** True when INFO replication shows the node took over a replication history (PSYNC2 keeps the old replid). */
+export function wasPromoted(n: ModelNode): boolean {
+  const f = n.observation?.replication;
+  return !!f && f.role === 'master' && f.second_repl_offset !== undefined && f.second_repl_offset !== '-1';
+}
+
+function lonely(ctx: CauseContext, o: ModelNode): boolean {
+  return !o.replicas.some((r) => isHealthyReplica(ctx.model.byId.get(r)!, o));
+}
+
+/**
+ * The promoted replica most likely to have replaced `old`: a healthy owner with a newer epoch that shows
+ * a sign of a recent promotion (replid2 in INFO replication, no replica of its own, or the newest epoch).
+ */
+function successor(ctx: CauseContext, old: ModelNode, taken: Set<string>): ModelNode | undefined {
+  const maxEpoch = Math.max(0, ...ctx.facts.owners.map((o) => o.configEpoch));
+  const score = (o: ModelNode) =>
+    (wasPromoted(o) ? 4 : 0) + (lonely(ctx, o) ? 2 : 0) + (o.configEpoch === maxEpoch ? 1 : 0);
+  const candidates = ctx.facts.owners
+    .filter(
+      (o) =>
+        !isDown(o) && o.epochKnown && o.configEpoch > old.configEpoch && !taken.has(o.id) && score(o) > 0,
+    )
+    .sort((a, b) => score(b) - score(a) || b.configEpoch - a.configEpoch);
+  return candidates[0];
+}
+
+function detect(ctx: CauseContext): RootCause[] {
+  const out: RootCause[] = [];
+  const taken = new Set<string>();
+  const olds = ctx.model.nodes
+    .filter((n) => n.role === 'master' && n.slotCount === 0 && n.epochKnown && isDown(n))
+    .filter((n) => !n.replicas.some((r) => !isDown(ctx.model.byId.get(r)!)))
+    .sort((a, b) => b.configEpoch - a.configEpoch);
+  for (const old of olds) {
+    const next = successor(ctx, old, taken);
+    if (!next) continue;
+    taken.add(next.id);
+    const nextLonely = lonely(ctx, next);
+    const actions: RecommendedAction[] = [
+      restartNode(
+        old,
+        `Start it again: it finds ${next.label} owning its former slots with a higher epoch, turns itself into a replica of it and resyncs, which restores redundancy. Its old data is discarded; ${next.label} has the current data.`,
+      ),
+    ];
+    if (nextLonely) actions.push(addReplica(next));
+    actions.push(forgetNode(old));
+    out.push({
+      code: 'failover-completed',
+      summary: `Failover completed: ${old.label} is down and ${next.label} now serves its slots${nextLonely ? ', without a replica' : ''}.`,
+      explanation:
+        `${old.label} is a master with no slots left that ${old.health === 'fail' ? 'is flagged fail' : 'does not answer'}, and ${next.label} owns ${plural(next.slotCount, 'slot')} (${shortRanges(next.slots)}) ` +
+        `with a newer configEpoch (${next.configEpoch} > ${old.configEpoch})${wasPromoted(next) ? ' and its INFO replication shows a promotion (second_repl_offset set)' : ''}: the pattern a completed failover leaves behind. Every slot of that shard is served, so clients are fine${nextLonely ? `, but ${next.label} has no healthy replica: one more failure takes its slots down` : ''}. ` +
+        `Bring ${old.label} back (it rejoins as a replica) or replace it.`,
+      nodes: [old.label, next.label],
+      slots: formatRanges(next.slots),
+      actions,
+    });
+  }
+  return out;
+}
+
+export const failoverCompleted: RootCauseDetector = {
+  code: 'failover-completed',
+  rank: 70,
+  explains: ['NODE_FAIL', 'NODE_PFAIL', 'NODE_UNREACHABLE', 'MASTER_WITHOUT_REPLICA', 'CONFIG_DISAGREEMENT'],
+  detect,
+};

@@ -1,0 +1,89 @@
+/** master-failed-no-replica: a slot owner is down and no replica is alive to take its slots. */
+import type { ModelNode } from '../../cluster/model-types.ts';
+import { formatRanges } from '../../cluster/slots.ts';
+import { isDown } from '../context.ts';
+import { listLabels, plural, shortRanges } from '../finding.ts';
+import type { RecommendedAction, RootCause } from '../types.ts';
+import { fixCoverageOwnerGone, restartNode } from './actions.ts';
+import { type DownShard, downShards } from './shards.ts';
+import type { CauseContext, RootCauseDetector } from './types.ts';
+
+function how(n: ModelNode): string {
+  if (n.health === 'fail') return `is flagged fail by ${listLabels(n.failBy)}`;
+  if (n.health === 'pfail') return `is flagged fail? by ${listLabels(n.pfailBy)} (not yet confirmed as fail)`;
+  return `does not answer (${n.probeError?.kind ?? 'no answer'})`;
+}
+
+/** An earlier failover this master came from: a slotless dead master with a lower epoch and no replicas. */
+function predecessor(ctx: CauseContext, m: ModelNode): ModelNode | undefined {
+  const maxEpoch = Math.max(...ctx.facts.owners.map((o) => o.configEpoch));
+  if (!m.epochKnown || m.configEpoch < maxEpoch) return undefined;
+  return ctx.model.nodes.find(
+    (x) =>
+      x.role === 'master' &&
+      x.slotCount === 0 &&
+      x.epochKnown &&
+      isDown(x) &&
+      x.configEpoch < m.configEpoch &&
+      x.replicas.length === 0,
+  );
+}
+
+function cause(ctx: CauseContext, s: DownShard): RootCause {
+  const m = s.master;
+  const full = ctx.config.requireFullCoverage;
+  const impact = full.value
+    ? `With cluster-require-full-coverage ${full.known ? 'yes' : 'yes (assumed default)'}, ${m.health === 'fail' ? 'every node now refuses all queries' : 'every node will refuse all queries as soon as it is confirmed as fail'}, not only those for its slots.`
+    : 'Full coverage is not required, so only keys in its slots fail; the rest of the cluster keeps serving.';
+  const replicaText =
+    s.replicas.length === 0
+      ? 'It has no replica, so nothing can take its slots over.'
+      : `Its ${plural(s.replicas.length, 'replica')} (${listLabels(s.replicas.map((r) => r.label))}) ${s.replicas.length === 1 ? 'is' : 'are'} down as well, so nothing can take its slots over.`;
+  const pred = predecessor(ctx, m);
+  const history = pred
+    ? ` It had itself taken over from ${pred.label} (also down, now slotless) in an earlier failover, which left it without a replica.`
+    : '';
+  const actions: RecommendedAction[] = [restartNode(m)];
+  for (const r of s.replicas) {
+    actions.push(
+      restartNode(
+        r,
+        `Bring the replica back too: if ${m.label} cannot be restarted, a synced replica can then take over with CLUSTER FAILOVER FORCE instead of losing the slots.`,
+      ),
+    );
+  }
+  actions.push(fixCoverageOwnerGone(m, m.slots));
+  return {
+    code: 'master-failed-no-replica',
+    summary: `Master ${m.label} is down with no replica to replace it: ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) are not served.`,
+    explanation:
+      `${m.label} owns ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) and ${how(m)}. ${replicaText}${history} ${impact} ` +
+      'Restarting the same node with its data is the safe fix: it rejoins with its slots and keys. Reassigning its slots elsewhere is a last resort that empties them.',
+    nodes: [m.label, ...s.replicas.map((r) => r.label)],
+    slots: formatRanges(m.slots),
+    actions,
+  };
+}
+
+function detect(ctx: CauseContext): RootCause[] {
+  return downShards(ctx.model, ctx.facts.downOwners)
+    .filter((s) => s.alive.length === 0)
+    .map((s) => cause(ctx, s));
+}
+
+export const masterFailedNoReplica: RootCauseDetector = {
+  code: 'master-failed-no-replica',
+  rank: 30,
+  explains: [
+    'SLOTS_OWNER_DOWN',
+    'CLUSTER_STATE_FAIL',
+    'FULL_COVERAGE_REQUIRED',
+    'PARTIAL_COVERAGE',
+    'NODE_FAIL',
+    'NODE_PFAIL',
+    'NODE_UNREACHABLE',
+    'MASTER_WITHOUT_REPLICA',
+    'REPLICA_LINK_DOWN',
+  ],
+  detect,
+};
