@@ -1,0 +1,94 @@
+/**
+ * The YAML registry of clusters and of who may do what where. Validated with zod; secrets are never
+ * in the file, only the names of environment variables that hold them.
+ */
+import { z } from 'zod';
+
+const address = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:]+|[0-9a-fA-F:]+):\d{1,5}$/, 'expected "host:port"')
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(':') + 1));
+    return Number.isNaN(port) || (port >= 1 && port <= 65535);
+  }, 'port must be 1-65535');
+
+export const timeoutsSchema = z
+  .object({
+    /** TCP connect timeout per node. */
+    connectMs: z.number().int().min(50).max(30_000).default(1000),
+    /** Timeout of each command per node. */
+    commandMs: z.number().int().min(50).max(30_000).default(1500),
+    /** Hard deadline for everything collected from one node. */
+    nodeDeadlineMs: z.number().int().min(100).max(60_000).default(2500),
+  })
+  .strict();
+
+export const clusterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" and "-" only'),
+    description: z.string().optional(),
+    seeds: z.array(address).min(1),
+    username: z.string().min(1).optional(),
+    /** Name of the environment variable holding the password; the password itself never goes in the file. */
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+      .optional(),
+    tls: z
+      .object({
+        ca: z.string().optional(),
+        servername: z.string().optional(),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    /** Announced "ip:port" -> reachable "host:port". */
+    natMap: z.record(address, address).optional(),
+    timeouts: timeoutsSchema.prefault({}),
+  })
+  .strict();
+
+/** A principal list: Slack user ids ("U123"), group names ("@oncall"), or "*" for everyone. */
+const principals = z.array(z.string().min(1));
+
+export const accessSchema = z
+  .object({
+    /** Slack channel id -> cluster names usable there. The key "*" applies to every channel. */
+    channels: z.record(z.string(), z.array(z.string())).default({}),
+    /** Group name -> Slack user ids. */
+    groups: z.record(z.string(), z.array(z.string())).default({}),
+    permissions: z
+      .object({
+        diagnose: principals.default(['*']),
+        request: principals.default([]),
+        approve: principals.default([]),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    clusters: z.array(clusterSchema).default([]),
+    access: accessSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.clusters.forEach((c, i) => {
+      if (seen.has(c.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', i, 'name'],
+          message: `duplicate cluster "${c.name}"`,
+        });
+      }
+      seen.add(c.name);
+    });
+  });
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type AccessConfig = z.infer<typeof accessSchema>;
+export type Config = z.infer<typeof configSchema>;
+export type Timeouts = z.infer<typeof timeoutsSchema>;
