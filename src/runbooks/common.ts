@@ -1,0 +1,191 @@
+/** Helpers every runbook step uses: building results, operator commands, picking nodes, short lists. */
+import type { ModelNode } from '../cluster/model-types.ts';
+import { countSlots, formatRanges } from '../cluster/slots.ts';
+import type { NodeObservation, SlotRange } from '../cluster/types.ts';
+import type { Finding, FindingCode, StepResult } from '../diagnose/types.ts';
+import type { RunbookContext, RunbookStep } from './types.ts';
+
+/** Evidence lines a step shows before summarising the rest. */
+export const MAX_LINES = 14;
+
+type Body = Omit<StepResult, 'id' | 'title' | 'verdict' | 'skippedReason'>;
+
+/** A step result with verdict 'ok'. */
+export function ok(step: Pick<RunbookStep, 'id' | 'title'>, body: Body): StepResult {
+  return { id: step.id, title: step.title, ...body, verdict: 'ok' };
+}
+
+/** A step result with verdict 'problem'. */
+export function problem(step: Pick<RunbookStep, 'id' | 'title'>, body: Body): StepResult {
+  return { id: step.id, title: step.title, ...body, verdict: 'problem' };
+}
+
+/** A step result with verdict 'skipped' and why. */
+export function skipped(step: Pick<RunbookStep, 'id' | 'title'>, body: Body, why: string): StepResult {
+  return { id: step.id, title: step.title, ...body, verdict: 'skipped', skippedReason: why };
+}
+
+/** Caps a list of lines, saying how many were left out. */
+export function cap(lines: readonly string[], max = MAX_LINES): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, max), `… and ${lines.length - max} more`];
+}
+
+/** Splits "host:port" (bracketed IPv6 allowed) for a redis-cli command line. */
+function hostPort(address: string): { host: string; port: string } {
+  const i = address.lastIndexOf(':');
+  if (i <= 0) return { host: address, port: '6379' };
+  const host = address.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  return { host, port: address.slice(i + 1) };
+}
+
+/** Credential part of a redis-cli command: env var name and user, never a password. */
+function authPrefix(ctx: RunbookContext): { env: string; flags: string } {
+  const env = ctx.auth?.passwordEnv ? `REDISCLI_AUTH="$${ctx.auth.passwordEnv}" ` : '';
+  const flags = ctx.auth?.username ? ` --user ${ctx.auth.username}` : '';
+  return { env, flags };
+}
+
+/** `redis-cli -h H -p P <args>` for a node address, with the cluster's auth hints. */
+export function cli(ctx: RunbookContext, address: string, args: string): string {
+  const { host, port } = hostPort(address);
+  const { env, flags } = authPrefix(ctx);
+  return `${env}redis-cli -h ${host} -p ${port}${flags} ${args}`;
+}
+
+/** `redis-cli --cluster check H:P` against the entry node. */
+export function clusterCheck(ctx: RunbookContext): string {
+  const { env, flags } = authPrefix(ctx);
+  return `${env}redis-cli${flags} --cluster check ${entryAddress(ctx)}`;
+}
+
+/** What a command shows when no usable "host:port" is known (e.g. a paste without addresses). */
+export const UNKNOWN_ADDRESS = '<host>:<port>';
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/;
+
+/** True when `address` can go on a command line as "host:port" (not "paste#1", not a node id). */
+export function isHostPort(address: string | undefined): address is string {
+  return !!address && HOST_PORT.test(address);
+}
+
+/** The address an operator can reach a node at: where the probe connected, else its label. */
+export function reachAddress(n: ModelNode): string {
+  const a = n.observation?.contactedAddress ?? n.label;
+  return isHostPort(a) ? a : UNKNOWN_ADDRESS;
+}
+
+/**
+ * The node to run cluster-wide commands against: the first one that answered, else the first observation
+ * or known node with a real address, else a "<host>:<port>" placeholder.
+ */
+export function entryAddress(ctx: RunbookContext): string {
+  const where = (o: NodeObservation) => o.contactedAddress ?? o.address;
+  const answered = ctx.snapshot.observations.find((o) => o.nodes && !o.error && isHostPort(where(o)));
+  const any = answered ?? ctx.snapshot.observations.find((o) => isHostPort(where(o)));
+  if (any) return where(any);
+  return ctx.model.nodes.find((n) => isHostPort(n.label))?.label ?? UNKNOWN_ADDRESS;
+}
+
+/** Observations that answered with their own CLUSTER NODES. */
+export function answered(ctx: RunbookContext): NodeObservation[] {
+  return ctx.snapshot.observations.filter((o) => o.nodes && !o.error);
+}
+
+/** Findings of the diagnosis with one of these codes. */
+export function findings(ctx: RunbookContext, ...codes: FindingCode[]): Finding[] {
+  return ctx.diagnosis.findings.filter((f) => codes.includes(f.code));
+}
+
+/** "10923-16383 (5461 slots)" */
+export function slotText(ranges: readonly SlotRange[]): string {
+  const n = countSlots(ranges);
+  const text = formatRanges(ranges);
+  const short = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return `${short} (${n} slot${n === 1 ? '' : 's'})`;
+}
+
+/** First 8 chars of a node id, for display. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** "127.0.0.1:7002 (master, id 1a2b3c4d)" */
+export function nodeName(n: ModelNode): string {
+  const role = n.role === 'unknown' ? 'node' : n.role;
+  return n.label === n.id ? `${role} ${shortId(n.id)}` : `${n.label} (${role}, id ${shortId(n.id)})`;
+}
+
+/** How the cluster and the probe see a node, in a few words. */
+export function healthText(n: ModelNode): string {
+  const parts: string[] = [];
+  if (n.failBy.length > 0) parts.push(`flagged FAIL by ${n.failBy.length} node(s)`);
+  else if (n.pfailBy.length > 0) parts.push(`flagged PFAIL (fail?) by ${n.pfailBy.length} node(s)`);
+  if (n.probeError) parts.push(`probe: ${probeErrorText(n.probeError.kind)}`);
+  if (parts.length === 0) parts.push(n.health === 'ok' ? 'healthy' : n.health);
+  return parts.join('; ');
+}
+
+/** Plain words for a ProbeErrorKind. */
+export function probeErrorText(kind: string): string {
+  switch (kind) {
+    case 'timeout':
+      return 'no answer in time (frozen, overloaded or blackholed)';
+    case 'refused':
+      return 'connection refused (nothing listens: process down)';
+    case 'auth':
+      return 'authentication refused';
+    case 'loading':
+      return 'still loading its dataset';
+    case 'not-cluster':
+      return 'not in cluster mode';
+    default:
+      return 'error';
+  }
+}
+
+/** Joins words with commas and a final "and". */
+export function list(words: readonly string[], max = 6): string {
+  const shown = words.slice(0, max);
+  const more = words.length > max ? ` and ${words.length - max} more` : '';
+  if (shown.length <= 1) return `${shown[0] ?? ''}${more}`;
+  return more ? `${shown.join(', ')}${more}` : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+/** "1 node" / "3 nodes" */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The id and title of a step, which every result repeats. */
+export interface StepHead {
+  id: string;
+  title: string;
+}
+
+/** Declares a step; `body` gets the context and the step's id/title to build its result with. */
+export function defineStep(
+  id: string,
+  title: string,
+  body: (ctx: RunbookContext, self: StepHead) => StepResult,
+): RunbookStep {
+  const head = { id, title };
+  return { id, title, run: (ctx) => body(ctx, head) };
+}
+
+/**
+ * A skipped result when no node's own CLUSTER NODES view was available (nothing answered, or the paste
+ * had none), so a step never reports "ok" about a cluster it could not see; null when there is a view.
+ */
+export function withoutView(ctx: RunbookContext, self: StepHead, command: string): StepResult | null {
+  if (ctx.model.hasFullView && ctx.model.nodes.length > 0) return null;
+  const why =
+    ctx.snapshot.source === 'live'
+      ? 'no node answered with its CLUSTER NODES view'
+      : 'the paste holds no CLUSTER NODES output';
+  return skipped(
+    self,
+    { command, evidence: [], meaning: 'Run the command yourself: nothing here could be checked.' },
+    why,
+  );
+}

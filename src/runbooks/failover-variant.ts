@@ -1,0 +1,98 @@
+/** Picks the failover variant that is safe for one failed master, given its replicas and the quorum. */
+import type { ModelNode } from '../cluster/model-types.ts';
+import { isDown } from '../diagnose/context.ts';
+import { deriveFacts } from '../diagnose/facts.ts';
+import { replicaInfo, replicaUnfitReason } from '../diagnose/replication-info.ts';
+import { cli, reachAddress } from './common.ts';
+import type { RunbookContext } from './types.ts';
+
+export interface VariantChoice {
+  master: ModelNode;
+  safe: boolean;
+  summary: string;
+  details: string[];
+  /** The command to run, when a variant is safe. */
+  command?: string;
+  meaning: string;
+}
+
+/** Decides between CLUSTER FAILOVER, FORCE, TAKEOVER, or no failover at all for `master`. */
+export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: ModelNode[]): VariantChoice {
+  const details: string[] = [];
+  const fit: ModelNode[] = [];
+  for (const r of replicas) {
+    const why = replicaUnfitReason(r, master);
+    if (why) details.push(`not ${r.label}: ${why}`);
+    else fit.push(r);
+  }
+  if (replicas.length === 0) {
+    return {
+      master,
+      safe: false,
+      summary: 'no failover possible: it has no replica',
+      details,
+      meaning: `Bring ${master.label} back (restart it with its data and nodes.conf). Reassigning its slots elsewhere serves them empty and deletes its keys when it returns.`,
+    };
+  }
+  if (fit.length === 0) {
+    return {
+      master,
+      safe: false,
+      summary: 'do not fail over: no replica has the data',
+      details,
+      meaning: `Promoting a replica that never synced would serve ${master.label}'s slots without their keys. Bring the master back instead (unfreeze or restart it).`,
+    };
+  }
+  // Best candidate: the largest replication offset (the least data lost).
+  const best = [...fit].sort((a, b) => (replicaInfo(b)?.offset ?? -1) - (replicaInfo(a)?.offset ?? -1))[0]!;
+  const at = reachAddress(best);
+  if (!isDown(master)) {
+    return {
+      master,
+      safe: true,
+      summary: `coordinated failover on ${best.label}`,
+      details,
+      command: cli(ctx, at, 'cluster failover'),
+      meaning:
+        'The master still answers: a plain CLUSTER FAILOVER pauses writes, lets the replica catch up, then swaps roles without losing writes.',
+    };
+  }
+  const q = deriveFacts(ctx.model).quorum;
+  if (!q.lost && master.health !== 'fail' && !best.nofailover) {
+    return {
+      master,
+      safe: false,
+      summary: `wait before forcing anything: the masters have not yet agreed that ${master.label} failed`,
+      details: [
+        ...details,
+        `It is ${master.health === 'pfail' ? 'flagged fail? (PFAIL) only' : 'unreachable from here but not flagged by its peers'}; once a majority flags it FAIL, ${best.label} starts an election by itself within about 2 × cluster-node-timeout.`,
+        `If that does not happen, ${cli(ctx, at, 'cluster failover force')} is the next step.`,
+      ],
+      meaning:
+        'Forcing a failover while the cluster may still reach the master risks two masters for the same slots; let the automatic failover run first.',
+    };
+  }
+  if (!q.lost) {
+    return {
+      master,
+      safe: true,
+      summary: `CLUSTER FAILOVER FORCE on ${best.label} (votes available: ${q.reachable.length}/${q.needed} needed)`,
+      details,
+      command: cli(ctx, at, 'cluster failover force'),
+      meaning:
+        "The master is down, so the replica cannot sync with it first; FORCE skips that and still asks the masters to vote. Writes the master took after the replica's last offset are lost.",
+    };
+  }
+  return {
+    master,
+    safe: false,
+    summary: `only CLUSTER FAILOVER TAKEOVER on ${best.label} can work: ${q.reachable.length} of ${q.needed} needed votes are up`,
+    details: [
+      ...details,
+      'TAKEOVER bumps the epoch without any vote: run it only if the old master is certainly dead or fenced, never to both sides of a partition.',
+    ],
+    command: cli(ctx, at, 'cluster failover takeover'),
+    meaning:
+      'With the majority of masters gone no election can succeed; TAKEOVER promotes the replica unilaterally. Bringing the failed masters back is the safer first move when it is possible.',
+  };
+}

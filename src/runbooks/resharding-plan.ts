@@ -1,0 +1,127 @@
+/**
+ * For one open slot: who has it open which way, who owns it, who holds its keys, and the safe way to
+ * close or finish it (always finalizing on the target first).
+ */
+import type { ModelNode } from '../cluster/model-types.ts';
+import { cli, reachAddress } from './common.ts';
+import type { RunbookContext } from './types.ts';
+
+export interface OpenSlotPlan {
+  slot: number;
+  /** One line: the state of the slot. */
+  state: string;
+  /** Which side holds the keys, when known. */
+  keys: string;
+  /** What to do, in order; each entry a command or an instruction. */
+  steps: string[];
+  /** A plain explanation of the choice. */
+  why: string;
+}
+
+/** Keys in `slot` on node `n` per the probe's open-slot counts; null when not counted. */
+export function keysOn(ctx: RunbookContext, n: ModelNode | undefined, slot: number): number | null {
+  if (!n) return null;
+  const hit = ctx.snapshot.openSlotKeys?.find(
+    (k) => k.slot === slot && (k.nodeId === n.id || k.address === n.label),
+  );
+  return hit ? hit.keys : null;
+}
+
+function finalize(
+  ctx: RunbookContext,
+  slot: number,
+  target: ModelNode,
+  source: ModelNode | undefined,
+): string[] {
+  const steps = [
+    `${cli(ctx, reachAddress(target), `cluster setslot ${slot} node ${target.id}`)}   # target first`,
+  ];
+  if (source) steps.push(cli(ctx, reachAddress(source), `cluster setslot ${slot} node ${target.id}`));
+  steps.push(`then the same "cluster setslot ${slot} node ${target.id}" on every other master`);
+  return steps;
+}
+
+function moveKeys(ctx: RunbookContext, slot: number, source: ModelNode, target: ModelNode): string[] {
+  const [host, port] = [target.ip || target.host, target.port];
+  return [
+    `${cli(ctx, reachAddress(source), `cluster getkeysinslot ${slot} 100`)}   # repeat until empty`,
+    `${cli(ctx, reachAddress(source), `migrate ${host} ${port} "" 0 5000 KEYS <keys from the line above>`)}   # no REPLACE: a BUSYKEY error means both sides hold that key; compare before overwriting`,
+  ];
+}
+
+/** Plans how to close or finish `slot`. */
+export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
+  const m = ctx.model;
+  const open = m.openSlots.filter((o) => o.slot === slot);
+  const migr = open.filter((o) => o.kind === 'migrating');
+  const imp = open.filter((o) => o.kind === 'importing');
+  const node = (id: string | undefined) => (id ? m.byId.get(id) : undefined);
+  const ownerIdx = m.slotOwner[slot] ?? -1;
+  const owner = ownerIdx >= 0 ? m.nodes[ownerIdx] : undefined;
+  const src = node(migr[0]?.node ?? imp[0]?.peer);
+  const dst = node(imp[0]?.node ?? migr[0]?.peer);
+  const name = (n: ModelNode | undefined, fallback: string | undefined) => n?.label ?? fallback ?? '?';
+  const parts = [
+    ...migr.map((o) => `${name(node(o.node), o.node)} MIGRATING to ${name(node(o.peer), o.peer)}`),
+    ...imp.map((o) => `${name(node(o.node), o.node)} IMPORTING from ${name(node(o.peer), o.peer)}`),
+  ];
+  const state = `slot ${slot}: ${parts.join('; ')}; owner by consensus: ${owner?.label ?? 'nobody'}`;
+  const kSrc = keysOn(ctx, src, slot);
+  const kDst = keysOn(ctx, dst, slot);
+  const keys =
+    kSrc === null && kDst === null
+      ? `key counts unknown: run ${src ? cli(ctx, reachAddress(src), `cluster countkeysinslot ${slot}`) : 'cluster countkeysinslot'} on both sides`
+      : `keys in slot ${slot}: ${name(src, undefined)} has ${kSrc ?? '?'}, ${name(dst, undefined)} has ${kDst ?? '?'}`;
+  if (migr.length > 1 || imp.length > 1 || !src || !dst) {
+    return {
+      slot,
+      state,
+      keys,
+      steps: ['Inspect by hand: more than two nodes are involved or one side is unknown.'],
+      why: 'redis-cli --cluster fix picks an owner by key count here, not by configEpoch: do not run it blindly.',
+    };
+  }
+  const srcOwns = owner?.id === src.id;
+  const dstOwns = owner?.id === dst.id;
+  if (srcOwns && kDst === 0 && imp.length + migr.length > 0) {
+    const steps = [];
+    if (imp.length > 0) steps.push(cli(ctx, reachAddress(dst), `cluster setslot ${slot} stable`));
+    if (migr.length > 0) steps.push(cli(ctx, reachAddress(src), `cluster setslot ${slot} stable`));
+    return {
+      slot,
+      state,
+      keys,
+      steps,
+      why: `No key has reached ${dst.label} yet: closing the slot on both sides (roll back) is safe and leaves ${src.label} the owner.`,
+    };
+  }
+  if (dstOwns) {
+    return {
+      slot,
+      state,
+      keys,
+      steps:
+        kSrc !== null && kSrc > 0
+          ? [...moveKeys(ctx, slot, src, dst), ...finalize(ctx, slot, dst, src)]
+          : finalize(ctx, slot, dst, src),
+      why: `${dst.label} already owns the slot: finish the migration on the other nodes${kSrc ? ` after moving the ${kSrc} keys left on ${src.label}` : ''}.`,
+    };
+  }
+  const steps: string[] = [];
+  if (imp.length === 0)
+    steps.push(cli(ctx, reachAddress(dst), `cluster setslot ${slot} importing ${src.id}`));
+  if (migr.length === 0)
+    steps.push(cli(ctx, reachAddress(src), `cluster setslot ${slot} migrating ${dst.id}`));
+  if (kSrc !== 0) steps.push(...moveKeys(ctx, slot, src, dst));
+  steps.push(...finalize(ctx, slot, dst, src));
+  return {
+    slot,
+    state,
+    keys,
+    steps,
+    why:
+      kDst === null
+        ? `Finish the move to ${dst.label} (what redis-cli --cluster fix would do too) — or, if ${dst.label} holds no key for the slot, close it instead with "cluster setslot ${slot} stable" on both sides.`
+        : `${dst.label} already holds keys of the slot: roll forward — move the rest, then finalize on the target first so the slot never has no owner.`,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs a runbook over a diagnosis (pure steps, reported one by one), and the whole live flow for one
+ * cluster: probe → diagnose → select runbook → steps.
+ */
+import { buildModel } from '../cluster/model.ts';
+import type { ClusterSnapshot } from '../cluster/types.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { diagnose } from '../diagnose/diagnose.ts';
+import { type ProbeOptions, probeCluster } from '../diagnose/probe/probe.ts';
+import type { Diagnosis, StepResult } from '../diagnose/types.ts';
+import { getRunbook, selectRunbook } from './registry.ts';
+import type { RunbookContext, RunbookName, RunbookStep, StepListener } from './types.ts';
+
+export interface RunOptions {
+  runbook?: RunbookName;
+  onStep?: StepListener;
+  /** Called once the snapshot is diagnosed and the runbook chosen, before the first step. */
+  onSelected?: (runbook: RunbookName, snapshot: ClusterSnapshot, diagnosis: Diagnosis) => void;
+}
+
+export interface LiveResult {
+  snapshot: ClusterSnapshot;
+  diagnosis: Diagnosis;
+  runbook: RunbookName;
+}
+
+/** Runs one step; a step that throws becomes a skipped step saying so. */
+function runOne(step: RunbookStep, ctx: RunbookContext): StepResult {
+  try {
+    return step.run(ctx);
+  } catch (err) {
+    return {
+      id: step.id,
+      title: step.title,
+      command: '',
+      evidence: [],
+      verdict: 'skipped',
+      skippedReason: `this step failed internally (${err instanceof Error ? err.message : String(err)})`,
+      meaning: 'The other steps are unaffected.',
+    };
+  }
+}
+
+/** Runs every step of runbook `name` over `ctx` at once (pure, synchronous). */
+export function runStepsSync(ctx: RunbookContext, name: RunbookName): StepResult[] {
+  return (getRunbook(name)?.steps ?? []).map((step) => runOne(step, ctx));
+}
+
+/**
+ * Runs the runbook's steps in order over `ctx`, awaiting `onStep` after each; a listener that throws is
+ * ignored. Returns every result.
+ */
+export async function runSteps(
+  ctx: RunbookContext,
+  name: RunbookName,
+  onStep?: StepListener,
+): Promise<StepResult[]> {
+  const steps = getRunbook(name)?.steps ?? [];
+  const out: StepResult[] = [];
+  for (const [i, step] of steps.entries()) {
+    const result = runOne(step, ctx);
+    out.push(result);
+    if (onStep) {
+      try {
+        await onStep(result, i, steps.length);
+      } catch {
+        // A transport that cannot post a step must not stop the runbook.
+      }
+    }
+  }
+  return out;
+}
+
+/** Diagnoses a snapshot and runs the chosen (or fitting) runbook over it; sets `diagnosis.steps`. */
+export async function diagnoseSnapshot(
+  snapshot: ClusterSnapshot,
+  opts: RunOptions & { auth?: RunbookContext['auth'] } = {},
+): Promise<{ diagnosis: Diagnosis; runbook: RunbookName }> {
+  const diagnosis = diagnose(snapshot);
+  const model = buildModel(snapshot);
+  const runbook = opts.runbook ?? selectRunbook(diagnosis);
+  opts.onSelected?.(runbook, snapshot, diagnosis);
+  const ctx: RunbookContext = { snapshot, model, diagnosis, ...(opts.auth ? { auth: opts.auth } : {}) };
+  diagnosis.steps = await runSteps(ctx, runbook, opts.onStep);
+  return { diagnosis, runbook };
+}
+
+/** Probes `cluster` live, diagnoses it and runs the runbook step by step. Throws only config errors. */
+export async function runLive(
+  cluster: ClusterConfig,
+  opts: RunOptions & { probe?: ProbeOptions } = {},
+): Promise<LiveResult> {
+  const snapshot = await probeCluster(cluster, opts.probe);
+  const auth = {
+    ...(cluster.username ? { username: cluster.username } : {}),
+    ...(cluster.passwordEnv ? { passwordEnv: cluster.passwordEnv } : {}),
+  };
+  const { diagnosis, runbook } = await diagnoseSnapshot(snapshot, { ...opts, auth });
+  return { snapshot, diagnosis, runbook };
+}
