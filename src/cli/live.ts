@@ -1,0 +1,135 @@
+/**
+ * `redis-runbook diagnose <cluster|host:port>` and `runbook run`: probe live, print each runbook step as
+ * it completes (or everything as JSON), end with the diagnosis. Exit 0 no critical finding, 2 usage or
+ * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
+ * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
+ */
+import type { ClusterSnapshot } from '../cluster/types.ts';
+import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
+import type { ProbeOptions } from '../diagnose/probe/probe.ts';
+import type { Diagnosis } from '../diagnose/types.ts';
+import { getRunbook } from '../runbooks/registry.ts';
+import { runLive } from '../runbooks/run.ts';
+import type { RunbookName } from '../runbooks/types.ts';
+import { renderStepText } from './step-text.ts';
+
+export interface LiveCliOptions {
+  json?: boolean;
+  runbook?: RunbookName;
+  /** Registry file (default: $REDIS_RUNBOOK_CONFIG or ./redis-runbook.yml). */
+  config?: string;
+  /** For an ad-hoc host:port: ACL user and the env var holding the password. */
+  user?: string;
+  passwordEnv?: string;
+  probe?: ProbeOptions;
+  /** Where output goes (default stdout / stderr). */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  color?: boolean;
+  /** Renders the final diagnosis as text (H3's renderer); default: a short summary. */
+  renderText?: (d: Diagnosis) => string;
+}
+
+/** Exit codes shared with the offline `diagnose --file`: 0 no critical finding, 2 usage/config, 3 critical. */
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_CRITICAL = 3;
+
+/** Exit code for a diagnosis: 3 when any finding is critical, else 0. */
+export function exitCodeFor(d: Diagnosis): number {
+  return d.findings.some((f) => f.severity === 'critical') ? EXIT_CRITICAL : EXIT_OK;
+}
+
+/** The diagnosis as the JSON document `diagnose --json` prints (same field order as for pastes). */
+export function liveJson(d: Diagnosis): Record<string, unknown> {
+  return {
+    source: d.source,
+    ...(d.cluster ? { cluster: d.cluster } : {}),
+    state: d.state,
+    rootCauses: d.rootCauses,
+    findings: d.findings,
+    ...(d.steps ? { steps: d.steps } : {}),
+    warnings: d.warnings,
+    visibility: d.visibility,
+    fingerprint: d.fingerprint,
+  };
+}
+
+/** Runs the live diagnosis for the terminal; resolves with the exit code. */
+export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = {}): Promise<number> {
+  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+  try {
+    const config = loadConfig(opts.config);
+    const { cluster } = resolveTarget(config, target, {
+      allowAdHoc: true,
+      ...(opts.user ? { username: opts.user } : {}),
+      ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
+    });
+    if (!opts.json) out(`Probing ${cluster.name} (${cluster.seeds.join(', ')})…`);
+    const started = Date.now();
+    const { diagnosis, snapshot } = await runLive(cluster, {
+      ...(opts.runbook ? { runbook: opts.runbook } : {}),
+      ...(opts.probe ? { probe: opts.probe } : {}),
+      onSelected: (name, snapshot) => {
+        if (opts.json) return;
+        const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
+        const title = getRunbook(name)?.title ?? name;
+        out(`${seen} of ${snapshot.observations.length} nodes answered in ${Date.now() - started} ms.`);
+        out(`Runbook: ${name} — ${title}\n`);
+      },
+      onStep: (step, i, total) => {
+        if (!opts.json) out(renderStepText(step, i, total, opts.color));
+      },
+    });
+    if (opts.json) out(JSON.stringify(liveJson(diagnosis), null, 2));
+    else {
+      out('');
+      // The steps were printed as they completed; the report below leaves them out.
+      const report = { ...diagnosis, steps: [] };
+      out(opts.renderText ? opts.renderText(report) : summaryText(report));
+      out(`(${Date.now() - started} ms)`);
+    }
+    if (diagnosis.visibility.nodesSeen === 0) return nobodyAnsweredExit(snapshot, err);
+    return exitCodeFor(diagnosis);
+  } catch (e) {
+    if (isConfigError(e)) {
+      err(`redis-runbook: ${e.message} [${e.code}]`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+/**
+ * No node gave its view. Credentials every node rejected, or seeds that are not cluster nodes, are input
+ * errors (2); seeds that refuse or time out are an outage as far as we can tell (3, the diagnosis says so).
+ */
+export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string) => void): number {
+  const kinds = new Set(snapshot.observations.flatMap((o) => (o.error ? [o.error.kind] : [])));
+  if (snapshot.observations.length === 0) {
+    err('redis-runbook: no seed could be probed: check the seeds of this cluster in the registry [NO_SEED]');
+    return EXIT_USAGE;
+  }
+  if (kinds.size > 0 && [...kinds].every((k) => k === 'auth')) {
+    err(
+      'redis-runbook: every node rejected our credentials: check the user and password env var [NO_NODE_ANSWERED]',
+    );
+    return EXIT_USAGE;
+  }
+  if (kinds.size > 0 && [...kinds].every((k) => k === 'not-cluster')) {
+    err('redis-runbook: no seed is a cluster node (cluster-enabled no): check the seeds [NO_NODE_ANSWERED]');
+    return EXIT_USAGE;
+  }
+  err(
+    'redis-runbook: no node of the cluster answered: an outage as far as redis-runbook can see [NO_NODE_ANSWERED]',
+  );
+  return EXIT_CRITICAL;
+}
+
+function summaryText(d: Diagnosis): string {
+  const lines = [`State: ${d.state}`];
+  for (const c of d.rootCauses) lines.push(`Root cause [${c.code}]: ${c.summary}`);
+  for (const w of d.warnings) lines.push(`Note: ${w}`);
+  return lines.join('\n');
+}

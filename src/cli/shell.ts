@@ -1,0 +1,48 @@
+/** The terminal shell behind `redis-runbook shell`, loaded only when that command runs. */
+import { pino } from 'pino';
+import { createBot } from '../bot/core.ts';
+import { buildBotDeps } from '../bot/deps.ts';
+import { runShell } from '../bot/shell/session.ts';
+import { createTerminalTransport } from '../bot/shell/transport.ts';
+import { createLogger } from '../bot/slack/logger.ts';
+import { renderDiagnosisText } from '../bot/text.ts';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { ShellCommandOptions } from './shell-cmd.ts';
+
+/** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
+export async function shell(opts: ShellCommandOptions): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(opts.config);
+  } catch (err) {
+    process.stderr.write(`redis-runbook shell: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination({ fd: 2, sync: true }));
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const transport = createTerminalTransport(process.stdout, {
+    diagnosisText: (d) => renderDiagnosisText(d, { color }),
+  });
+  const bot = createBot({ ...buildBotDeps(config), transport, logger });
+  const user = opts.as ?? 'local operator';
+  const rules = [
+    opts.as ? `user rules for ${opts.as}` : 'no user rules (use --as <user> to apply them)',
+    opts.channel ? `the bindings of channel ${opts.channel}` : 'no channel bindings (use --channel <id>)',
+  ];
+  process.stderr.write(
+    `redis-runbook shell: ${config.clusters.length} cluster(s) registered; applying ${rules.join(' and ')}.\n` +
+      'Type help, a command such as "diagnose <cluster>", or paste CLUSTER NODES output (end it with an empty line).\n',
+  );
+  await runShell({
+    bot,
+    transport,
+    input: process.stdin,
+    output: process.stdout,
+    user,
+    channel: opts.channel ?? null,
+    interactive: Boolean(process.stdin.isTTY),
+    operator: opts.as === undefined,
+  });
+  return 0;
+}

@@ -1,0 +1,109 @@
+/**
+ * `redis-runbook diagnose --file` run as a child process (node --import tsx src/cli/main.ts, what
+ * `npx tsx` does): JSON shape, exit codes 0/2/3, stdin, and clean one-line errors.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasScenario, scenarioPaste } from '../diagnose/scenario-fixtures.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'diagnose-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], input?: string) {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', ...args], {
+    cwd: root,
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: res.status, out: res.stdout, err: res.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const withFixtures =
+  hasScenario('healthy') && hasScenario('master-killed-no-replica') ? describe : describe.skip;
+
+withFixtures('diagnose --file', () => {
+  it('healthy dump: exit 0 and the documented JSON shape', () => {
+    const r = run(['--file', file('healthy.txt', scenarioPaste('healthy')), '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual([
+      'source',
+      'state',
+      'rootCauses',
+      'findings',
+      'steps',
+      'warnings',
+      'visibility',
+      'fingerprint',
+    ]);
+    expect(json).toMatchObject({ source: 'paste', state: 'ok' });
+    expect(json.rootCauses[0]).toMatchObject({ code: 'healthy', nodes: [], slots: '', actions: [] });
+    expect(Object.keys(json.rootCauses[0])).toEqual([
+      'code',
+      'summary',
+      'explanation',
+      'nodes',
+      'slots',
+      'actions',
+    ]);
+    expect(json.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.err).toBe('');
+  });
+
+  it('dead master: exit 3, critical findings with the documented fields', () => {
+    const r = run(['--file', file('dead.txt', scenarioPaste('master-killed-no-replica')), '--json']);
+    expect(r.code).toBe(3);
+    const json = JSON.parse(r.out);
+    expect(json.state).toBe('fail');
+    expect(json.rootCauses[0].code).toBe('master-failed-no-replica');
+    const f = json.findings.find((x: { severity: string }) => x.severity === 'critical');
+    expect(Object.keys(f)).toEqual(['code', 'severity', 'message', 'nodes', 'slots', 'evidence']);
+  });
+
+  it('reads stdin with "-" and prints the text report', () => {
+    const r = run(['--file', '-'], scenarioPaste('master-killed-no-replica'));
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/ROOT CAUSE \[master-failed-no-replica\]/);
+    expect(r.out).toMatch(/Recommended actions/);
+    expect(r.out.includes('\u001b[')).toBe(false);
+  });
+});
+
+describe('diagnose usage and input errors exit 2 with one clear line', () => {
+  it.each([
+    [
+      'a missing file',
+      ['--file', '/nonexistent/dump.txt'],
+      undefined,
+      /cannot read \/nonexistent\/dump\.txt: no such file/,
+    ],
+    ['an empty file', ['--file', file('empty.txt', '  \n\n')], undefined, /input is empty/],
+    ['empty stdin', ['--file', '-'], '', /input is empty/],
+    [
+      'text that is not cluster output',
+      ['--file', file('prose.txt', 'the site is down, help\n')],
+      undefined,
+      /no Redis Cluster output found/,
+    ],
+    ['no target and no file', [], undefined, /give a cluster name or host:port, or --file/],
+  ])('%s', (_, args, input, message) => {
+    const r = run(args as string[], input);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
