@@ -1,0 +1,263 @@
+/**
+ * The bot core: command routing, access checks, pastes and buttons. Transport-neutral: it speaks
+ * BotMessages to a Transport and never knows whether that is Slack or a terminal.
+ */
+import type { Logger } from 'pino';
+import type { ClusterSnapshot } from '../cluster/types.ts';
+import type { Config } from '../config/schema.ts';
+import type { Diagnosis } from '../diagnose/types.ts';
+import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
+import { checkAccess, clustersForChannel } from './access.ts';
+import { type Command, parseCommand } from './commands.ts';
+import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
+import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
+import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
+import { nodesMessage } from './render/nodes.ts';
+import { pasteReplyMessage } from './render/paste.ts';
+import { runDiagnosis } from './run-diagnosis.ts';
+
+/** Stable action ids of the remediation buttons (the approval flow comes later). */
+export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
+export const ACTION_REMEDIATION_DENY = 'remediation_deny';
+
+export interface BotDeps {
+  config: Config;
+  service: DiagnosisService;
+  transport: Transport;
+  logger: Logger;
+  /** Offline diagnosis of pasted text; null when the text is not cluster output. */
+  analyzePaste: (text: string) => { snapshot: ClusterSnapshot; diagnosis: Diagnosis } | null;
+  /** Live topology of a registered cluster, for `nodes`; absent when this build cannot probe. */
+  topology?: (cluster: string) => Promise<ClusterSnapshot>;
+  /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
+  deadlineMs?: number;
+}
+
+/**
+ * Who asked and where. `unbound` (a terminal without --channel) is bound by no channel rule;
+ * `operator` (a terminal without --as) is the local operator, bound by no user rule.
+ */
+export interface Requester {
+  user: string;
+  channel: string;
+  /** Slack's response_url (a secret: never logged). */
+  replyUrl?: string;
+  unbound?: boolean;
+  operator?: boolean;
+}
+
+export interface PasteRequest extends Requester {
+  text: string;
+  /** The thread to answer in: the message's thread_ts, else its own ts. */
+  threadTs: string;
+  /** True when the bot was mentioned: then a non-dump gets a hint instead of silence. */
+  mentioned: boolean;
+}
+
+export interface ActionRequest extends Requester {
+  actionId: string;
+  value: string;
+}
+
+export type Ack = (msg: BotMessage) => Promise<void>;
+
+/** The transport-neutral bot. Every method resolves when all its work (posts, updates) is done. */
+export interface Bot {
+  /** Handles `/redis <text>`: calls `ack` exactly once, at once, then does the slow work. */
+  command(req: Requester & { text: string }, ack: Ack): Promise<void>;
+  /** Handles a message that may hold a dump; returns whether it was answered. */
+  paste(req: PasteRequest): Promise<boolean>;
+  /** Handles a button click (already acknowledged by the transport). */
+  action(req: ActionRequest): Promise<void>;
+}
+
+/** Builds the bot core over its dependencies. */
+export function createBot(deps: BotDeps): Bot {
+  const { config, service, transport, logger } = deps;
+  const known = () => service.clusterNames();
+  const usable = (r: Requester) => clustersForChannel(config.access, r.unbound ? null : r.channel, known());
+  const target = (r: Requester): EphemeralTarget => ({
+    channel: r.channel,
+    user: r.user,
+    replyUrl: r.replyUrl,
+  });
+
+  /** Null when `r` may read `cluster`; else the refusal to show (and the refusal is logged). */
+  function gate(r: Requester, cluster: string, command: string): BotMessage | null {
+    if (known().length === 0) return noClustersMessage();
+    if (!known().includes(cluster)) {
+      const here = usable(r);
+      const list =
+        here.length > 0
+          ? `Clusters usable here: ${here.join(', ')}.`
+          : 'No cluster is bound to this channel.';
+      return problem(
+        `Unknown cluster "${cluster}".`,
+        `${list} Names are case-sensitive; /redis clusters lists them.`,
+      );
+    }
+    const denied = checkAccess(config.access, {
+      user: r.user,
+      channel: r.unbound ? null : r.channel,
+      cluster,
+      permission: r.operator ? null : 'diagnose',
+      known: known(),
+    });
+    if (!denied) return null;
+    logger.warn({
+      event: 'access_refused',
+      code: denied.code,
+      user: r.user,
+      channel: r.channel,
+      cluster,
+      command,
+    });
+    return problem(denied.message, denied.hint);
+  }
+
+  async function showNodes(r: Requester, cluster: string): Promise<void> {
+    if (!deps.topology) {
+      await transport.ephemeral(
+        target(r),
+        note('Listing nodes needs live probing, which this build does not have.'),
+      );
+      return;
+    }
+    try {
+      const snapshot = await deps.topology(cluster);
+      await transport.post(r.channel, nodesMessage(cluster, snapshot, r.user));
+    } catch (err) {
+      logger.error({ event: 'nodes_failed', cluster, code: codeOf(err) }, 'nodes failed');
+      await transport.ephemeral(
+        target(r),
+        problem(`Could not read the nodes of ${cluster}.`, messageOf(err)),
+      );
+    }
+  }
+
+  async function live(r: Requester, cluster: string, runbook: RunbookName | null): Promise<void> {
+    const title = runbook ? (service.listRunbooks().find((b) => b.name === runbook)?.title ?? runbook) : null;
+    await runDiagnosis({ ...deps, requester: r, target: target(r), cluster, runbook, runbookTitle: title });
+  }
+
+  async function route(r: Requester, cmd: Command, ack: Ack): Promise<void> {
+    switch (cmd.kind) {
+      case 'help':
+        return ack(helpMessage(usable(r), known().length, service.listRunbooks()));
+      case 'clusters': {
+        const names = usable(r);
+        const list = config.clusters.filter((c) => names.includes(c.name));
+        return ack(clustersMessage(list, known().length));
+      }
+      case 'runbook-list':
+        return ack(runbookListMessage(service.listRunbooks()));
+      default:
+        break;
+    }
+    const refusal = gate(r, cmd.cluster, cmd.kind);
+    if (refusal) return ack(refusal);
+    if (cmd.kind === 'nodes') {
+      await ack(note(`Reading the nodes of ${cmd.cluster}…`, 'running'));
+      return showNodes(r, cmd.cluster);
+    }
+    let runbook: RunbookName | null = cmd.kind === 'check' ? 'health' : null;
+    if (cmd.kind === 'runbook') {
+      const found = service.listRunbooks().find((b) => b.name === cmd.runbook.toLowerCase());
+      if (!found) {
+        const names = service.listRunbooks().map((b) => b.name);
+        return ack(problem(`Unknown runbook "${cmd.runbook}".`, `Runbooks: ${names.join(', ')}.`));
+      }
+      runbook = found.name;
+    }
+    await ack(note(`Diagnosing ${cmd.cluster}…`, 'running'));
+    return live(r, cmd.cluster, runbook);
+  }
+
+  return {
+    async command(req, ack) {
+      const parsed = parseCommand(req.text);
+      if (!parsed.ok) {
+        logger.info({
+          event: 'command_rejected',
+          code: parsed.error.code,
+          user: req.user,
+          channel: req.channel,
+        });
+        return ack(problem(parsed.error.message, parsed.error.hint));
+      }
+      return route(req, parsed.command, ack);
+    },
+
+    async paste(req) {
+      let result: ReturnType<BotDeps['analyzePaste']>;
+      try {
+        result = deps.analyzePaste(req.text);
+      } catch (err) {
+        logger.error({ event: 'paste_failed', code: codeOf(err) }, 'paste analysis failed');
+        await transport.reply(
+          { channel: req.channel, ts: req.threadTs },
+          problem('I could not read this paste.', messageOf(err)),
+        );
+        return true;
+      }
+      if (!result) {
+        if (!req.mentioned) return false;
+        const text =
+          'I did not find CLUSTER NODES, CLUSTER INFO or --cluster check output in this message. Paste one of those, or use /redis help.';
+        await transport.reply({ channel: req.channel, ts: req.threadTs }, note(text));
+        return true;
+      }
+      await transport.reply(
+        { channel: req.channel, ts: req.threadTs },
+        pasteReplyMessage(result.diagnosis, result.snapshot),
+      );
+      logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.diagnosis.state });
+      return true;
+    },
+
+    async action(req) {
+      switch (req.actionId) {
+        case ACTION_REMEDIATION_APPROVE:
+        case ACTION_REMEDIATION_DENY:
+          return transport.ephemeral(
+            target(req),
+            note('Remediation is not enabled yet: this build only diagnoses, and nothing was changed.'),
+          );
+        case ACTION_DIAGNOSE_AGAIN:
+        case ACTION_SHOW_NODES: {
+          const refusal = gate(req, req.value, req.actionId);
+          if (refusal) return transport.ephemeral(target(req), refusal);
+          return req.actionId === ACTION_SHOW_NODES ? showNodes(req, req.value) : live(req, req.value, null);
+        }
+        default:
+          logger.warn({ event: 'unknown_action', actionId: req.actionId });
+          return transport.ephemeral(
+            target(req),
+            note(`This button (${req.actionId}) is not handled by this version.`),
+          );
+      }
+    },
+  };
+}
+
+/** A refusal or error for one user: what is wrong, then what would work. */
+export function problem(message: string, hint: string): BotMessage {
+  return {
+    tone: 'warning',
+    text: message,
+    sections: [{ lines: [hint], style: 'prose' }],
+    fallback: `${message} ${hint}`,
+  };
+}
+
+/** The `code` of a coded error, else 'ERROR'. */
+export function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'ERROR';
+}
+
+/** The first line of an error's message. */
+export function messageOf(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}

@@ -1,0 +1,181 @@
+/** Turns a Diagnosis and its steps into transport-neutral messages (parent, thread steps, verdict). */
+import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
+import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
+
+/** Stable action ids of the buttons under a verdict. */
+export const ACTION_DIAGNOSE_AGAIN = 'diagnose_again';
+export const ACTION_SHOW_NODES = 'show_nodes';
+
+/** The parent message posted as soon as a diagnosis starts. */
+export function startedMessage(cluster: string, runbookTitle: string | null, user: string): BotMessage {
+  const what = runbookTitle ? `the ${runbookTitle} runbook` : 'the runbook that fits what it finds';
+  const title = `Diagnosing ${cluster}...`;
+  return {
+    tone: 'running',
+    title,
+    text: `Probing ${cluster} live and running ${what}. Each step is posted in this thread as it completes; this message will show the verdict.`,
+    requestedBy: user,
+    fallback: title,
+  };
+}
+
+/** One completed runbook step, for the parent's thread. */
+export function stepMessage(step: StepResult, index: number, total: number): BotMessage {
+  const tone: Tone = step.verdict === 'ok' ? 'ok' : step.verdict === 'problem' ? 'problem' : 'skipped';
+  const title = `Step ${index + 1}/${total}: ${step.title}`;
+  const sections: MessageSection[] = [];
+  if (step.verdict === 'skipped' && step.skippedReason) {
+    sections.push({ heading: 'Skipped', lines: [step.skippedReason], style: 'prose' });
+  }
+  if (step.meaning) sections.push({ heading: 'What it means', lines: [step.meaning], style: 'prose' });
+  if (step.evidence.length > 0) {
+    sections.push({ heading: 'Evidence', lines: step.evidence, style: 'verbatim', spill: true });
+  }
+  if (step.command) sections.push({ heading: 'Check it yourself', lines: [step.command], style: 'verbatim' });
+  return { tone, title, sections, fallback: `${title}: ${step.verdict}` };
+}
+
+/** The verdict that replaces the parent message when the diagnosis is done. */
+export function verdictMessage(
+  d: Diagnosis,
+  cluster: string,
+  user: string,
+  runbook: string | null,
+): BotMessage {
+  const severity = overallSeverity(d);
+  const sections = diagnosisSections(d);
+  const title = `${cluster}: ${headline(d)}`;
+  const steps = d.steps ?? [];
+  const count = (v: StepResult['verdict']) => steps.filter((s) => s.verdict === v).length;
+  const fields = [
+    { label: 'Cluster state', value: d.state.toUpperCase() },
+    { label: 'Severity', value: severity },
+    { label: 'Root cause', value: causeCodes(d) },
+    {
+      label: 'Seen',
+      value: d.visibility.summary || `${d.visibility.nodesSeen} of ${d.visibility.nodesKnown} nodes`,
+    },
+  ];
+  if (runbook) fields.push({ label: 'Runbook', value: runbook });
+  if (steps.length > 0) {
+    fields.push({
+      label: 'Steps',
+      value: `${count('ok')} ok, ${count('problem')} problem, ${count('skipped')} skipped (details in the thread)`,
+    });
+  }
+  const buttons: MessageButton[] = [
+    { actionId: ACTION_DIAGNOSE_AGAIN, label: 'Diagnose again', value: cluster },
+    { actionId: ACTION_SHOW_NODES, label: 'Show nodes', value: cluster },
+  ];
+  return {
+    tone: toneOf(severity),
+    title,
+    fields,
+    sections: [...sections.primary, ...sections.detail],
+    buttons,
+    notes: [...d.warnings, 'Nothing was changed on the cluster: this bot only reads.'],
+    requestedBy: user,
+    fallback: `${title} (severity ${severity})`,
+    diagnosis: d,
+  };
+}
+
+/** Root causes and actions shown in full; the rest goes to a list that may spill to a file. */
+const TOP_CAUSES = 3;
+const TOP_ACTIONS = 6;
+
+/**
+ * The diagnosis as sections: `primary` (the first root causes and actions, always shown) and `detail`
+ * (further causes and actions, findings, evidence; each may spill to a file when too long).
+ */
+export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; detail: MessageSection[] } {
+  const primary: MessageSection[] = [];
+  const detail: MessageSection[] = [];
+  for (const rc of d.rootCauses.slice(0, TOP_CAUSES)) {
+    const where = [
+      rc.nodes.length > 0 ? `Nodes: ${rc.nodes.join(', ')}` : '',
+      rc.slots ? `Slots: ${rc.slots}` : '',
+    ]
+      .filter(Boolean)
+      .join('. ');
+    primary.push({
+      heading: `Root cause: ${rc.summary}`,
+      lines: [rc.explanation, where].filter(Boolean),
+      style: 'prose',
+    });
+  }
+  const moreCauses = d.rootCauses.slice(TOP_CAUSES);
+  if (moreCauses.length > 0) {
+    detail.push({
+      heading: `${moreCauses.length} more root causes`,
+      lines: moreCauses.map((rc) => `${rc.code}: ${rc.summary}`),
+      style: 'list',
+      spill: true,
+    });
+  }
+  const actions = d.rootCauses.flatMap((rc) => rc.actions).map((a) => `${a.action} (${a.target}): ${a.why}`);
+  if (actions.length > 0) {
+    primary.push({
+      heading: 'Recommended actions (not run: a human decides)',
+      lines: actions.slice(0, TOP_ACTIONS),
+      style: 'list',
+    });
+  }
+  if (actions.length > TOP_ACTIONS) {
+    detail.push({
+      heading: `${actions.length - TOP_ACTIONS} more recommended actions`,
+      lines: actions.slice(TOP_ACTIONS),
+      style: 'list',
+      spill: true,
+    });
+  }
+  const ordered = [...d.findings].sort((a, b) => rank(a.severity) - rank(b.severity));
+  if (ordered.length > 0) {
+    detail.push({
+      heading: `Findings (${ordered.length})`,
+      lines: ordered.map(findingLine),
+      style: 'list',
+      spill: true,
+    });
+  }
+  const evidence = ordered.flatMap((f) => f.evidence.map((e) => `${f.code}: ${e}`));
+  if (evidence.length > 0)
+    detail.push({ heading: 'Evidence', lines: evidence, style: 'verbatim', spill: true });
+  for (const s of [...primary, ...detail]) s.fromDiagnosis = true;
+  return { primary, detail };
+}
+
+/** Root cause codes with counts: "master-failed-no-replica (x40), quorum-lost". */
+export function causeCodes(d: Diagnosis): string {
+  const counts = new Map<string, number>();
+  for (const rc of d.rootCauses) counts.set(rc.code, (counts.get(rc.code) ?? 0) + 1);
+  return [...counts].map(([code, n]) => (n > 1 ? `${code} (x${n})` : code)).join(', ') || 'none determined';
+}
+
+/** The worst severity among findings, with a failed cluster always critical. */
+export function overallSeverity(d: Diagnosis): Severity | 'ok' {
+  if (d.state === 'fail' || d.findings.some((f) => f.severity === 'critical')) return 'critical';
+  if (d.state === 'unknown' || d.findings.some((f) => f.severity === 'warning')) return 'warning';
+  return d.findings.length > 0 ? 'info' : 'ok';
+}
+
+/** Maps a severity to a message tone. */
+export function toneOf(severity: Severity | 'ok'): Tone {
+  return severity === 'ok' ? 'ok' : severity;
+}
+
+function headline(d: Diagnosis): string {
+  const first = d.rootCauses[0];
+  if (first) return first.summary;
+  if (d.state === 'ok') return 'no problem found';
+  return d.state === 'fail' ? 'cluster is failing; no single root cause determined' : 'state unknown';
+}
+
+function findingLine(f: Finding): string {
+  const where = [f.nodes.join(', '), f.slots ? `slots ${f.slots}` : ''].filter(Boolean).join('; ');
+  return `${f.severity.toUpperCase()} ${f.code}: ${f.message}${where ? ` (${where})` : ''}`;
+}
+
+function rank(s: Severity): number {
+  return s === 'critical' ? 0 : s === 'warning' ? 1 : 2;
+}

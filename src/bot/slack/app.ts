@@ -1,0 +1,202 @@
+/**
+ * Wires the bot core to Slack with Bolt: `/redis` commands, message and app_mention events (pastes,
+ * snippets), and buttons. HTTP mode (HTTPReceiver at /slack/events) or Socket Mode with an app token.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import {
+  ACTION_REMEDIATION_APPROVE,
+  ACTION_REMEDIATION_DENY,
+  type Bot,
+  type BotDeps,
+  createBot,
+} from '../core.ts';
+import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
+import { SeenKeys } from './dedupe.ts';
+import type { SlackEnv } from './env.ts';
+import { fetchFileText, type SlackFileRef } from './files.ts';
+import { boltLogger } from './logger.ts';
+import { stripSlackReferences } from './mrkdwn.ts';
+import { ackPayloads, createSlackTransport, postToReplyUrl, slackCode } from './transport.ts';
+
+export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
+  env: SlackEnv;
+  logger: Logger;
+  /** Web API retries, also spent on rate limits (default 3; tests use 0 so nothing waits). */
+  retries?: number;
+}
+
+export interface RunningSlackBot {
+  app: App;
+  bot: Bot;
+  /** HTTP mode: starts listening (port 0 = any free port) and returns it; Socket Mode: connects. */
+  start(port?: number, host?: string): Promise<{ port: number | null }>;
+  stop(): Promise<void>;
+}
+
+/** The message fields we read; Bolt's union of message subtypes is wider than we need. */
+interface IncomingMessage {
+  type?: string;
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  ts?: string;
+  thread_ts?: string;
+  channel?: string;
+  files?: SlackFileRef[];
+}
+
+const PASTE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+const ACTION_IDS = [
+  ACTION_REMEDIATION_APPROVE,
+  ACTION_REMEDIATION_DENY,
+  ACTION_DIAGNOSE_AGAIN,
+  ACTION_SHOW_NODES,
+];
+
+/** Why the bot could not start: a rejected token (SLACK_AUTH) or no route to Slack (SLACK_UNREACHABLE). */
+export class SlackStartError extends Error {
+  readonly code: 'SLACK_AUTH' | 'SLACK_UNREACHABLE';
+  constructor(code: SlackStartError['code'], message: string) {
+    super(message);
+    this.name = 'SlackStartError';
+    this.code = code;
+  }
+}
+
+/** Builds the Bolt app and the bot core behind it; nothing listens until `start`. */
+export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
+  const { env, logger } = opts;
+  const socketMode = env.appToken !== undefined;
+  const slackLog = boltLogger(logger);
+  const app = new App({
+    token: env.botToken,
+    ...(socketMode
+      ? {
+          receiver: new SocketModeReceiver({
+            appToken: env.appToken ?? '',
+            logger: slackLog,
+            // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
+            installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
+          }),
+        }
+      : { signingSecret: env.signingSecret }),
+    logger: slackLog,
+    developerMode: false,
+    // auth.test runs in start(), where a bad token or an unreachable Slack is a clear error, not a crash.
+    deferInitialization: true,
+    processBeforeResponse: false,
+    clientOptions: {
+      ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
+      retryConfig: { retries: opts.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 4000 },
+      timeout: 15_000,
+      // Few Web API calls in flight at once: Slack rate-limits posting anyway, and fewer concurrent fetches
+      // leave the event loop free to acknowledge new commands within Slack's 3 s.
+      maxRequestConcurrency: 32,
+    },
+  });
+  const transport = createSlackTransport(app.client, logger);
+  const bot = createBot({ ...opts, transport, logger });
+  const events = new SeenKeys();
+  const apiHost = env.apiUrl ? [new URL(env.apiUrl).host] : [];
+  let server: Server | null = null;
+
+  app.command(/^\/redis/, async ({ command, ack }) => {
+    const replyUrl = command.response_url;
+    await bot.command(
+      { user: command.user_id, channel: command.channel_id, replyUrl, text: command.text ?? '' },
+      async (msg) => {
+        const { ack: body, more } = ackPayloads(msg);
+        await ack(body);
+        for (const extra of more) {
+          await postToReplyUrl(replyUrl, extra).catch((err) =>
+            logger.warn(
+              { event: 'reply_url_failed', code: slackCode(err) },
+              'ack continuation not delivered',
+            ),
+          );
+        }
+      },
+    );
+  });
+
+  const onMessage = async (
+    raw: IncomingMessage,
+    eventId: string | undefined,
+    botUserId: string | undefined,
+    mentioned: boolean,
+  ) => {
+    if (eventId && events.checkAndAdd(eventId)) return;
+    if (raw.bot_id || !PASTE_SUBTYPES.has(raw.subtype) || !raw.channel || !raw.ts) return;
+    if (botUserId && raw.user === botUserId) return;
+    if (!mentioned && botUserId && raw.text?.includes(`<@${botUserId}>`)) return; // app_mention answers it
+    let text = stripSlackReferences(raw.text ?? '');
+    for (const file of (raw.files ?? []).slice(0, 5)) {
+      try {
+        text += `\n${await fetchFileText(file, { token: env.botToken, extraHosts: apiHost })}`;
+      } catch (err) {
+        logger.info({ event: 'file_skipped', code: slackCode(err), file: file.id }, 'file not read');
+      }
+    }
+    await bot.paste({
+      user: raw.user ?? 'unknown',
+      channel: raw.channel,
+      threadTs: raw.thread_ts ?? raw.ts,
+      text,
+      mentioned,
+    });
+  };
+
+  app.event('message', async ({ event, body, context }) => {
+    await onMessage(event as unknown as IncomingMessage, body.event_id, context.botUserId, false);
+  });
+  app.event('app_mention', async ({ event, body, context }) => {
+    await onMessage(event as unknown as IncomingMessage, body.event_id, context.botUserId, true);
+  });
+
+  for (const actionId of ACTION_IDS) {
+    app.action(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+      const channel = ('channel' in body && body.channel?.id) || '';
+      const replyUrl =
+        'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
+      await bot.action({ actionId, value, user: body.user.id, channel, ...(replyUrl ? { replyUrl } : {}) });
+    });
+  }
+
+  app.error(async (err) => {
+    logger.error({ event: 'bolt_error', code: slackCode(err), err }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    bot,
+    async start(port = env.port, host?: string) {
+      try {
+        await app.init();
+      } catch (err) {
+        const code = slackCode(err);
+        const bad = ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'];
+        throw new SlackStartError(
+          bad.includes(code) ? 'SLACK_AUTH' : 'SLACK_UNREACHABLE',
+          bad.includes(code)
+            ? `Slack rejected SLACK_BOT_TOKEN (${code})`
+            : `could not reach the Slack Web API${env.apiUrl ? ` at ${env.apiUrl}` : ''} (${code})`,
+        );
+      }
+      if (socketMode) {
+        await app.start();
+        return { port: null };
+      }
+      server = (await app.start(host ? { port, host } : port)) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Fetches a pasted snippet (a Slack file) as text. Only from Slack's file hosts (or the configured API
+ * host, for proxies and tests), only text files, size-capped and time-bounded: the bot token is never
+ * sent anywhere else.
+ */
+
+/** The parts of a Slack file object we use. */
+export interface SlackFileRef {
+  id?: string;
+  name?: string;
+  mimetype?: string;
+  filetype?: string;
+  size?: number;
+  url_private?: string;
+  url_private_download?: string;
+}
+
+export interface FetchFileOptions {
+  token: string;
+  /** Extra allowed hosts ("host" or "host:port"), e.g. the host of SLACK_API_URL. */
+  extraHosts: string[];
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+/** Why a file was not read, worded for the user. */
+export class FileFetchError extends Error {
+  readonly code: 'FILE_NOT_TEXT' | 'FILE_TOO_LARGE' | 'FILE_HOST_NOT_ALLOWED' | 'FILE_FETCH_FAILED';
+  constructor(code: FileFetchError['code'], message: string) {
+    super(message);
+    this.name = 'FileFetchError';
+    this.code = code;
+  }
+}
+
+const TEXT_TYPES = new Set([
+  'text',
+  'txt',
+  'plain',
+  'log',
+  'shell',
+  'bash',
+  'markdown',
+  'csv',
+  'yaml',
+  'json',
+]);
+
+/** True when the file looks like text (a snippet or a text upload). */
+export function isTextFile(f: SlackFileRef): boolean {
+  return (f.mimetype ?? '').startsWith('text/') || TEXT_TYPES.has((f.filetype ?? '').toLowerCase());
+}
+
+/** True when `url` is https on a Slack file host, or on one of `extraHosts` (any scheme). */
+export function isAllowedFileUrl(url: string, extraHosts: string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (extraHosts.includes(u.host) || extraHosts.includes(u.hostname)) return true;
+  const slack = /(^|\.)slack\.com$|(^|\.)slack-gov\.com$|(^|\.)slack-edge\.com$/.test(u.hostname);
+  return slack && u.protocol === 'https:';
+}
+
+/** Downloads the file's text with the bot token; throws FileFetchError. */
+export async function fetchFileText(f: SlackFileRef, opts: FetchFileOptions): Promise<string> {
+  const maxBytes = opts.maxBytes ?? 2_000_000;
+  if (!isTextFile(f)) throw new FileFetchError('FILE_NOT_TEXT', `${f.name ?? 'the file'} is not a text file`);
+  if ((f.size ?? 0) > maxBytes) {
+    throw new FileFetchError('FILE_TOO_LARGE', `${f.name ?? 'the file'} is larger than ${maxBytes} bytes`);
+  }
+  const url = f.url_private_download ?? f.url_private;
+  if (!url || !isAllowedFileUrl(url, opts.extraHosts)) {
+    throw new FileFetchError('FILE_HOST_NOT_ALLOWED', 'the file is not on a Slack file host');
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      headers: { authorization: `Bearer ${opts.token}` },
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    throw new FileFetchError('FILE_FETCH_FAILED', `could not download the file (${(err as Error).name})`);
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw new FileFetchError('FILE_FETCH_FAILED', `downloading the file answered HTTP ${res.status}`);
+  }
+  if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+    await res.body.cancel();
+    throw new FileFetchError(
+      'FILE_FETCH_FAILED',
+      'Slack answered with a web page: is the files:read scope granted?',
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      throw new FileFetchError('FILE_TOO_LARGE', `${f.name ?? 'the file'} is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,124 @@
+/**
+ * A Diagnosis as a plain-text terminal report: state, root causes with explanation and actions, findings
+ * by severity with nodes/slots/evidence, steps, visibility and what could not be checked. Transport-neutral
+ * (no Slack markup); ANSI colour only when asked for.
+ */
+import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
+
+export interface TextOptions {
+  /** Colour headings and severities with ANSI escapes (for a TTY). */
+  color?: boolean;
+  /** Wrap prose at this many columns (default 100). */
+  width?: number;
+}
+
+const ANSI = { red: '31', yellow: '33', green: '32', cyan: '36', dim: '2', bold: '1' } as const;
+type Paint = (text: string, style: keyof typeof ANSI) => string;
+
+const SEVERITY_LABEL: Record<Severity, string> = { critical: 'CRITICAL', warning: 'WARNING', info: 'INFO' };
+const SEVERITY_STYLE: Record<Severity, keyof typeof ANSI> = {
+  critical: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+};
+const VERDICT: Record<StepResult['verdict'], string> = { ok: 'ok', problem: 'PROBLEM', skipped: 'skipped' };
+
+/** Word-wraps `text` to `width` columns, every line prefixed with `indent`. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && indent.length + line.length + 1 + word.length > width) {
+        out.push(indent + line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(indent + line);
+  }
+  return out;
+}
+
+/** Like wrap, with a different prefix for the first line (hanging indent for list items). */
+function hang(text: string, width: number, first: string, rest: string): string[] {
+  const lines = wrap(text, width, rest);
+  if (lines[0] !== undefined) lines[0] = first + lines[0].slice(rest.length);
+  return lines;
+}
+
+function causeLines(c: RootCause, i: number, total: number, width: number, paint: Paint): string[] {
+  const head = total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE';
+  const style = c.code === 'healthy' ? 'green' : c.code === 'undetermined' ? 'yellow' : 'red';
+  const out = [paint(`${head} [${c.code}]`, style), ...wrap(c.summary, width, '  ')];
+  const where = [c.nodes.length ? `nodes: ${c.nodes.join(', ')}` : '', c.slots ? `slots: ${c.slots}` : '']
+    .filter(Boolean)
+    .join('   ');
+  if (where) out.push(...wrap(where, width, '  '));
+  out.push('', ...wrap(c.explanation, width, '  '));
+  if (c.actions.length > 0) {
+    out.push('', paint('  Recommended actions (in order; each needs approval):', 'bold'));
+    c.actions.forEach((a, n) => {
+      out.push(...wrap(`${n + 1}. ${a.action}: ${a.target}`, width, '    '));
+      out.push(...wrap(a.why, width, '       '));
+    });
+  }
+  return out;
+}
+
+function findingLines(f: Finding, width: number, paint: Paint): string[] {
+  const tag = paint(`[${SEVERITY_LABEL[f.severity]}]`, SEVERITY_STYLE[f.severity]);
+  const out = [`  ${tag} ${f.code}`, ...wrap(f.message, width, '    ')];
+  const where = [f.nodes.length ? `nodes: ${f.nodes.join(', ')}` : '', f.slots ? `slots: ${f.slots}` : '']
+    .filter(Boolean)
+    .join('   ');
+  if (where) out.push(...wrap(where, width, '    '));
+  for (const e of f.evidence) out.push(paint(`    > ${e}`, 'dim'));
+  return out;
+}
+
+function stepLines(s: StepResult, i: number, width: number, paint: Paint): string[] {
+  const style = s.verdict === 'problem' ? 'red' : s.verdict === 'ok' ? 'green' : 'dim';
+  const out = [`  ${i + 1}. ${paint(`[${VERDICT[s.verdict]}]`, style)} ${s.title}`];
+  if (s.command) out.push(paint(`     $ ${s.command}`, 'dim'));
+  out.push(...wrap(s.verdict === 'skipped' && s.skippedReason ? s.skippedReason : s.meaning, width, '     '));
+  for (const e of s.evidence) out.push(paint(`     > ${e}`, 'dim'));
+  return out;
+}
+
+/** Renders the whole diagnosis as terminal text (ends with a newline). */
+export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): string {
+  const width = Math.max(40, opts.width ?? 100);
+  const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
+  const stateStyle = d.state === 'ok' ? 'green' : d.state === 'fail' ? 'red' : 'yellow';
+  const what = d.cluster ? `cluster ${d.cluster}` : d.source === 'paste' ? 'pasted output' : 'live cluster';
+  const out: string[] = [
+    `${paint('Redis Cluster diagnosis', 'bold')}: ${what}   state: ${paint(d.state.toUpperCase(), stateStyle)}`,
+    ...wrap(`Seen: ${d.visibility.summary}`, width),
+    '',
+  ];
+  d.rootCauses.forEach((c, i) => {
+    out.push(...causeLines(c, i, d.rootCauses.length, width, paint), '');
+  });
+  if (d.findings.length > 0) {
+    out.push(paint(`FINDINGS (${d.findings.length})`, 'bold'));
+    for (const sev of ['critical', 'warning', 'info'] as const) {
+      for (const f of d.findings.filter((x) => x.severity === sev))
+        out.push(...findingLines(f, width, paint));
+    }
+    out.push('');
+  } else out.push('FINDINGS: none', '');
+  if (d.steps && d.steps.length > 0) {
+    out.push(paint('STEPS', 'bold'));
+    d.steps.forEach((s, i) => {
+      out.push(...stepLines(s, i, width, paint));
+    });
+    out.push('');
+  }
+  if (d.warnings.length > 0) {
+    out.push(paint('NOT CHECKED / ASSUMED', 'bold'));
+    for (const w of d.warnings) out.push(...hang(`- ${w}`, width, '  ', '    '));
+    out.push('');
+  }
+  out.push(paint(`Topology fingerprint: ${d.fingerprint.slice(0, 16)}`, 'dim'));
+  return `${out.join('\n')}\n`;
+}
