@@ -6,16 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderDiagnosisText } from '../bot/text.ts';
-import { buildModel } from '../cluster/model.ts';
 import { snapshotFromPaste } from '../cluster/paste.ts';
 import { diagnose } from '../diagnose/diagnose.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
-import { selectRunbook } from '../runbooks/registry.ts';
-import { runStepsSync } from '../runbooks/run.ts';
-
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 2;
-export const EXIT_CRITICAL = 3;
+import { isRunbookName, listRunbooks } from '../runbooks/registry.ts';
+import { diagnoseWithSteps } from '../runbooks/run.ts';
+import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 
 export interface DiagnoseCliOptions {
   file?: string;
@@ -93,15 +89,7 @@ export function diagnoseText(text: string, withSteps = true): Diagnosis {
       'no Redis Cluster output found (expected CLUSTER NODES, CLUSTER INFO, INFO replication or redis-cli --cluster check output)',
     );
   }
-  const d = diagnose(snapshot);
-  if (withSteps) {
-    try {
-      d.steps = runStepsSync({ snapshot, model: buildModel(snapshot), diagnosis: d }, selectRunbook(d));
-    } catch {
-      d.warnings.push('The runbook steps could not be produced for this input; the diagnosis above stands.');
-    }
-  }
-  return d;
+  return withSteps ? diagnoseWithSteps(snapshot) : diagnose(snapshot);
 }
 
 /** Runs the offline diagnosis of a file; resolves with the exit code. */
@@ -115,7 +103,7 @@ export async function diagnoseFile(
     io.out(
       opts.json ? JSON.stringify(diagnosisJson(d), null, 2) : renderDiagnosisText(d, { color: !!opts.color }),
     );
-    return d.findings.some((f) => f.severity === 'critical') ? EXIT_CRITICAL : EXIT_OK;
+    return exitCodeFor(d);
   } catch (err) {
     if (err instanceof DiagnoseInputError) {
       io.err(`redis-runbook diagnose: ${err.message} [${err.code}]`);
@@ -126,28 +114,26 @@ export async function diagnoseFile(
   }
 }
 
-/** The part of ./live.ts (H4) this command calls; loaded lazily so offline use never needs it. */
-interface LiveModule {
-  diagnoseLiveForCli(target: string, opts: Record<string, unknown>): Promise<number>;
-}
-
 async function liveDiagnosis(target: string, opts: DiagnoseCliOptions): Promise<number> {
-  let mod: LiveModule;
-  try {
-    const spec = './live.ts';
-    mod = (await import(spec)) as LiveModule;
-    if (typeof mod.diagnoseLiveForCli !== 'function') throw new Error('missing diagnoseLiveForCli');
-  } catch {
-    process.stderr.write('redis-runbook diagnose: live diagnosis not available in this build\n');
+  if (opts.runbook !== undefined && !isRunbookName(opts.runbook)) {
+    const names = listRunbooks()
+      .map((r) => r.name)
+      .join(', ');
+    process.stderr.write(
+      `redis-runbook diagnose: no runbook named "${opts.runbook}" (try ${names}) [UNKNOWN_RUNBOOK]\n`,
+    );
     return EXIT_USAGE;
   }
+  const runbook = opts.runbook;
+  // Loaded on demand so an offline `--file` run never loads the probe code.
+  const { diagnoseLiveForCli } = await import('./live.ts');
   try {
-    return await mod.diagnoseLiveForCli(target, {
+    return await diagnoseLiveForCli(target, {
       ...(opts.json ? { json: true } : {}),
       ...(opts.config ? { config: opts.config } : {}),
       ...(opts.user ? { user: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
-      ...(opts.runbook ? { runbook: opts.runbook } : {}),
+      ...(runbook ? { runbook } : {}),
       color: !!opts.color,
       renderText: (d: Diagnosis) => renderDiagnosisText(d, { color: !!opts.color }),
     });

@@ -11,6 +11,7 @@ import type { Diagnosis } from '../diagnose/types.ts';
 import { getRunbook } from '../runbooks/registry.ts';
 import { runLive } from '../runbooks/run.ts';
 import type { RunbookName } from '../runbooks/types.ts';
+import { EXIT_CRITICAL, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 import { renderStepText } from './step-text.ts';
 
 export interface LiveCliOptions {
@@ -28,16 +29,6 @@ export interface LiveCliOptions {
   color?: boolean;
   /** Renders the final diagnosis as text (H3's renderer); default: a short summary. */
   renderText?: (d: Diagnosis) => string;
-}
-
-/** Exit codes shared with the offline `diagnose --file`: 0 no critical finding, 2 usage/config, 3 critical. */
-export const EXIT_OK = 0;
-export const EXIT_USAGE = 2;
-export const EXIT_CRITICAL = 3;
-
-/** Exit code for a diagnosis: 3 when any finding is critical, else 0. */
-export function exitCodeFor(d: Diagnosis): number {
-  return d.findings.some((f) => f.severity === 'critical') ? EXIT_CRITICAL : EXIT_OK;
 }
 
 /** The diagnosis as the JSON document `diagnose --json` prints (same field order as for pastes). */

@@ -1,7 +1,8 @@
 /** `redis-runbook runbook list` and `redis-runbook runbook run <name> <cluster-name|host:port>`. */
 import type { Command } from 'commander';
 import { isRunbookName, listRunbooks } from '../runbooks/registry.ts';
-import { diagnoseLiveForCli, EXIT_USAGE } from './live.ts';
+import { EXIT_USAGE } from './exit-codes.ts';
+import { diagnoseLiveForCli } from './live.ts';
 
 interface RunOpts {
   json?: boolean;

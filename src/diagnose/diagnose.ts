@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { topologyFingerprint } from '../cluster/fingerprint.ts';
 import { buildModel } from '../cluster/model.ts';
+import type { ClusterModel } from '../cluster/model-types.ts';
 import { type PasteOptions, snapshotFromPaste } from '../cluster/paste.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { DEFAULT_OPTIONS, type DiagnoseOptions, type RuleContext } from './context.ts';
@@ -33,32 +34,48 @@ function sortFindings(findings: Finding[]): Finding[] {
 
 /** Diagnoses a snapshot. Never throws: an internal failure becomes an 'undetermined' diagnosis saying so. */
 export function diagnose(snapshot: ClusterSnapshot, opts: DiagnoseOptions = {}): Diagnosis {
+  return diagnoseWithModel(snapshot, opts).diagnosis;
+}
+
+/**
+ * Diagnoses a snapshot and hands back the model it built, so callers that go on to run a runbook do not
+ * build it a second time. Never throws; `model` is undefined only when the diagnosis failed internally.
+ */
+export function diagnoseWithModel(
+  snapshot: ClusterSnapshot,
+  opts: DiagnoseOptions = {},
+): { diagnosis: Diagnosis; model?: ClusterModel } {
   try {
     return run(snapshot, opts);
   } catch (err) {
     return {
-      source: snapshot?.source === 'live' ? 'live' : 'paste',
-      ...(snapshot?.cluster ? { cluster: snapshot.cluster } : {}),
-      state: 'unknown',
-      rootCauses: [
-        {
-          code: 'undetermined',
-          summary: 'The diagnosis failed internally; nothing here should be trusted.',
-          explanation: `redis-runbook hit an internal error while diagnosing (${(err as Error)?.message ?? String(err)}). Please report it with the input.`,
-          nodes: [],
-          slots: '',
-          actions: [],
-        },
-      ],
-      findings: [],
-      warnings: ['Internal error during diagnosis: no finding could be computed.'],
-      visibility: { nodesKnown: 0, nodesSeen: 0, nodesAtLeast: 0, summary: 'Unknown (internal error).' },
-      fingerprint: createHash('sha256').update('v1').digest('hex'),
+      diagnosis: {
+        source: snapshot?.source === 'live' ? 'live' : 'paste',
+        ...(snapshot?.cluster ? { cluster: snapshot.cluster } : {}),
+        state: 'unknown',
+        rootCauses: [
+          {
+            code: 'undetermined',
+            summary: 'The diagnosis failed internally; nothing here should be trusted.',
+            explanation: `redis-runbook hit an internal error while diagnosing (${(err as Error)?.message ?? String(err)}). Please report it with the input.`,
+            nodes: [],
+            slots: '',
+            actions: [],
+          },
+        ],
+        findings: [],
+        warnings: ['Internal error during diagnosis: no finding could be computed.'],
+        visibility: { nodesKnown: 0, nodesSeen: 0, nodesAtLeast: 0, summary: 'Unknown (internal error).' },
+        fingerprint: createHash('sha256').update('v1').digest('hex'),
+      },
     };
   }
 }
 
-function run(snapshot: ClusterSnapshot, opts: DiagnoseOptions): Diagnosis {
+function run(
+  snapshot: ClusterSnapshot,
+  opts: DiagnoseOptions,
+): { diagnosis: Diagnosis; model: ClusterModel } {
   const model = buildModel(snapshot);
   const notes: string[] = [];
   const warn = (text: string): void => {
@@ -85,7 +102,7 @@ function run(snapshot: ClusterSnapshot, opts: DiagnoseOptions): Diagnosis {
   causeNotes.forEach(warn);
   const state = computeState(snapshot, model, ctx.facts, ctx.config, warn);
   const warnings = [...new Set([...snapshot.warnings, ...offlineWarnings(snapshot, model), ...notes])];
-  return {
+  const diagnosis: Diagnosis = {
     source: snapshot.source,
     ...(snapshot.cluster ? { cluster: snapshot.cluster } : {}),
     state,
@@ -95,15 +112,15 @@ function run(snapshot: ClusterSnapshot, opts: DiagnoseOptions): Diagnosis {
     visibility: computeVisibility(snapshot, model),
     fingerprint: topologyFingerprint(model),
   };
+  return { diagnosis, model };
 }
 
-/** Parses pasted text and diagnoses it offline. Never throws. */
-export function diagnosePaste(text: string, opts: DiagnoseOptions & PasteOptions = {}): Diagnosis {
-  let snapshot: ClusterSnapshot;
+/** Parses pasted text into a snapshot. Never throws: unreadable text becomes an empty snapshot saying so. */
+export function readPaste(text: string, opts: PasteOptions = {}): ClusterSnapshot {
   try {
-    snapshot = snapshotFromPaste(text, opts);
+    return snapshotFromPaste(text, opts);
   } catch (err) {
-    snapshot = {
+    return {
       source: 'paste',
       takenAt: new Date().toISOString(),
       observations: [],
@@ -112,5 +129,9 @@ export function diagnosePaste(text: string, opts: DiagnoseOptions & PasteOptions
       warnings: [`The paste could not be read: ${(err as Error)?.message ?? String(err)}`],
     };
   }
-  return diagnose(snapshot, opts);
+}
+
+/** Parses pasted text and diagnoses it offline. Never throws. */
+export function diagnosePaste(text: string, opts: DiagnoseOptions & PasteOptions = {}): Diagnosis {
+  return diagnose(readPaste(text, opts), opts);
 }

@@ -5,7 +5,7 @@
 import { buildModel } from '../cluster/model.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { diagnose } from '../diagnose/diagnose.ts';
+import { diagnoseWithModel } from '../diagnose/diagnose.ts';
 import { type ProbeOptions, probeCluster } from '../diagnose/probe/probe.ts';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
 import { getRunbook, selectRunbook } from './registry.ts';
@@ -46,6 +46,20 @@ export function runStepsSync(ctx: RunbookContext, name: RunbookName): StepResult
   return (getRunbook(name)?.steps ?? []).map((step) => runOne(step, ctx));
 }
 
+/** Diagnoses a snapshot and attaches the fitting runbook's steps, building the model once. Never throws. */
+export function diagnoseWithSteps(snapshot: ClusterSnapshot): Diagnosis {
+  const { diagnosis, model } = diagnoseWithModel(snapshot);
+  try {
+    const ctx = { snapshot, model: model ?? buildModel(snapshot), diagnosis };
+    diagnosis.steps = runStepsSync(ctx, selectRunbook(diagnosis));
+  } catch {
+    diagnosis.warnings.push(
+      'The runbook steps could not be produced for this input; the diagnosis above stands.',
+    );
+  }
+  return diagnosis;
+}
+
 /**
  * Runs the runbook's steps in order over `ctx`, awaiting `onStep` after each; a listener that throws is
  * ignored. Returns every result.
@@ -76,8 +90,8 @@ export async function diagnoseSnapshot(
   snapshot: ClusterSnapshot,
   opts: RunOptions & { auth?: RunbookContext['auth'] } = {},
 ): Promise<{ diagnosis: Diagnosis; runbook: RunbookName }> {
-  const diagnosis = diagnose(snapshot);
-  const model = buildModel(snapshot);
+  const { diagnosis, model: built } = diagnoseWithModel(snapshot);
+  const model = built ?? buildModel(snapshot);
   const runbook = opts.runbook ?? selectRunbook(diagnosis);
   opts.onSelected?.(runbook, snapshot, diagnosis);
   const ctx: RunbookContext = { snapshot, model, diagnosis, ...(opts.auth ? { auth: opts.auth } : {}) };

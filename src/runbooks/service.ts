@@ -1,13 +1,11 @@
 /** The DiagnosisService a transport (Slack, terminal) calls: registered clusters live, pastes offline. */
-import { buildModel } from '../cluster/model.ts';
-import { snapshotFromPaste } from '../cluster/paste.ts';
 import type { Config } from '../config/schema.ts';
 import { resolveTarget } from '../config/target.ts';
-import { diagnosePaste } from '../diagnose/diagnose.ts';
+import { readPaste } from '../diagnose/diagnose.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
-import { listRunbooks, selectRunbook } from './registry.ts';
-import { runLive, runStepsSync } from './run.ts';
+import { listRunbooks } from './registry.ts';
+import { diagnoseWithSteps, runLive } from './run.ts';
 import type { DiagnosisService } from './types.ts';
 
 export interface ServiceOptions {
@@ -33,17 +31,5 @@ export function createDiagnosisService(config: Config, opts: ServiceOptions = {}
 
 /** Diagnoses pasted text offline with the fitting runbook's steps attached; never throws. */
 export function diagnosePasteText(text: string): Diagnosis {
-  const diagnosis = diagnosePaste(text);
-  try {
-    const snapshot = snapshotFromPaste(text);
-    diagnosis.steps = runStepsSync(
-      { snapshot, model: buildModel(snapshot), diagnosis },
-      selectRunbook(diagnosis),
-    );
-  } catch {
-    diagnosis.warnings.push(
-      'The runbook steps could not be produced for this paste; the diagnosis above stands.',
-    );
-  }
-  return diagnosis;
+  return diagnoseWithSteps(readPaste(text));
 }

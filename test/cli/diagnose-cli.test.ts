@@ -99,6 +99,12 @@ describe('diagnose usage and input errors exit 2 with one clear line', () => {
       /no Redis Cluster output found/,
     ],
     ['no target and no file', [], undefined, /give a cluster name or host:port, or --file/],
+    [
+      'an unknown runbook, refused before any probe',
+      ['127.0.0.1:1', '--runbook', 'bogus'],
+      undefined,
+      /no runbook named "bogus" \(try clusterdown, .*\) \[UNKNOWN_RUNBOOK\]/,
+    ],
   ])('%s', (_, args, input, message) => {
     const r = run(args as string[], input);
     expect(r.code).toBe(2);

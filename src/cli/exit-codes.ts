@@ -1,0 +1,15 @@
+/**
+ * The CLI's exit codes, the same for live and pasted input: 0 no critical finding, 2 usage or input error
+ * (unknown cluster, bad host:port, unreadable file, no cluster output, invalid config, credentials every
+ * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
+ */
+import type { Diagnosis } from '../diagnose/types.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_CRITICAL = 3;
+
+/** Exit code for a diagnosis: 3 when any finding is critical, else 0. */
+export function exitCodeFor(d: Diagnosis): number {
+  return d.findings.some((f) => f.severity === 'critical') ? EXIT_CRITICAL : EXIT_OK;
+}
