@@ -74,6 +74,11 @@ function othersOf(s: Scan, n: ModelNode): ModelNode[] {
   return s.nodes.filter((o) => o.id !== n.id);
 }
 
+/** An issue about the address the node announces itself (its label). */
+function issueAt(n: ModelNode, strong: boolean, what: string, evidence: string[]): AnnounceIssue {
+  return { node: n, announced: n.label, strong, what, evidence };
+}
+
 function ownOrPeerLines(s: Scan, n: ModelNode): { observer: string; raw: string; ip: string }[] {
   const idx = s.idx;
   return [
@@ -88,13 +93,12 @@ function localOnly(s: Scan, n: ModelNode): AnnounceIssue | null {
   const routable = s.nodes.length - (s.kinds.get('loopback') ?? 0) - (s.kinds.get('unspecified') ?? 0);
   if (routable === 0) return null;
   const lines = ownOrPeerLines(s, n).filter((l) => l.ip === n.ip);
-  return {
-    node: n,
-    announced: n.label,
-    strong: true,
-    what: `announces ${n.ip}, which on any other machine means that machine itself, while the other nodes use routable addresses: peers and clients cannot reach it there`,
-    evidence: lines.map((l) => quote(l.observer, l.raw)),
-  };
+  return issueAt(
+    n,
+    true,
+    `announces ${n.ip}, which on any other machine means that machine itself, while the other nodes use routable addresses: peers and clients cannot reach it there`,
+    lines.map((l) => quote(l.observer, l.raw)),
+  );
 }
 
 function emptyIp(s: Scan, n: ModelNode): AnnounceIssue | null {
@@ -169,6 +173,12 @@ function silentForMs(s: Scan, n: ModelNode): number {
   return ms;
 }
 
+/** How long the node has been silent, when that is over cluster-node-timeout plus a second; else null. */
+function silentPastTimeout(s: Scan, n: ModelNode): number | null {
+  const waited = silentForMs(s, n);
+  return waited > s.ctx.config.nodeTimeoutMs.value + 1000 ? waited : null;
+}
+
 /** Replicas whose INFO replication dials the node's announced address and has the link down. */
 function replicasCut(s: Scan, n: ModelNode): string[] {
   return (s.replicasOf.get(n.id) ?? []).flatMap(({ r, info: i }) => {
@@ -211,19 +221,15 @@ function unanswered(s: Scan, n: ModelNode): AnnounceIssue | null {
     };
   }
   if (!dead) return ctx.snapshot.source === 'paste' ? nobodyConnects(s, n) : null;
-  if (!cutOff) return null;
-  const timeout = ctx.config.nodeTimeoutMs.value;
-  const waited = silentForMs(s, n);
-  if (waited <= timeout + 1000) return null;
-  return {
-    node: n,
-    announced: n.label,
-    strong: true,
-    what:
-      `is alive (peers still receive its pings, so none flags it fail? after ${Math.round(waited / 1000)} s of unanswered pings) but nobody can connect to its announced address ${n.label}: ` +
+  const waited = cutOff ? silentPastTimeout(s, n) : null;
+  if (waited === null) return null;
+  return issueAt(
+    n,
+    true,
+    `is alive (peers still receive its pings, so none flags it fail? after ${Math.round(waited / 1000)} s of unanswered pings) but nobody can connect to its announced address ${n.label}: ` +
       'every peer shows its link disconnected and nothing answers there',
     evidence,
-  };
+  );
 }
 
 /** Paste only: every peer shows the node disconnected long past node-timeout, yet none flags it. */
@@ -232,18 +238,16 @@ function nobodyConnects(s: Scan, n: ModelNode): AnnounceIssue | null {
   const peers = s.idx.peers.get(n.id) ?? [];
   if (peers.length < 2 || n.failBy.length > 0 || n.pfailBy.length > 0) return null;
   if (!peers.every((p) => p.line.link === 'disconnected' && p.line.pingSent > 0)) return null;
-  const timeout = ctx.config.nodeTimeoutMs.value;
-  const waited = silentForMs(s, n);
-  if (waited <= timeout + 1000) return null;
-  return {
-    node: n,
-    announced: n.label,
-    strong: false,
-    what:
-      `is shown disconnected by every peer, with pings unanswered for ${Math.round(waited / 1000)} s (over cluster-node-timeout ${timeout} ms${ctx.config.nodeTimeoutMs.known ? '' : ', assumed default'}), yet none flags it fail?: ` +
+  const waited = silentPastTimeout(s, n);
+  if (waited === null) return null;
+  const { value: timeout, known } = ctx.config.nodeTimeoutMs;
+  return issueAt(
+    n,
+    false,
+    `is shown disconnected by every peer, with pings unanswered for ${Math.round(waited / 1000)} s (over cluster-node-timeout ${timeout} ms${known ? '' : ', assumed default'}), yet none flags it fail?: ` +
       'it is alive and pings them, but nobody can open a link to what it announces. Either its announced address or bus port is wrong (cluster-announce-ip / cluster-announce-bus-port) or a firewall blocks its bus port; a live diagnosis can tell which',
-    evidence: peers.map((p) => quote(p.observer, p.line.raw)),
-  };
+    peers.map((p) => quote(p.observer, p.line.raw)),
+  );
 }
 
 function networkClass(s: Scan, n: ModelNode): AnnounceIssue | null {
@@ -255,13 +259,12 @@ function networkClass(s: Scan, n: ModelNode): AnnounceIssue | null {
   const count = s.nodes.length - (s.nodeIds.has(n.id) ? 1 : 0);
   if (count < 2 || (s.kinds.get(theirs) ?? 0) !== count) return null;
   const others = othersOf(s, n);
-  return {
-    node: n,
-    announced: n.label,
-    strong: false,
-    what: `announces a ${mine} address while all ${others.length} other nodes announce ${theirs} ones: it may be unreachable from where the others or the clients are (suspicion only; fine if your network routes it)`,
-    evidence: [`${n.label} (${mine}); others: ${listLabels(others.map((o) => o.label))} (${theirs})`],
-  };
+  return issueAt(
+    n,
+    false,
+    `announces a ${mine} address while all ${others.length} other nodes announce ${theirs} ones: it may be unreachable from where the others or the clients are (suspicion only; fine if your network routes it)`,
+    [`${n.label} (${mine}); others: ${listLabels(others.map((o) => o.label))} (${theirs})`],
+  );
 }
 
 /** Every announced-address problem, strongest first per node; memoised per model. */

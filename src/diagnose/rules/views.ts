@@ -2,25 +2,10 @@
  * Comparing observers: CONFIG_DISAGREEMENT (slot maps differ, redis-cli's "Nodes don't agree") and
  * VIEWS_DIFFER (observers disagree about who is failing).
  */
-import { SLOT_COUNT } from '../../cluster/slots.ts';
-import type { SlotRange } from '../../cluster/types.ts';
+import { bitmapToRanges } from '../../cluster/slots.ts';
 import type { RuleContext } from '../context.ts';
 import { finding, listLabels, plural, shortRanges } from '../finding.ts';
 import type { Finding } from '../types.ts';
-
-function disputedRanges(bits: Uint8Array): SlotRange[] {
-  const out: SlotRange[] = [];
-  let start = -1;
-  for (let i = 0; i <= SLOT_COUNT; i++) {
-    const on = i < SLOT_COUNT && bits[i] !== 0;
-    if (on && start < 0) start = i;
-    else if (!on && start >= 0) {
-      out.push({ start, end: i - 1 });
-      start = -1;
-    }
-  }
-  return out;
-}
 
 function configDisagreement(ctx: RuleContext): Finding[] {
   const { model } = ctx;
@@ -29,7 +14,7 @@ function configDisagreement(ctx: RuleContext): Finding[] {
     r.agree === false ? r.messages.filter((m) => m.includes("don't agree")) : [],
   );
   if (fullGroups.size < 2 && cliSays.length === 0) return [];
-  const disputed = disputedRanges(model.slotDisputed);
+  const disputed = bitmapToRanges(model.slotDisputed);
   const evidence = [...cliSays];
   for (const g of fullGroups) {
     const group = model.slotGroups[g];
