@@ -3,6 +3,7 @@ import { countSlots, formatRanges, rangesToBitmap, subtractRanges } from '../../
 import type { SlotRange } from '../../cluster/types.ts';
 import { labelOf } from '../context.ts';
 import { plural, shortRanges } from '../finding.ts';
+import { pasteGaps } from '../paste-gaps.ts';
 import type { RootCause } from '../types.ts';
 import { fixCoverageUnassigned } from './actions.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
@@ -37,6 +38,13 @@ function detect(ctx: CauseContext): RootCause[] {
       },
     ];
   }
+  const paste = ctx.snapshot.source === 'paste';
+  const gaps = paste ? pasteGaps(ctx.model) : undefined;
+  if (gaps?.truncated) return [cutPaste(text, slots, gaps.reasons)];
+  const unverified =
+    paste && ctx.model.knownNodesReported === 0
+      ? ' This paste has no CLUSTER INFO, so nothing proves it holds every line: if it was cut or filtered, paste the whole CLUSTER NODES and CLUSTER INFO (or run a live diagnosis) before assigning anything.'
+      : '';
   const assigned = ctx.snapshot.observations.find((o) => o.clusterInfo?.cluster_slots_assigned !== undefined)
     ?.clusterInfo?.cluster_slots_assigned;
   return [
@@ -47,12 +55,28 @@ function detect(ctx: CauseContext): RootCause[] {
         `No view gives ${text} to any node${assigned ? ` (cluster_slots_assigned:${assigned})` : ''} and no migration involves them, so commands on their keys fail with ` +
         '"CLUSTERDOWN Hash slot not served" (and with full coverage required, the whole cluster is down). ' +
         'Usually the cluster was built by hand and ADDSLOTS missed these ranges, or their owner was removed with CLUSTER FORGET or DELSLOTS. ' +
-        'Assigning them to a master is safe unless a stopped node that used to own them can still come back.',
+        `Assigning them to a master is safe unless a stopped node that used to own them can still come back.${unverified}`,
       nodes: [],
       slots: formatRanges(slots),
       actions: [fixCoverageUnassigned(slots)],
     },
   ];
+}
+
+/** Slots without an owner in a paste that is provably missing lines: not evidence of unassigned slots. */
+function cutPaste(text: string, slots: SlotRange[], reasons: string[]): RootCause {
+  return {
+    code: 'undetermined',
+    summary: `${text} have no owner in this paste, but the paste is missing lines: the owner is probably among them.`,
+    explanation:
+      `No line of the paste assigns ${text} to a node, but ${reasons.join('; ')}. ` +
+      'A cut or filtered CLUSTER NODES loses exactly the lines that own slots, so this is no evidence that the slots are unassigned. ' +
+      'Paste the whole CLUSTER NODES and CLUSTER INFO of one node (attach it as a file if it is long), or run a live diagnosis. ' +
+      'Do not assign these slots on the strength of this paste: if their owner exists, that would give them a second owner.',
+    nodes: [],
+    slots: formatRanges(slots),
+    actions: [],
+  };
 }
 
 export const slotsNeverAssigned: RootCauseDetector = {

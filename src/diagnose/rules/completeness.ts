@@ -1,6 +1,7 @@
 /** PASTE_INCOMPLETE: the paste shows fewer nodes than the cluster knows, or only one node's opinion. */
 import type { RuleContext } from '../context.ts';
 import { finding, plural } from '../finding.ts';
+import { pasteGaps } from '../paste-gaps.ts';
 import type { Finding } from '../types.ts';
 
 /** Raises PASTE_INCOMPLETE for truncated pastes (warning) and single-view pastes (info). */
@@ -8,28 +9,10 @@ export function completenessRule(ctx: RuleContext): Finding[] {
   const { model, snapshot } = ctx;
   if (snapshot.source !== 'paste' || model.nodes.length === 0) return [];
   const full = model.views.filter((v) => v.source !== 'check');
-  const reasons: string[] = [];
-  const evidence: string[] = [];
-  let truncated = false;
-  if (model.knownNodesReported > model.nodes.length) {
-    truncated = true;
-    reasons.push(
-      `CLUSTER INFO says ${model.knownNodesReported} nodes are known but only ${model.nodes.length} appear: the paste looks truncated (chat tools cut long messages; attach it as a file)`,
-    );
-    evidence.push(
-      `cluster_known_nodes:${model.knownNodesReported}`,
-      `nodes in the paste: ${model.nodes.length}`,
-    );
-  }
-  const longest = Math.max(0, ...full.map((v) => v.lineCount));
-  for (const v of full) {
-    if (v.lineCount < longest) {
-      truncated = true;
-      evidence.push(`${v.observer}'s CLUSTER NODES has ${v.lineCount} lines, another view has ${longest}`);
-    }
-  }
-  if (truncated && reasons.length === 0)
-    reasons.push('some pasted views list fewer nodes than others: one may be cut off');
+  const gaps = pasteGaps(model);
+  const reasons = [...gaps.reasons];
+  const evidence = [...gaps.evidence];
+  const truncated = gaps.truncated;
   if (full.length === 0) {
     reasons.push(
       'only redis-cli check output was pasted: it leaves out nodes it cannot reach or that are flagged fail, so failed nodes are invisible',
