@@ -9,7 +9,7 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { replicaInfo, replicaUnfitReason } from '../replication-info.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { failoverForce, restartNode } from './actions.ts';
-import { type DownShard, downForMs, downShards, seconds } from './shards.ts';
+import { type DownShard, downForMs, downShards, OWNER_DOWN_CODES, seconds } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 const REPL_PING_PERIOD_MS = 10_000;
@@ -121,17 +121,6 @@ function detect(ctx: CauseContext): RootCause[] {
 export const failoverBlocked: RootCauseDetector = {
   code: 'failover-blocked',
   rank: 40,
-  explains: [
-    'SLOTS_OWNER_DOWN',
-    'CLUSTER_STATE_FAIL',
-    'FULL_COVERAGE_REQUIRED',
-    'PARTIAL_COVERAGE',
-    'NODE_FAIL',
-    'NODE_PFAIL',
-    'NODE_UNREACHABLE',
-    'REPLICA_NOT_SYNCED',
-    'REPLICA_LINK_DOWN',
-    'REPLICATION_LAG',
-  ],
+  explains: [...OWNER_DOWN_CODES, 'REPLICA_NOT_SYNCED', 'REPLICATION_LAG'],
   detect,
 };

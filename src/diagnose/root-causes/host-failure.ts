@@ -10,6 +10,7 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { zoneOf } from '../ip-kind.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { restartNode } from './actions.ts';
+import { OWNER_DOWN_CODES } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 export interface HostLoss {
@@ -122,19 +123,7 @@ function detect(ctx: CauseContext): RootCause[] {
 export const hostFailure: RootCauseDetector = {
   code: 'host-failure',
   rank: 7,
-  explains: [
-    'NODE_FAIL',
-    'NODE_PFAIL',
-    'NODE_UNREACHABLE',
-    'SLOTS_OWNER_DOWN',
-    'CLUSTER_STATE_FAIL',
-    'FULL_COVERAGE_REQUIRED',
-    'PARTIAL_COVERAGE',
-    'REPLICA_SAME_HOST',
-    'HOST_HOLDS_MAJORITY',
-    'MASTER_WITHOUT_REPLICA',
-    'REPLICA_LINK_DOWN',
-  ],
+  explains: [...OWNER_DOWN_CODES, 'REPLICA_SAME_HOST', 'HOST_HOLDS_MAJORITY', 'MASTER_WITHOUT_REPLICA'],
   supersedes: ['master-failed-no-replica'],
   detect,
 };

@@ -5,7 +5,7 @@ import { isDown } from '../context.ts';
 import { listLabels, plural, shortRanges } from '../finding.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { fixCoverageOwnerGone, restartNode } from './actions.ts';
-import { type DownShard, downShards } from './shards.ts';
+import { type DownShard, downShards, OWNER_DOWN_CODES } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 function how(n: ModelNode): string {
@@ -74,16 +74,6 @@ function detect(ctx: CauseContext): RootCause[] {
 export const masterFailedNoReplica: RootCauseDetector = {
   code: 'master-failed-no-replica',
   rank: 30,
-  explains: [
-    'SLOTS_OWNER_DOWN',
-    'CLUSTER_STATE_FAIL',
-    'FULL_COVERAGE_REQUIRED',
-    'PARTIAL_COVERAGE',
-    'NODE_FAIL',
-    'NODE_PFAIL',
-    'NODE_UNREACHABLE',
-    'MASTER_WITHOUT_REPLICA',
-    'REPLICA_LINK_DOWN',
-  ],
+  explains: [...OWNER_DOWN_CODES, 'MASTER_WITHOUT_REPLICA'],
   detect,
 };

@@ -7,6 +7,7 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { analyzeVoters } from '../rules/voters.ts';
 import type { RootCause } from '../types.ts';
 import { failoverTakeover, restartNode } from './actions.ts';
+import { OWNER_DOWN_CODES } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 function detect(ctx: CauseContext): RootCause[] {
@@ -36,19 +37,7 @@ function detect(ctx: CauseContext): RootCause[] {
 export const failoverNoVoters: RootCauseDetector = {
   code: 'failover-not-possible-no-voters',
   rank: 15,
-  explains: [
-    'NO_ELIGIBLE_VOTERS',
-    'QUORUM_LOST',
-    'SLOTS_OWNER_DOWN',
-    'CLUSTER_STATE_FAIL',
-    'FULL_COVERAGE_REQUIRED',
-    'PARTIAL_COVERAGE',
-    'NODE_FAIL',
-    'NODE_PFAIL',
-    'NODE_UNREACHABLE',
-    'REPLICA_LINK_DOWN',
-    'MASTER_WITHOUT_REPLICA',
-  ],
+  explains: ['NO_ELIGIBLE_VOTERS', 'QUORUM_LOST', ...OWNER_DOWN_CODES, 'MASTER_WITHOUT_REPLICA'],
   supersedes: ['failover-blocked', 'master-failed-no-replica', 'quorum-lost'],
   detect,
 };

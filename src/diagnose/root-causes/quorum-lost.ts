@@ -5,7 +5,7 @@ import { replicaUnfitReason } from '../replication-info.ts';
 import { mastersUp } from '../rules/quorum.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { failoverTakeover, restartNode } from './actions.ts';
-import { answeredLive, downShards } from './shards.ts';
+import { answeredLive, downShards, OWNER_DOWN_CODES } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 function detect(ctx: CauseContext): RootCause[] {
@@ -63,15 +63,8 @@ export const quorumLost: RootCauseDetector = {
   rank: 20,
   explains: [
     'QUORUM_LOST',
-    'CLUSTER_STATE_FAIL',
-    'SLOTS_OWNER_DOWN',
-    'FULL_COVERAGE_REQUIRED',
-    'PARTIAL_COVERAGE',
-    'NODE_FAIL',
-    'NODE_PFAIL',
-    'NODE_UNREACHABLE',
+    ...OWNER_DOWN_CODES,
     'REPLICA_NOT_SYNCED',
-    'REPLICA_LINK_DOWN',
     'MASTER_WITHOUT_REPLICA',
     'VIEWS_DIFFER',
   ],

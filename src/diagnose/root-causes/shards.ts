@@ -1,6 +1,22 @@
 /** Shared reasoning about down slot owners and their replicas, used by several detectors. */
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../context.ts';
+import type { FindingCode } from '../types.ts';
+
+/**
+ * Finding codes every "a slot owner is down" cause accounts for: the owner's absence, its fallout on
+ * coverage and cluster state, and its replicas' broken link. Detectors add their own codes around these.
+ */
+export const OWNER_DOWN_CODES: readonly FindingCode[] = [
+  'SLOTS_OWNER_DOWN',
+  'CLUSTER_STATE_FAIL',
+  'FULL_COVERAGE_REQUIRED',
+  'PARTIAL_COVERAGE',
+  'NODE_FAIL',
+  'NODE_PFAIL',
+  'NODE_UNREACHABLE',
+  'REPLICA_LINK_DOWN',
+];
 
 export interface DownShard {
   master: ModelNode;
