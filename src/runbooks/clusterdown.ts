@@ -16,12 +16,14 @@ import {
   healthText,
   list,
   nodeName,
+  nothingFound,
   ok,
   plural,
   problem,
-  skipped,
+  problemIf,
+  skippedBySource,
   slotText,
-  withoutView,
+  withoutFullView,
 } from './common.ts';
 import { keysAtStake } from './keys-text.ts';
 import { logsStep, reachabilityStep, rootCauseStep } from './shared-steps.ts';
@@ -48,14 +50,11 @@ const stateStep = defineStep('cluster-state', 'Confirm the cluster state and slo
     groups.set(line, [...(groups.get(line) ?? []), o.address]);
   }
   if (groups.size === 0) {
-    const why =
-      ctx.snapshot.source === 'live'
-        ? 'no node answered CLUSTER INFO'
-        : 'the paste holds no CLUSTER INFO output';
-    return skipped(
+    return skippedBySource(
+      ctx,
       self,
       { command, evidence: [], meaning: 'Coverage is worked out from the views in the next steps.' },
-      why,
+      { live: 'no node answered CLUSTER INFO', paste: 'the paste holds no CLUSTER INFO output' },
     );
   }
   const evidence = [...groups].map(([line, nodes]) => `${list(nodes, 4)}: ${line}`);
@@ -93,15 +92,8 @@ const failedNodesStep = defineStep(
         n.flags.includes('noaddr') ||
         n.flags.includes('handshake'),
     );
-    const blind = down.length === 0 ? withoutView(ctx, self, command) : null;
-    if (blind) return blind;
-    if (down.length === 0) {
-      return ok(self, {
-        command,
-        evidence: [],
-        meaning: 'No node is flagged failing and every probed node answered.',
-      });
-    }
+    if (down.length === 0)
+      return nothingFound(ctx, self, command, 'No node is flagged failing and every probed node answered.');
     const evidence: string[] = [];
     for (const n of down) {
       const slots = n.slotCount > 0 ? `owns ${slotText(n.slots)}` : 'owns no slots';
@@ -116,9 +108,11 @@ const failedNodesStep = defineStep(
         ? `${plural(owning.length, 'slot owner')} down: ${list(owning.map((n) => n.label))}. Their slots are not served ` +
           'until the node returns or a replica takes over.'
         : 'The nodes that are down own no slots, so they do not by themselves stop the cluster.';
-    return owning.length > 0 || down.some(isDown)
-      ? problem(self, { command, evidence: cap(evidence), meaning })
-      : ok(self, { command, evidence: cap(evidence), meaning });
+    return problemIf(owning.length > 0 || down.some(isDown), self, {
+      command,
+      evidence: cap(evidence),
+      meaning,
+    });
   },
 );
 
@@ -134,13 +128,14 @@ const coverageStep = defineStep(
   'Coverage report (what redis-cli --cluster check would say)',
   (ctx, self) => {
     const command = clusterCheck(ctx);
-    if (!ctx.model.hasFullView) {
-      return skipped(
-        self,
-        { command, evidence: [], meaning: 'Run the command: it lists every slot that is not covered.' },
-        'no CLUSTER NODES view was available',
-      );
-    }
+    const blind = withoutFullView(
+      ctx,
+      self,
+      command,
+      'Run the command: it lists every slot that is not covered.',
+      'no CLUSTER NODES view was available',
+    );
+    if (blind) return blind;
     const facts = deriveFacts(ctx.model);
     const evidence: string[] = [];
     let served = 0;

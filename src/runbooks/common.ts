@@ -173,19 +173,67 @@ export function defineStep(
   return { id, title, run: (ctx) => body(ctx, head) };
 }
 
+/** A skipped result whose reason depends on where the snapshot came from (a live probe or a paste). */
+export function skippedBySource(
+  ctx: RunbookContext,
+  self: StepHead,
+  body: Body,
+  why: { live: string; paste: string },
+): StepResult {
+  return skipped(self, body, ctx.snapshot.source === 'live' ? why.live : why.paste);
+}
+
 /**
  * A skipped result when no node's own CLUSTER NODES view was available (nothing answered, or the paste
  * had none), so a step never reports "ok" about a cluster it could not see; null when there is a view.
  */
 export function withoutView(ctx: RunbookContext, self: StepHead, command: string): StepResult | null {
   if (ctx.model.hasFullView && ctx.model.nodes.length > 0) return null;
-  const why =
-    ctx.snapshot.source === 'live'
-      ? 'no node answered with its CLUSTER NODES view'
-      : 'the paste holds no CLUSTER NODES output';
-  return skipped(
+  return skippedBySource(
+    ctx,
     self,
     { command, evidence: [], meaning: 'Run the command yourself: nothing here could be checked.' },
-    why,
+    {
+      live: 'no node answered with its CLUSTER NODES view',
+      paste: 'the paste holds no CLUSTER NODES output',
+    },
   );
+}
+
+/** A skipped result saying `meaning` and `why` when the model lacks a full view; null when it has one. */
+export function withoutFullView(
+  ctx: RunbookContext,
+  self: StepHead,
+  command: string,
+  meaning: string,
+  why: string,
+): StepResult | null {
+  return ctx.model.hasFullView ? null : skipped(self, { command, evidence: [], meaning }, why);
+}
+
+/** For a step that found nothing to report: skipped when there was no view to look in, else 'ok' saying `meaning`. */
+export function nothingFound(
+  ctx: RunbookContext,
+  self: StepHead,
+  command: string,
+  meaning: string,
+): StepResult {
+  return withoutView(ctx, self, command) ?? ok(self, { command, evidence: [], meaning });
+}
+
+/** 'problem' when `isProblem`, else 'ok', with the same body. */
+export function problemIf(isProblem: boolean, self: StepHead, body: Body): StepResult {
+  return isProblem ? problem(self, body) : ok(self, body);
+}
+
+/** 'ok' with `fine` when `problems` is empty; else 'problem' listing them (capped) with `meaning`. */
+export function okUnless(
+  self: StepHead,
+  command: string,
+  problems: readonly string[],
+  fine: { evidence: string[]; meaning: string },
+  meaning: string,
+): StepResult {
+  if (problems.length === 0) return ok(self, { command, evidence: fine.evidence, meaning: fine.meaning });
+  return problem(self, { command, evidence: cap(problems), meaning });
 }

@@ -16,6 +16,11 @@ export interface VariantChoice {
   meaning: string;
 }
 
+/** A choice that offers no command to run: no variant is safe (yet). */
+function noFailover(master: ModelNode, summary: string, details: string[], meaning: string): VariantChoice {
+  return { master, safe: false, summary, details, meaning };
+}
+
 /** Decides between CLUSTER FAILOVER, FORCE, TAKEOVER, or no failover at all for `master`. */
 export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: ModelNode[]): VariantChoice {
   const details: string[] = [];
@@ -26,22 +31,20 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
     else fit.push(r);
   }
   if (replicas.length === 0) {
-    return {
+    return noFailover(
       master,
-      safe: false,
-      summary: 'no failover possible: it has no replica',
+      'no failover possible: it has no replica',
       details,
-      meaning: `Bring ${master.label} back (restart it with its data and nodes.conf). Reassigning its slots elsewhere serves them empty and deletes its keys when it returns.`,
-    };
+      `Bring ${master.label} back (restart it with its data and nodes.conf). Reassigning its slots elsewhere serves them empty and deletes its keys when it returns.`,
+    );
   }
   if (fit.length === 0) {
-    return {
+    return noFailover(
       master,
-      safe: false,
-      summary: 'do not fail over: no replica has the data',
+      'do not fail over: no replica has the data',
       details,
-      meaning: `Promoting a replica that never synced would serve ${master.label}'s slots without their keys. Bring the master back instead (unfreeze or restart it).`,
-    };
+      `Promoting a replica that never synced would serve ${master.label}'s slots without their keys. Bring the master back instead (unfreeze or restart it).`,
+    );
   }
   // Best candidate: the largest replication offset (the least data lost).
   const best = [...fit].sort((a, b) => (replicaInfo(b)?.offset ?? -1) - (replicaInfo(a)?.offset ?? -1))[0]!;
@@ -59,18 +62,16 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
   }
   const q = deriveFacts(ctx.model).quorum;
   if (!q.lost && master.health !== 'fail' && !best.nofailover) {
-    return {
+    return noFailover(
       master,
-      safe: false,
-      summary: `wait before forcing anything: the masters have not yet agreed that ${master.label} failed`,
-      details: [
+      `wait before forcing anything: the masters have not yet agreed that ${master.label} failed`,
+      [
         ...details,
         `It is ${master.health === 'pfail' ? 'flagged fail? (PFAIL) only' : 'unreachable from here but not flagged by its peers'}; once a majority flags it FAIL, ${best.label} starts an election by itself within about 2 × cluster-node-timeout.`,
         `If that does not happen, ${cli(ctx, at, 'cluster failover force')} is the next step.`,
       ],
-      meaning:
-        'Forcing a failover while the cluster may still reach the master risks two masters for the same slots; let the automatic failover run first.',
-    };
+      'Forcing a failover while the cluster may still reach the master risks two masters for the same slots; let the automatic failover run first.',
+    );
   }
   if (!q.lost) {
     return {

@@ -18,6 +18,7 @@ import {
   nodeName,
   ok,
   problem,
+  problemIf,
   reachAddress,
   skipped,
   slotText,
@@ -64,9 +65,7 @@ const failedStep = defineStep('failed-masters', 'Which masters failed, and what 
     owning.length > 0
       ? `${list(owning.map((m) => m.label))} still own slots while down: those slots are unavailable until a replica takes over or the node returns.`
       : 'The failed masters no longer own slots: their replicas (or others) already took over.';
-  return owning.length > 0
-    ? problem(self, { command, evidence: cap(evidence), meaning })
-    : ok(self, { command, evidence: cap(evidence), meaning });
+  return problemIf(owning.length > 0, self, { command, evidence: cap(evidence), meaning });
 });
 
 const replicasStep = defineStep('replicas', 'Replicas of the failed masters and their state', (ctx, self) => {
@@ -164,9 +163,7 @@ const dataAgeStep = defineStep(
       : stale
         ? 'Automatic failover is refused for data this old; a manual CLUSTER FAILOVER FORCE still works but promotes the old data.'
         : 'Data age does not block an automatic failover.';
-    return stale || never
-      ? problem(self, { command, evidence, meaning })
-      : ok(self, { command, evidence, meaning });
+    return problemIf(stale || never, self, { command, evidence, meaning });
   },
 );
 

@@ -13,10 +13,12 @@ import {
   entryAddress,
   findings,
   ok,
+  okUnless,
   plural,
   problem,
   skipped,
   slotText,
+  withoutFullView,
   withoutView,
 } from './common.ts';
 import { rootCauseStep } from './shared-steps.ts';
@@ -28,13 +30,14 @@ function fromFindings(ctx: RunbookContext, codes: FindingCode[]): string[] {
 
 const slotsStep = defineStep('slots', 'Are all 16384 slots assigned and served?', (ctx, self) => {
   const command = clusterCheck(ctx);
-  if (!ctx.model.hasFullView) {
-    return skipped(
-      self,
-      { command, evidence: [], meaning: 'Run the command to check coverage.' },
-      'no CLUSTER NODES view',
-    );
-  }
+  const blind = withoutFullView(
+    ctx,
+    self,
+    command,
+    'Run the command to check coverage.',
+    'no CLUSTER NODES view',
+  );
+  if (blind) return blind;
   const facts = deriveFacts(ctx.model);
   const evidence: string[] = [];
   if (facts.unassigned.length > 0) evidence.push(`Unassigned: ${slotText(facts.unassigned)}`);
@@ -73,19 +76,16 @@ const replicasStep = defineStep('replicas', 'Does every master have a replica?',
   if (blind) return blind;
   const owners = deriveFacts(ctx.model).owners;
   const bare = owners.filter((m) => !m.replicas.some((id) => !isDown(ctx.model.byId.get(id)!)));
-  const evidence = bare.map((m) => `${m.label} owns ${slotText(m.slots)} with no working replica`);
-  if (bare.length === 0) {
-    return ok(self, {
-      command,
+  return okUnless(
+    self,
+    command,
+    bare.map((m) => `${m.label} owns ${slotText(m.slots)} with no working replica`),
+    {
       evidence: [`All ${plural(owners.length, 'master')} have at least one working replica.`],
       meaning: 'Any single master can fail without downtime.',
-    });
-  }
-  return problem(self, {
-    command,
-    evidence: cap(evidence),
-    meaning: 'If one of these masters dies its slots go down until it is restarted: add a replica to each.',
-  });
+    },
+    'If one of these masters dies its slots go down until it is restarted: add a replica to each.',
+  );
 });
 
 const busStep = defineStep('bus-ports', 'Are the cluster bus ports reachable?', (ctx, self) => {
@@ -110,19 +110,13 @@ const busStep = defineStep('bus-ports', 'Are the cluster bus ports reachable?', 
     (o) => `${o.address}: bus port ${o.busPort!.port} closed (${o.busPort!.error ?? 'no answer'})`,
   );
   evidence.push(...fromFindings(ctx, ['BUS_PORT_UNREACHABLE']));
-  if (closed.length === 0 && evidence.length === 0) {
-    return ok(self, {
-      command,
-      evidence: [`${plural(probed.length, 'bus port')} accept TCP.`],
-      meaning: 'Nodes can gossip and vote.',
-    });
-  }
-  return problem(self, {
+  return okUnless(
+    self,
     command,
-    evidence: cap(evidence),
-    meaning:
-      'A node whose bus port peers cannot reach is flagged failing by them even though clients still reach it.',
-  });
+    evidence,
+    { evidence: [`${plural(probed.length, 'bus port')} accept TCP.`], meaning: 'Nodes can gossip and vote.' },
+    'A node whose bus port peers cannot reach is flagged failing by them even though clients still reach it.',
+  );
 });
 
 const placementStep = defineStep(
@@ -132,20 +126,16 @@ const placementStep = defineStep(
     const command = `${cli(ctx, entryAddress(ctx), 'cluster nodes')} | awk '{print $2, $3, $4}'`;
     const blind = withoutView(ctx, self, command);
     if (blind) return blind;
-    const evidence = fromFindings(ctx, ['REPLICA_SAME_HOST', 'HOST_HOLDS_MAJORITY']);
-    if (evidence.length === 0) {
-      return ok(self, {
-        command,
+    return okUnless(
+      self,
+      command,
+      fromFindings(ctx, ['REPLICA_SAME_HOST', 'HOST_HOLDS_MAJORITY']),
+      {
         evidence: [],
         meaning: 'No host carries a master together with its own replica, or a majority of masters.',
-      });
-    }
-    return problem(self, {
-      command,
-      evidence: cap(evidence),
-      meaning:
-        'Losing that one host takes out a master and the replica meant to replace it (or the vote majority).',
-    });
+      },
+      'Losing that one host takes out a master and the replica meant to replace it (or the vote majority).',
+    );
   },
 );
 
@@ -188,18 +178,16 @@ const agreementStep = defineStep('agreement', 'Do all nodes agree on the layout?
   ]);
   if (ctx.model.slotGroups.length > 1)
     evidence.unshift(`${ctx.model.slotGroups.length} different slot maps among the views.`);
-  if (evidence.length === 0) {
-    return ok(self, {
-      command,
+  return okUnless(
+    self,
+    command,
+    evidence,
+    {
       evidence: [`${plural(ctx.model.views.length, 'view')} agree about slot owners.`],
       meaning: 'Consistent configuration.',
-    });
-  }
-  return problem(self, {
-    command,
-    evidence: cap(evidence),
-    meaning: 'Nodes that disagree route clients differently; find out why before changing anything.',
-  });
+    },
+    'Nodes that disagree route clients differently; find out why before changing anything.',
+  );
 });
 
 /** The health runbook. */

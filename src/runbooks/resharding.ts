@@ -5,11 +5,11 @@ import {
   clusterCheck,
   defineStep,
   findings,
+  nothingFound,
   ok,
   problem,
   reachAddress,
   skipped,
-  withoutView,
 } from './common.ts';
 import { planOpenSlot } from './resharding-plan.ts';
 import { rootCauseStep } from './shared-steps.ts';
@@ -24,15 +24,8 @@ function openSlotNumbers(ctx: RunbookContext): number[] {
 const openStep = defineStep('open-slots', 'Find slots left open (MIGRATING / IMPORTING)', (ctx, self) => {
   const command = clusterCheck(ctx);
   const slots = openSlotNumbers(ctx);
-  const blind = slots.length === 0 ? withoutView(ctx, self, command) : null;
-  if (blind) return blind;
-  if (slots.length === 0) {
-    return ok(self, {
-      command,
-      evidence: [],
-      meaning: 'No slot is open: no migration is in progress or left behind.',
-    });
-  }
+  if (slots.length === 0)
+    return nothingFound(ctx, self, command, 'No slot is open: no migration is in progress or left behind.');
   const evidence = cap(
     slots.slice(0, MAX_SLOTS).map((s) => planOpenSlot(ctx, s).state),
     MAX_SLOTS,

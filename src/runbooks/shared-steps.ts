@@ -12,6 +12,7 @@ import {
   plural,
   probeErrorText,
   problem,
+  problemIf,
   skipped,
 } from './common.ts';
 import type { RunbookContext } from './types.ts';
@@ -167,5 +168,5 @@ export const rootCauseStep = defineStep('root-cause', 'Root cause and recommende
     evidence,
     meaning: causes.length > 1 ? `${meaning} (${list(causes.map((c) => c.code))})` : meaning,
   };
-  return healthy ? ok(self, body) : problem(self, body);
+  return problemIf(!healthy, self, body);
 });
