@@ -123,15 +123,27 @@ export function createBot(deps: BotDeps): Bot {
       );
       return;
     }
+    let table: BotMessage;
     try {
-      const snapshot = await deps.topology(cluster);
-      await transport.post(r.channel, nodesMessage(cluster, snapshot, r.user));
+      table = nodesMessage(cluster, await deps.topology(cluster), r.user);
     } catch (err) {
       logger.error({ event: 'nodes_failed', cluster, code: codeOf(err) }, 'nodes failed');
       await transport.ephemeral(
         target(r),
         problem(`Could not read the nodes of ${cluster}.`, messageOf(err)),
       );
+      return;
+    }
+    try {
+      await transport.post(r.channel, table);
+    } catch (err) {
+      // The nodes were read; only posting failed (not in the channel, Slack down): show them to the asker.
+      logger.warn({ event: 'post_failed', cluster, code: codeOf(err) }, 'nodes table not posted');
+      const why = transport.explainFailure?.(err) ?? `Posting failed (${codeOf(err)}).`;
+      await transport.ephemeral(target(r), {
+        ...table,
+        notes: [...(table.notes ?? []), `Only you can see this. ${why}`],
+      });
     }
   }
 
@@ -250,9 +262,10 @@ export function problem(message: string, hint: string): BotMessage {
   };
 }
 
-/** The `code` of a coded error, else 'ERROR'. */
+/** Slack's error string (`data.error`, e.g. not_in_channel) or the `code` of a coded error, else 'ERROR'. */
 export function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
+  const e = err as { code?: unknown; data?: { error?: unknown } } | null;
+  const code = e?.data?.error ?? e?.code;
   return typeof code === 'string' ? code : 'ERROR';
 }
 

@@ -88,6 +88,8 @@ export interface Transport {
   ephemeral(to: EphemeralTarget, msg: BotMessage): Promise<void>;
   /** Attaches a text file in the thread under `parent`. */
   upload(parent: MessageRef, file: FileUpload): Promise<void>;
+  /** Why a post failed, as one sentence for the user that names the fix (e.g. "invite me"). */
+  explainFailure?(err: unknown): string;
 }
 
 /** Builds a one-line message (title only), the common case for short replies. */

@@ -31,28 +31,34 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
   const log = logger.child({ cluster, user: requester.user, channel: requester.channel });
   // Let requests already waiting in the event loop be acknowledged before this one's slow work starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
-  let parent: MessageRef | null = null;
-  try {
-    parent = await transport.post(
-      requester.channel,
-      startedMessage(cluster, input.runbookTitle, requester.user),
+  // The parent is posted while the probe already runs: a slow or unreachable Slack must not delay it.
+  const posts: PostState = { parent: null, failure: undefined, lostSteps: 0 };
+  const parentPosted = transport
+    .post(requester.channel, startedMessage(cluster, input.runbookTitle, requester.user))
+    .then(
+      (ref) => {
+        posts.parent = ref;
+      },
+      (err: unknown) => {
+        posts.failure = err;
+        log.warn({ event: 'post_failed', code: errCode(err) }, 'could not post the parent message');
+      },
     );
-  } catch (err) {
-    log.warn({ event: 'post_failed', code: errCode(err) }, 'could not post the parent message');
-  }
   const posted = new Set<string>();
-  let chain: Promise<void> = Promise.resolve();
+  let chain: Promise<void> = parentPosted;
   const postStep = (step: StepResult, index: number, total: number) => {
+    if (posted.has(step.id)) return;
     posted.add(step.id);
-    const ref = parent;
-    if (!ref) return;
-    chain = chain.then(() =>
-      transport.reply(ref, stepMessage(step, index, total)).then(
-        () => undefined,
-        (err) =>
-          log.warn({ event: 'step_post_failed', step: step.id, code: errCode(err) }, 'step not posted'),
-      ),
-    );
+    chain = chain.then(async () => {
+      if (!posts.parent) return;
+      try {
+        await transport.reply(posts.parent, stepMessage(step, index, total));
+      } catch (err) {
+        posts.failure = err;
+        posts.lostSteps += 1;
+        log.warn({ event: 'step_post_failed', step: step.id, code: errCode(err) }, 'step not posted');
+      }
+    });
   };
   const started = Date.now();
   const shared = sharedDiagnosis(input.service, cluster, input.runbook, postStep);
@@ -60,12 +66,30 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
   if (outcome.kind === 'timeout') shared.forget();
   const steps = outcome.kind === 'done' ? (outcome.diagnosis.steps ?? []) : [];
   steps.forEach((s, i) => {
-    if (!posted.has(s.id)) postStep(s, i, steps.length);
+    postStep(s, i, steps.length);
   });
   await chain;
   const verdict = verdictFor(outcome, input);
+  if (posts.parent && posts.lostSteps > 0) {
+    const why = explain(transport, posts.failure);
+    verdict.notes = [
+      ...(verdict.notes ?? []),
+      `${posts.lostSteps} step(s) could not be posted in the thread: ${why}`,
+    ];
+  }
   log.info({ event: 'diagnosis_done', outcome: outcome.kind, ms: Date.now() - started });
-  await deliver(input, parent, verdict, log);
+  await deliver(input, posts, verdict, log);
+}
+
+interface PostState {
+  parent: MessageRef | null;
+  /** The last error posting to the channel, to tell the user why the thread is incomplete. */
+  failure: unknown;
+  lostSteps: number;
+}
+
+function explain(transport: Transport, err: unknown): string {
+  return transport.explainFailure?.(err) ?? `posting failed (${errCode(err)}).`;
 }
 
 type Outcome =
@@ -99,33 +123,35 @@ function verdictFor(outcome: Outcome, input: RunDiagnosisInput): BotMessage {
   };
 }
 
-async function deliver(
-  input: RunDiagnosisInput,
-  parent: MessageRef | null,
-  verdict: BotMessage,
-  log: Logger,
-) {
+async function deliver(input: RunDiagnosisInput, posts: PostState, verdict: BotMessage, log: Logger) {
   const { transport } = input;
+  const { parent } = posts;
   if (parent) {
     try {
       await transport.update(parent, verdict);
       return;
     } catch (err) {
+      posts.failure = err;
       log.warn({ event: 'update_failed', code: errCode(err) }, 'verdict update failed; replying instead');
     }
     try {
       await transport.reply(parent, verdict);
       return;
     } catch (err) {
+      posts.failure = err;
       log.warn({ event: 'reply_failed', code: errCode(err) }, 'verdict reply failed');
     }
   }
-  const notes = [
-    ...(verdict.notes ?? []),
-    'I could not post in this channel, so only you see this and the steps were not posted. Invite me (/invite) for the threaded version.',
-  ];
+  const where = parent
+    ? 'Only you can see this verdict: I could not add it to the thread.'
+    : 'Only you can see this, and the steps were not posted.';
+  const notes = [...(verdict.notes ?? []), `${where} ${explain(transport, posts.failure)}`];
   try {
     await transport.ephemeral(input.target, { ...verdict, notes });
+    log.info(
+      { event: 'verdict_ephemeral', code: errCode(posts.failure) },
+      'verdict sent to the requester only',
+    );
   } catch (err) {
     log.error({ event: 'ephemeral_failed', code: errCode(err) }, 'could not deliver the verdict at all');
   }

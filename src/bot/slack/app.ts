@@ -19,13 +19,19 @@ import type { SlackEnv } from './env.ts';
 import { fetchFileText, type SlackFileRef } from './files.ts';
 import { boltLogger } from './logger.ts';
 import { stripSlackReferences } from './mrkdwn.ts';
-import { ackPayloads, createSlackTransport, postToReplyUrl, slackCode } from './transport.ts';
+import type { RateLimitPolicy } from './rate-limit.ts';
+import { ackPayloads, createSlackTransport, postHint, postToReplyUrl, slackCode } from './transport.ts';
 
 export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
   env: SlackEnv;
   logger: Logger;
-  /** Web API retries, also spent on rate limits (default 3; tests use 0 so nothing waits). */
+  /**
+   * Web API retries after a network error, a timeout or an HTTP 5xx (default 3; tests use 0 so nothing
+   * waits). HTTP 429s are not counted here: see `rateLimit`.
+   */
   retries?: number;
+  /** How long a call waits out HTTP 429 Retry-After headers before giving up (default 3 retries, 10 s). */
+  rateLimit?: RateLimitPolicy;
 }
 
 export interface RunningSlackBot {
@@ -92,13 +98,20 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     clientOptions: {
       ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
       retryConfig: { retries: opts.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 4000 },
-      timeout: 15_000,
+      // A 429 is handed to the transport at once (see rate-limit.ts): the WebClient's own handling would
+      // wait any Retry-After, however long, with its whole request queue paused, and count 429s as retries.
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
       // Few Web API calls in flight at once: Slack rate-limits posting anyway, and fewer concurrent fetches
       // leave the event loop free to acknowledge new commands within Slack's 3 s.
       maxRequestConcurrency: 32,
     },
   });
-  const transport = createSlackTransport(app.client, logger);
+  const transport = createSlackTransport(
+    app.client,
+    logger,
+    opts.rateLimit ? { rateLimit: opts.rateLimit } : {},
+  );
   const bot = createBot({ ...opts, transport, logger });
   const events = new SeenKeys();
   const apiHost = env.apiUrl ? [new URL(env.apiUrl).host] : [];
@@ -141,13 +154,21 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
         logger.info({ event: 'file_skipped', code: slackCode(err), file: file.id }, 'file not read');
       }
     }
-    await bot.paste({
-      user: raw.user ?? 'unknown',
-      channel: raw.channel,
-      threadTs: raw.thread_ts ?? raw.ts,
-      text,
-      mentioned,
-    });
+    try {
+      await bot.paste({
+        user: raw.user ?? 'unknown',
+        channel: raw.channel,
+        threadTs: raw.thread_ts ?? raw.ts,
+        text,
+        mentioned,
+      });
+    } catch (err) {
+      // No response_url comes with an event, and postEphemeral needs the same membership: log it clearly.
+      logger.warn(
+        { event: 'paste_reply_failed', code: slackCode(err), channel: raw.channel, hint: postHint(err) },
+        'could not answer a paste',
+      );
+    }
   };
 
   app.event('message', async ({ event, body, context }) => {

@@ -1,7 +1,7 @@
 /** Starts the real Slack bot (Bolt HTTPReceiver on loopback) against a fake Web API. Test-only. */
 import { Writable } from 'node:stream';
 import { buildBotDeps } from '../../../src/bot/deps.ts';
-import { createSlackBot } from '../../../src/bot/slack/app.ts';
+import { createSlackBot, type SlackBotOptions } from '../../../src/bot/slack/app.ts';
 import { createLogger } from '../../../src/bot/slack/logger.ts';
 import { parseConfig } from '../../../src/config/load.ts';
 import { isLoopbackHost } from '../../../src/diagnose/probe/nat.ts';
@@ -14,8 +14,15 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** Runs the bot with `rawConfig` (validated like a YAML file) on a free loopback port. */
-export async function startTestBot(fake: FakeSlack, rawConfig: unknown): Promise<TestBot> {
+/**
+ * Runs the bot with `rawConfig` (validated like a YAML file) on a free loopback port. By default no Web
+ * API call is retried after a network error (`retries: 0`); `opts` can change that and the 429 policy.
+ */
+export async function startTestBot(
+  fake: FakeSlack,
+  rawConfig: unknown,
+  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit'> = {},
+): Promise<TestBot> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -29,6 +36,7 @@ export async function startTestBot(fake: FakeSlack, rawConfig: unknown): Promise
     env: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 },
     logger: createLogger('info', sink),
     retries: 0,
+    ...opts,
   });
   const { port } = await running.start(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}/slack/events`, logs, stop: () => running.stop() };

@@ -1,7 +1,8 @@
 /**
  * A fake Slack Web API on loopback (node:http): answers auth.test, records chat.postMessage /
  * chat.update / chat.postEphemeral, the three calls of files.uploadV2, response_url posts, and serves
- * snippet files (only with the bot token). Test-only.
+ * snippet files (only with the bot token). It can also fail the way Slack fails: HTTP 429 with
+ * Retry-After, `{ok:false}` errors per channel, or the whole Web API down (reset or 503). Test-only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +33,21 @@ export interface FakeSlack {
   notInChannel: Set<string>;
   /** When true, auth.test answers invalid_auth (a revoked or mistyped token). */
   rejectAuth: boolean;
+  /**
+   * Method -> how many of its next calls answer HTTP 429 with `Retry-After: retryAfter`. A key
+   * `<method>:thread` counts only calls carrying a thread_ts (and is used before the plain key).
+   */
+  rateLimits: Map<string, number>;
+  /** The Retry-After header value sent with a 429 (default '1'). */
+  retryAfter: string;
+  /** Calls answered 429 (not in `calls`: Slack did nothing with them). */
+  limited: { method: string; channel: string; at: number }[];
+  /** Channel -> the error chat.postMessage / chat.update / chat.postEphemeral answer there (ok:false). */
+  channelErrors: Map<string, string>;
+  /** The whole Web API (/api/*) down: 'reset' drops connections, 503 answers an HTML error page. */
+  apiDown: false | 'reset' | 503;
+  /** Web API requests refused while `apiDown` was set. */
+  downHits: number;
   /** The Socket Mode side: apps.connections.open hands out its ws:// URL. */
   socket: FakeSocket;
   byMethod(method: string): ApiCall[];
@@ -54,6 +70,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     downloads: [] as FakeSlack['downloads'],
     notInChannel: new Set<string>(),
     rejectAuth: false,
+    rateLimits: new Map<string, number>(),
+    retryAfter: '1',
+    limited: [] as FakeSlack['limited'],
+    channelErrors: new Map<string, string>(),
+    apiDown: false as FakeSlack['apiDown'],
+    downHits: 0,
   };
   let base = '';
   const server: Server = createServer((req, res) => {
@@ -101,8 +123,24 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.writeHead(404).end();
       return;
     }
+    if (fake.apiDown) {
+      fake.downHits += 1;
+      if (fake.apiDown === 'reset') req.socket.destroy();
+      else res.writeHead(503, { 'content-type': 'text/html' }).end('<html>Service Unavailable</html>');
+      return;
+    }
     const method = url.pathname.slice(5);
     const args = parseArgs(raw, req.headers['content-type'] ?? '');
+    const key = args.thread_ts && fake.rateLimits.get(`${method}:thread`) ? `${method}:thread` : method;
+    const pending = fake.rateLimits.get(key) ?? 0;
+    if (pending > 0) {
+      fake.rateLimits.set(key, pending - 1);
+      fake.limited.push({ method, channel: String(args.channel ?? ''), at: Date.now() });
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': fake.retryAfter })
+        .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     const result = answer(method, args);
     fake.calls.push({ method, args, result, authorization: req.headers.authorization, at: Date.now() });
     json(res, result);
@@ -110,6 +148,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const channel = String(args.channel ?? args.channel_id ?? '');
+    const channelError = fake.channelErrors.get(channel);
+    if (channelError && ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(method)) {
+      return { ok: false, error: channelError };
+    }
     switch (method) {
       case 'auth.test':
         if (fake.rejectAuth) return { ok: false, error: 'invalid_auth' };
