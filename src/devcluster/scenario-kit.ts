@@ -89,6 +89,33 @@ export function facts(rootCause: string, clusterState: ExpectedFacts['clusterSta
   };
 }
 
+/**
+ * Records `nodes` as stopped (`killed` or `frozen`) and flagged by their peers (`fail`, or only `fail?`),
+ * with the slots they leave without a live owner.
+ */
+export function markDown(
+  f: ExpectedFacts,
+  stopped: 'killed' | 'frozen',
+  flag: 'fail' | 'fail?',
+  nodes: readonly DevNode[],
+  slots: readonly SlotRange[] = [],
+): void {
+  f[stopped].push(...nodes.map(ref));
+  (flag === 'fail' ? f.flaggedFail : f.flaggedPfail).push(...nodes.map(ref));
+  f.slotsWithoutLiveOwner.push(...slots);
+}
+
+/** The last `max` lines of `node`'s log that contain `match` (a string) or match it (a RegExp). */
+export function logLines(node: DevNode, match: string | RegExp, max: number): ExpectedFacts['logLines'] {
+  const hit = typeof match === 'string' ? (l: string) => l.includes(match) : (l: string) => match.test(l);
+  return node
+    .readLog()
+    .split('\n')
+    .filter(hit)
+    .slice(-max)
+    .map((line) => ({ node: ref(node), line }));
+}
+
 /** Starts a cluster and runs `breakIt` on it; stops the cluster if anything throws. */
 export async function buildAndBreak(
   opts: ClusterOptions,

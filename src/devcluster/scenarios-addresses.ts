@@ -6,8 +6,9 @@ import { canBind } from './net.ts';
 import {
   buildAndBreak,
   facts,
+  logLines,
+  markDown,
   ownSlots,
-  ref,
   type ScenarioOptions,
   type ScenarioResult,
   writeKeys,
@@ -81,8 +82,7 @@ export function ghostNodes(so: ScenarioOptions = {}): Promise<ScenarioResult> {
       what: 'a handshake entry',
     });
     const f = facts('ghost-nodes', 'ok');
-    f.killed.push(ref(empty));
-    f.flaggedFail.push(ref(empty));
+    markDown(f, 'killed', 'fail', [empty]);
     f.notes.push(
       `${empty.address} owned no slots; it stays in every table flagged fail until CLUSTER FORGET on every node.`,
     );
@@ -130,10 +130,7 @@ export function wrongAnnouncedAddress(so: ScenarioOptions = {}): Promise<Scenari
         'adopt the announced address, show it disconnected (never fail: it still pings them), clients are ' +
         `redirected to ${wrong}, and its replica ${replica.address} re-targets replication there (link down).`,
     );
-    for (const l of replica.readLog().split('\n')) {
-      if (l.includes(wrong)) f.logLines.push({ node: ref(replica), line: l });
-    }
-    f.logLines = f.logLines.slice(-4);
+    f.logLines.push(...logLines(replica, wrong, 4));
     return {
       name: 'wrong-announced-address',
       title: 'Master announces an address where nothing listens',

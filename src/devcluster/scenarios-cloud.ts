@@ -6,6 +6,7 @@ import type { ConfigLine } from './node.ts';
 import {
   buildAndBreak,
   facts,
+  markDown,
   ownSlots,
   ref,
   type ScenarioOptions,
@@ -25,9 +26,8 @@ export function hostDown(so: ScenarioOptions = {}): Promise<ScenarioResult> {
     await waitFlagged(c, master, 'fail');
     await waitState(c, 'fail');
     const f = facts('host-failure', 'fail');
-    f.killed.push(ref(master), ref(replica));
-    f.flaggedFail.push(ref(master));
-    f.slotsWithoutLiveOwner.push(...slots);
+    markDown(f, 'killed', 'fail', [master], slots);
+    f.killed.push(ref(replica));
     f.notes.push(
       `${master.host} ran master ${master.address} and its only replica ${replica.address}; both died together.`,
     );

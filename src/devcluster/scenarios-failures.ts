@@ -8,6 +8,8 @@ import {
   buildAndBreak,
   type ExpectedFacts,
   facts,
+  logLines,
+  markDown,
   ownSlots,
   ref,
   type ScenarioOptions,
@@ -57,9 +59,7 @@ async function killLoneMaster(c: DevCluster, victim: DevNode, state: 'ok' | 'fai
   await waitFlagged(c, victim, 'fail');
   await waitState(c, state);
   const f = facts('master-down-no-replica', state);
-  f.killed.push(ref(victim));
-  f.flaggedFail.push(ref(victim));
-  f.slotsWithoutLiveOwner.push(...slots);
+  markDown(f, 'killed', 'fail', [victim], slots);
   return f;
 }
 
@@ -99,8 +99,7 @@ async function failoverScenario(so: ScenarioOptions, how: 'kill' | 'freeze'): Pr
     await waitPromoted(c, replica);
     await waitState(c, 'ok');
     const f = facts(how === 'kill' ? 'failover-completed' : 'failover-completed-frozen-master', 'ok');
-    (how === 'kill' ? f.killed : f.frozen).push(ref(victim));
-    f.flaggedFail.push(ref(victim));
+    markDown(f, how === 'kill' ? 'killed' : 'frozen', 'fail', [victim]);
     f.promoted = { replica: ref(replica), formerMaster: ref(victim), slots };
     const won = replica
       .readLog()
@@ -169,17 +168,11 @@ export function frozenMasterUnsynced(so: ScenarioOptions = {}): Promise<Scenario
     });
     await waitState(c, 'fail');
     const f = facts('failover-refused-replica-never-synced', 'fail');
-    f.frozen.push(ref(victim));
-    f.flaggedFail.push(ref(victim));
-    f.slotsWithoutLiveOwner.push(...slots);
+    markDown(f, 'frozen', 'fail', [victim], slots);
     f.notes.push(FROZEN_NOTE);
-    const lines = replica.readLog().split('\n');
-    for (const l of lines) {
-      if (/unable to failover|WRONGPASS|AUTH|Unable to AUTH|invalid username-password/i.test(l)) {
-        f.logLines.push({ node: ref(replica), line: l });
-      }
-    }
-    f.logLines = f.logLines.slice(-8);
+    f.logLines.push(
+      ...logLines(replica, /unable to failover|WRONGPASS|AUTH|Unable to AUTH|invalid username-password/i, 8),
+    );
     f.notes.push(
       `Replica ${replica.address} had master_link_status:down and slave_repl_offset ${info['slave_repl_offset'] ?? '?'} ` +
         'before the freeze (its masterauth is wrong); its data age exceeds the validity limit so it never runs an election.',
@@ -205,9 +198,7 @@ export function majorityMastersDown(so: ScenarioOptions = {}): Promise<ScenarioR
     for (const v of victims) await waitFlagged(c, v, 'fail?');
     await waitState(c, 'fail');
     const f = facts('quorum-lost', 'fail');
-    f.killed.push(...victims.map(ref));
-    f.flaggedPfail.push(...victims.map(ref));
-    f.slotsWithoutLiveOwner.push(...slots);
+    markDown(f, 'killed', 'fail?', victims, slots);
     f.notes.push(
       'Only one slot-owning master is left, so failure reports never reach a majority: the dead masters stay ' +
         '`fail?`, their replicas never start an election, and the survivor reports cluster_state:fail (minority).',
@@ -264,13 +255,8 @@ export function noVoters(so: ScenarioOptions = {}): Promise<ScenarioResult> {
     });
     await waitState(c, 'fail');
     const f = facts('no-eligible-voters', 'fail');
-    f.killed.push(ref(victim));
-    f.flaggedFail.push(ref(victim));
-    f.slotsWithoutLiveOwner.push({ start: 0, end: 16383 });
-    for (const l of replica.readLog().split('\n')) {
-      if (/election|failover|votes/i.test(l)) f.logLines.push({ node: ref(replica), line: l });
-    }
-    f.logLines = f.logLines.slice(-8);
+    markDown(f, 'killed', 'fail', [victim], [{ start: 0, end: 16383 }]);
+    f.logLines.push(...logLines(replica, /election|failover|votes/i, 8));
     f.notes.push(
       'Only masters that own slots vote. The dead master owned all of them, so the replica asks and nobody ' +
         'answers; it retries forever. The empty master alone is enough to flag it fail.',
