@@ -21,6 +21,11 @@ export interface RestartOptions {
   keepConfig?: boolean;
   /** Directives appended to the node's config from now on (e.g. a wrong cluster-announce-ip). */
   config?: ConfigLine[];
+  /**
+   * false: resolve once the process has spawned instead of waiting for PING (default true), e.g. for a
+   * node that will answer LOADING for a while; `id` then keeps its previous value.
+   */
+  awaitUp?: boolean;
 }
 
 /** Renders a launch as an equivalent redis-server command line, with secrets redacted. */
@@ -208,7 +213,7 @@ export class DevCluster {
     };
     this.record(launchCommand(node), `restart ${node.address}`);
     await startProcess(node);
-    await this.awaitUp(node);
+    if (opts.awaitUp !== false) await this.awaitUp(node);
   }
 
   /** Waits until a node answers PING, then refreshes its id from CLUSTER MYID. */

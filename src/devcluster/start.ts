@@ -71,6 +71,48 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<DevCluste
   return c;
 }
 
+/** Options for {@link startStandalone}. */
+export interface StandaloneOptions {
+  /** Data port (default 7000). */
+  port?: number;
+  /** Extra redis.conf directives. */
+  config?: ConfigLine[];
+  /** Prefix of the temp dir name. */
+  label?: string;
+}
+
+/**
+ * Starts one redis-server with cluster-enabled no on a fresh random 127.A.B.1 (the wrong kind of seed),
+ * as a one-node DevCluster so `stop()` cleans it up. Resolves once it answers PING; its `id` stays ''.
+ */
+export async function startStandalone(opts: StandaloneOptions = {}): Promise<DevCluster> {
+  const port = opts.port ?? 7000;
+  const prefix = await allocatePrefix((p) => [{ host: `${p}.1`, port }]);
+  const root = mkdtempSync(join(tmpdir(), `${opts.label ?? 'standalone'}-`));
+  trackDir(root);
+  const node = new DevNode(0, join(root, 'node-0'), 'master', {
+    host: `${prefix}.1`,
+    port,
+    cport: port + 10000,
+    nodeTimeoutMs: 2000,
+    config: [['cluster-enabled', 'no'], ...(opts.config ?? [])],
+  });
+  const c = new DevCluster(prefix, root, [node], {}, 2000);
+  try {
+    c.record(launchCommand(node));
+    await startProcess(node);
+    await waitFor(async () => (await c.cli(node, 'PING')) === 'PONG', {
+      what: `${node.address} to answer PING`,
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+  } catch (err) {
+    await c.stop();
+    throw err;
+  }
+  return c;
+}
+
 async function build(c: DevCluster, plan: PlannedNode[], opts: ClusterOptions, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1000, deadline - Date.now());
