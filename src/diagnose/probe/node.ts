@@ -12,6 +12,7 @@ import {
   createNodeClient,
   deadline,
   errorMessage,
+  explainTlsError,
   type NodeClient,
   scrub,
 } from './connect.ts';
@@ -37,6 +38,8 @@ export interface NodeProbe {
   client?: NodeClient;
   /** Non-fatal problems (a command denied or failed), as sentences without secrets. */
   notes: string[];
+  /** Set when the bus port checked was only guessed (no view gave it): where it was checked. */
+  busGuess?: { host: string; port: number };
 }
 
 const CONFIG_PARAMS = [
@@ -68,7 +71,8 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
     answered = await Promise.race([collect(nc, obs, notes, s), limit.promise]);
   } catch (err) {
     const message = scrub(errorMessage(err, nc), s.password);
-    obs.error = { kind: classifyError(message), message };
+    const kind = classifyError(message);
+    obs.error = { kind, message: kind === 'error' ? explainTlsError(message, s.tls) : message };
   } finally {
     limit.clear();
     connectLimit.clear();
@@ -77,7 +81,9 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
   const busPortNo = ownCport ?? hintPort;
   const bus =
     busPortNo === hintPort ? await busEarly : await checkTcpPort(target.host, busPortNo, s.connectMs);
-  obs.busPort = { port: busPortNo, open: bus.open, ...(bus.error ? { error: bus.error } : {}) };
+  const guessed = ownCport === null && target.cportHint == null;
+  const busError = bus.error && guessed ? `${bus.error}; port guessed as data port + 10000` : bus.error;
+  obs.busPort = { port: busPortNo, open: bus.open, ...(busError ? { error: busError } : {}) };
   obs.elapsedMs = Date.now() - started;
   if (target.expectedId && obs.nodeId && obs.nodeId !== target.expectedId) {
     notes.push(
@@ -85,11 +91,12 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
         `not ${target.expectedId.slice(0, 8)} as the cluster lists it: a stale address, a reused host, or a wrong natMap entry.`,
     );
   }
+  const extra = guessed ? { busGuess: { host: target.host, port: busPortNo } } : {};
   if (!answered) {
     nc.client.disconnect();
-    return { observation: obs, notes };
+    return { observation: obs, notes, ...extra };
   }
-  return { observation: obs, client: nc, notes };
+  return { observation: obs, client: nc, notes, ...extra };
 }
 
 type Settled = PromiseSettledResult<unknown>;
@@ -127,7 +134,11 @@ async function collect(
   const nodesText = text(nodes);
   if (nodesText === undefined) {
     const message = nodes ? fail(nodes) : 'no reply to CLUSTER NODES';
-    obs.error = { kind: classifyError(message), message };
+    const kind = classifyError(message);
+    obs.error = {
+      kind,
+      message: kind === 'loading' ? `${message}${await loadingProgress(c)}` : explainTlsError(message, s.tls),
+    };
     return false;
   }
   obs.nodes = parseClusterNodes(nodesText);
@@ -152,6 +163,20 @@ async function collect(
     if (r?.status === 'rejected') notes.push(`${obs.address}: ${name} failed: ${fail(r)}`);
   }
   return true;
+}
+
+/** " (INFO persistence: 42% loaded, eta 3 s)" for a node answering LOADING, '' when INFO says nothing. */
+async function loadingProgress(c: NodeClient['client']): Promise<string> {
+  const reply: unknown = await c.call('INFO', 'persistence').catch(() => null);
+  if (typeof reply !== 'string') return '';
+  const f = parseInfoFields(reply);
+  if (f['loading'] !== '1') return '';
+  const parts: string[] = [];
+  const perc = Number.parseFloat(f['loading_loaded_perc'] ?? '');
+  if (Number.isFinite(perc)) parts.push(`${Math.floor(perc)}% loaded`);
+  const eta = Number(f['loading_eta_seconds']);
+  if (f['loading_eta_seconds'] !== undefined && Number.isFinite(eta) && eta >= 0) parts.push(`eta ${eta} s`);
+  return parts.length > 0 ? ` (INFO persistence: ${parts.join(', ')})` : '';
 }
 
 function readConfig(configs: Settled[], obs: NodeObservation, fail: (r: Settled) => string): void {

@@ -6,6 +6,7 @@
 import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
+import { recheckGuessedBusPorts } from './bus.ts';
 import { type ConnectSettings, connectSettings } from './connect.ts';
 import {
   countKeysInOpenSlots,
@@ -38,6 +39,7 @@ export async function probeCluster(
   const takenAt = (opts.now ?? (() => new Date()))().toISOString();
   const { probes, warnings } = await discoverAndProbe(cluster, settings, opts);
   try {
+    await recheckGuessedBusPorts(probes, settings.connectMs, cluster.natMap);
     const limits = { ...DEFAULT_KEY_COUNT_LIMITS, ...opts.keyCount };
     const keys = probes.some((p) => p.client) ? await countKeysInUnservedSlots(probes, limits) : null;
     if (keys) warnings.push(...keys.warnings);
