@@ -36,11 +36,19 @@ export const clusterSchema = z
       .optional(),
     tls: z
       .object({
+        /** CA that signed the nodes' certificates: a PEM file path, or the PEM text itself. */
         ca: z.string().optional(),
         servername: z.string().optional(),
         rejectUnauthorized: z.boolean().default(true),
+        /** Client certificate and its key (file path or PEM), for nodes with tls-auth-clients yes (the default). */
+        cert: z.string().optional(),
+        key: z.string().optional(),
       })
       .strict()
+      .refine((t) => (t.cert === undefined) === (t.key === undefined), {
+        message: 'cert and key go together: give both or neither',
+        path: ['cert'],
+      })
       .optional(),
     /** Announced "ip:port" -> reachable "host:port". */
     natMap: z.record(address, address).optional(),

@@ -33,21 +33,26 @@ export function connectSettings(cluster: ClusterConfig, password?: string): Conn
   if (cluster.tls) {
     const tls: ConnectionOptions = { rejectUnauthorized: cluster.tls.rejectUnauthorized };
     if (cluster.tls.servername) tls.servername = cluster.tls.servername;
-    if (cluster.tls.ca) tls.ca = readCa(cluster.name, cluster.tls.ca);
+    if (cluster.tls.ca) tls.ca = readPem(cluster.name, 'ca', cluster.tls.ca);
+    if (cluster.tls.cert) tls.cert = readPem(cluster.name, 'cert', cluster.tls.cert);
+    if (cluster.tls.key) tls.key = readPem(cluster.name, 'key', cluster.tls.key);
     out.tls = tls;
   }
   return out;
 }
 
-function readCa(cluster: string, ca: string): string | Buffer {
-  if (ca.includes('-----BEGIN')) return ca;
+/** Inline PEM text as is, else the file it names; never echoes the content (a key is a secret). */
+function readPem(cluster: string, field: 'ca' | 'cert' | 'key', value: string): string | Buffer {
+  if (value.includes('-----BEGIN')) return value;
   try {
-    return readFileSync(ca);
+    return readFileSync(value);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    // A pasted key without its BEGIN line is not a path: do not print it.
+    const shown = value.length > 200 || /\s/.test(value) ? '(an inline value without a PEM header)' : value;
     throw new ConfigError(
       'CONFIG_UNREADABLE',
-      `cluster "${cluster}": cannot read tls.ca file ${ca} (${why})`,
+      `cluster "${cluster}": cannot read tls.${field} file ${shown} (${why})`,
     );
   }
 }
@@ -91,6 +96,57 @@ export function classifyError(message: string): ProbeErrorKind {
   if (/ECONNREFUSED/.test(message)) return 'refused';
   if (/timed out|ETIMEDOUT|deadline|no reply within/i.test(message)) return 'timeout';
   return 'error';
+}
+
+const TLS_TRUST =
+  /certificate|self[- ]signed|unable to (get|verify)|altnames|CERT_|UNABLE_TO_|DEPTH_ZERO|ERR_TLS_CERT/i;
+const TLS_PROTOCOL = /wrong version number|packet length too long|SSL routines|tlsv1[0-9.]* alert|ssl3_/i;
+
+/**
+ * Adds what to check to a connection failure that is about TLS: a node that wants a client certificate, a
+ * certificate the registry's `tls.ca` or `tls.servername` does not accept, a node that does not speak TLS,
+ * or (without `tls`) a node that hangs up on a plaintext client as TLS-only nodes do. Other messages come
+ * back unchanged. Classify the raw message first; this only rewords it.
+ */
+export function explainTlsError(message: string, tls: ConnectionOptions | undefined): string {
+  const tlsConfigured = tls !== undefined;
+  if (tlsConfigured && /certificate required|ECONNRESET|Connection is closed/i.test(message)) {
+    const what = tls.cert
+      ? "check that tls.cert is signed by a CA in the node's tls-ca-cert-file"
+      : 'set tls.cert and tls.key in the registry entry';
+    return (
+      `TLS: the node hung up during the handshake (${oneLine(message)}): it most likely requires a client ` +
+      `certificate (tls-auth-clients yes, the Redis default): ${what}`
+    );
+  }
+  if (tlsConfigured && /alert (unknown ca|bad certificate|certificate unknown)/i.test(message)) {
+    return (
+      `TLS: the node did not accept our client certificate (${oneLine(message)}): check tls.cert and tls.key ` +
+      "against the node's tls-ca-cert-file"
+    );
+  }
+  if (tlsConfigured && TLS_TRUST.test(message)) {
+    return (
+      `TLS: the node's certificate was not accepted (${oneLine(message)}): check tls.ca (the CA that signed the ` +
+      "node's certificate) and tls.servername (a name in that certificate) in the registry entry"
+    );
+  }
+  if (tlsConfigured && TLS_PROTOCOL.test(message)) {
+    return `TLS handshake failed (${oneLine(message)}): the node may not speak TLS on this port (plaintext port, or tls-port elsewhere)`;
+  }
+  if (!tlsConfigured && /ECONNRESET|Connection is closed/i.test(message)) {
+    return (
+      `${message} (the node hung up before answering; a TLS-only node does that to a plaintext client: ` +
+      'if the cluster uses TLS, set tls in the registry entry)'
+    );
+  }
+  return message;
+}
+
+/** OpenSSL's "80DC...:error:0A00045C:SSL routines:...:tlsv13 alert certificate required:file:line" cut to its reason. */
+function oneLine(message: string): string {
+  const m = /SSL routines:[^:]*:([^:]+):/.exec(message);
+  return (m ? m[1]! : message).trim();
 }
 
 /** The most telling message of a failure: the client's own error event beats "Connection is closed." */
