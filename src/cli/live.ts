@@ -102,9 +102,9 @@ export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string
     err('redis-runbook: no seed could be probed: check the seeds of this cluster in the registry [NO_SEED]');
     return EXIT_USAGE;
   }
-  if (kinds.size > 0 && [...kinds].every((k) => k === 'auth')) {
+  if (kinds.size > 0 && [...kinds].every((k) => k === 'auth' || k === 'tls')) {
     err(
-      'redis-runbook: every node rejected our credentials: check the user and password env var [NO_NODE_ANSWERED]',
+      `redis-runbook: every node rejected our ${kinds.has('tls') ? (kinds.has('auth') ? 'credentials or TLS settings' : 'TLS settings') : 'credentials'}: check ${kinds.has('tls') ? 'tls (ca, servername, cert, key)' : 'the user and password env var'} in the registry entry [NO_NODE_ANSWERED]`,
     );
     return EXIT_USAGE;
   }

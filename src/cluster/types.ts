@@ -73,6 +73,7 @@ export type ProbeErrorKind =
   | 'timeout' // TCP accepted (or not) but nothing answered in time: frozen, SIGSTOPped, blackholed
   | 'refused' // nothing listens
   | 'auth' // NOAUTH / WRONGPASS / NOPERM
+  | 'tls' // the TLS handshake failed: a certificate, CA, servername or client certificate was refused
   | 'loading' // LOADING: the node is loading its dataset
   | 'not-cluster' // cluster_enabled:0 or "ERR This instance has cluster support disabled"
   | 'error'; // anything else, with the message

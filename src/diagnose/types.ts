@@ -17,6 +17,7 @@ export const FINDING_CODES = [
   'NODE_NOADDR',
   'NODE_UNREACHABLE',
   'NODE_AUTH_FAILED',
+  'NODE_TLS_FAILED',
   'NODE_LOADING',
   'NODE_NOT_CLUSTER',
   'BUS_PORT_UNREACHABLE',
@@ -58,6 +59,7 @@ export interface Finding {
 
 export const ROOT_CAUSE_CODES = [
   'master-failed-no-replica',
+  'master-loading',
   'slots-never-assigned',
   'quorum-lost',
   'network-partition',

@@ -135,6 +135,8 @@ export function probeErrorText(kind: string): string {
       return 'connection refused (nothing listens: process down)';
     case 'auth':
       return 'authentication refused';
+    case 'tls':
+      return 'TLS handshake refused (check the tls settings)';
     case 'loading':
       return 'still loading its dataset';
     case 'not-cluster':

@@ -200,20 +200,25 @@ describe.skipIf(!hasOpenssl())('TLS-only cluster', () => {
     const cluster = entry(c, 'tls-wrong-ca', `{ ca: "${pki.file('wrong-ca.pem')}", servername: ${NAME} }`);
     const r = await cli(cluster);
     const seed = `${c.node(0).host}:${TLS_PORT}`;
-    // Not an input error to the CLI today: every kind but auth/not-cluster counts as an outage (exit 3).
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/\[NO_NODE_ANSWERED\]/);
+    // A TLS setting every node refuses is an input error, like bad credentials: exit 2, not an outage.
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /every node rejected our TLS settings: check tls \(ca, servername, cert, key\).*\[NO_NODE_ANSWERED\]/,
+    );
+    expect(r.d.findings.find((f) => f.code === 'NODE_TLS_FAILED')).toMatchObject({
+      severity: 'warning',
+      nodes: [seed],
+    });
     expect(r.d.visibility.nodesSeen).toBe(0);
     // No view says where the bus listens (cluster-port 17000 here): the closed 17443 is flagged as a guess.
     expect(r.d.steps?.find((st) => st.id === 'reachability')?.evidence.join(' ')).toMatch(
       /bus port 17443 closed \(ECONNREFUSED; port guessed as data port \+ 10000\)/,
     );
     expect(r.d.rootCauses.map((x) => x.code)).toEqual(['undetermined']);
-    expect(r.d.warnings.join('\n')).toMatch(
-      new RegExp(
-        `${seed.replace(/\./g, '\\.')} answered with an error.*TLS: the node's certificate was not accepted \\(self-signed certificate in certificate chain\\): check tls\\.ca`,
-      ),
+    expect(r.d.findings.find((f) => f.code === 'NODE_TLS_FAILED')?.message).toMatch(
+      /TLS: the node's certificate was not accepted \(self-signed certificate in certificate chain\): check tls\.ca/,
     );
+    expect(r.d.rootCauses[0]?.summary).toMatch(/every address rejected our TLS settings/);
   });
 
   it('a servername the certificate does not carry: names the altnames', async () => {
@@ -224,7 +229,7 @@ describe.skipIf(!hasOpenssl())('TLS-only cluster', () => {
       },
     );
     const err = r.snapshot.observations[0]?.error;
-    expect(err?.kind).toBe('error');
+    expect(err?.kind).toBe('tls');
     expect(err?.message).toMatch(
       /^TLS: the node's certificate was not accepted .*other\.test.*DNS:redis\.test.*tls\.servername/,
     );
@@ -268,7 +273,7 @@ describe.skipIf(!hasOpenssl())('TLS-only cluster', () => {
         },
       );
       const err = r.snapshot.observations[0]?.error;
-      expect(err?.kind).toBe('error');
+      expect(err?.kind).toBe('tls');
       expect(err?.message).toMatch(
         /^TLS: the node hung up during the handshake .*set tls\.cert and tls\.key/,
       );

@@ -98,6 +98,20 @@ export function classifyError(message: string): ProbeErrorKind {
   return 'error';
 }
 
+/**
+ * Classifies a probe failure and, for otherwise unexplained errors, says what to check when it is about
+ * TLS. The kind is 'tls' exactly when the message was reworded as a TLS handshake failure.
+ */
+export function probeFailure(
+  message: string,
+  tls: ConnectionOptions | undefined,
+): { kind: ProbeErrorKind; message: string } {
+  const kind = classifyError(message);
+  if (kind !== 'error') return { kind, message };
+  const explained = explainTlsError(message, tls);
+  return { kind: explained !== message && explained.startsWith('TLS') ? 'tls' : 'error', message: explained };
+}
+
 const TLS_TRUST =
   /certificate|self[- ]signed|unable to (get|verify)|altnames|CERT_|UNABLE_TO_|DEPTH_ZERO|ERR_TLS_CERT/i;
 const TLS_PROTOCOL = /wrong version number|packet length too long|SSL routines|tlsv1[0-9.]* alert|ssl3_/i;

@@ -8,12 +8,11 @@ import { parseClusterNodes } from '../../cluster/parse-nodes.ts';
 import type { NodeConfig, NodeObservation } from '../../cluster/types.ts';
 import {
   type ConnectSettings,
-  classifyError,
   createNodeClient,
   deadline,
   errorMessage,
-  explainTlsError,
   type NodeClient,
+  probeFailure,
   scrub,
 } from './connect.ts';
 import { joinAddress } from './nat.ts';
@@ -71,8 +70,7 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
     answered = await Promise.race([collect(nc, obs, notes, s), limit.promise]);
   } catch (err) {
     const message = scrub(errorMessage(err, nc), s.password);
-    const kind = classifyError(message);
-    obs.error = { kind, message: kind === 'error' ? explainTlsError(message, s.tls) : message };
+    obs.error = probeFailure(message, s.tls);
   } finally {
     limit.clear();
     connectLimit.clear();
@@ -134,11 +132,9 @@ async function collect(
   const nodesText = text(nodes);
   if (nodesText === undefined) {
     const message = nodes ? fail(nodes) : 'no reply to CLUSTER NODES';
-    const kind = classifyError(message);
-    obs.error = {
-      kind,
-      message: kind === 'loading' ? `${message}${await loadingProgress(c)}` : explainTlsError(message, s.tls),
-    };
+    const failure = probeFailure(message, s.tls);
+    obs.error =
+      failure.kind === 'loading' ? { ...failure, message: `${message}${await loadingProgress(c)}` } : failure;
     return false;
   }
   obs.nodes = parseClusterNodes(nodesText);

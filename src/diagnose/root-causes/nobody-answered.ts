@@ -12,6 +12,7 @@ const WHAT: Record<ProbeErrorKind, string> = {
   refused: 'refused the connection (nothing listens there)',
   timeout: 'did not answer in time (frozen, overloaded, or traffic dropped on the way)',
   auth: 'rejected our credentials',
+  tls: 'refused our TLS handshake',
   loading: 'is still loading its dataset',
   'not-cluster': 'is not running in cluster mode',
   error: 'answered with an error',
@@ -34,7 +35,7 @@ function detect(ctx: CauseContext): RootCause[] {
   }
   const parts = [...byKind.entries()].map(([k, addrs]) => `${listLabels(addrs)} ${WHAT[k]}`);
   const kinds = new Set(byKind.keys());
-  const credentials = kinds.size === 1 && kinds.has('auth');
+  const credentials = [...kinds].every((k) => k === 'auth' || k === 'tls');
   const checks: string[] = [];
   if (kinds.has('refused') || kinds.has('timeout')) {
     checks.push(
@@ -47,13 +48,17 @@ function detect(ctx: CauseContext): RootCause[] {
     checks.push('frozen processes (ps state T: kill -CONT resumes them), host load and swap');
   if (kinds.has('auth'))
     checks.push("the user and the password env var in the registry entry (the node's ACL)");
+  if (kinds.has('tls'))
+    checks.push(
+      "the registry entry's tls settings against the nodes' (tls.ca signs the node certificates, tls.servername is a name in them, tls.cert/tls.key when the nodes require client certificates)",
+    );
   if (kinds.has('not-cluster'))
     checks.push('that the seeds are cluster nodes (cluster-enabled yes), not another Redis');
   return [
     {
       code: 'undetermined',
       summary: credentials
-        ? `No node let redis-runbook in: every address rejected our credentials, so the cluster's state is unknown.`
+        ? `No node let redis-runbook in: every address rejected our ${kinds.has('tls') ? 'TLS settings' : 'credentials'}${kinds.has('tls') && kinds.has('auth') ? ' or credentials' : ''}, so the cluster's state is unknown.`
         : `No node answered: ${plural(failed.length, 'address was', 'addresses were')} tried and none gave its view, so the cluster's state is unknown. It may be down entirely, or unreachable from redis-runbook.`,
       explanation:
         `${parts.join('; ')}. Nothing in this diagnosis comes from the cluster itself: whether the nodes are down, frozen, moved or only cut off from redis-runbook cannot be told from here. ` +
@@ -71,6 +76,7 @@ export const nobodyAnswered: RootCauseDetector = {
   explains: [
     'NODE_UNREACHABLE',
     'NODE_AUTH_FAILED',
+    'NODE_TLS_FAILED',
     'NODE_LOADING',
     'NODE_NOT_CLUSTER',
     'BUS_PORT_UNREACHABLE',

@@ -1,5 +1,5 @@
 /**
- * What the live probe (or redis-cli check) could not do: NODE_UNREACHABLE, NODE_AUTH_FAILED, NODE_LOADING,
+ * What the live probe (or redis-cli check) could not do: NODE_UNREACHABLE, NODE_AUTH_FAILED, NODE_TLS_FAILED, NODE_LOADING,
  * NODE_NOT_CLUSTER, BUS_PORT_UNREACHABLE.
  */
 import { splitAddress } from '../../cluster/model-check.ts';
@@ -91,6 +91,15 @@ function probeErrorFinding(ctx: RuleContext, obs: NodeObservation, noneAnswered:
         'NODE_AUTH_FAILED',
         'warning',
         `${label} refused our credentials (${err.message}): its own view, replication state and settings are missing from this diagnosis.`,
+        [label],
+        '',
+        evidence,
+      );
+    case 'tls':
+      return finding(
+        'NODE_TLS_FAILED',
+        'warning',
+        `${label} did not complete the TLS handshake with redis-runbook (${err.message}): its own view, replication state and settings are missing from this diagnosis.`,
         [label],
         '',
         evidence,
