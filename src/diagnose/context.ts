@@ -67,6 +67,11 @@ export interface RuleContext {
 /** A rule family: reads the context, returns findings (never throws on well-typed input). */
 export type Rule = (ctx: RuleContext) => Finding[];
 
+/** True when the live probe found the node loading its dataset (it answers LOADING to every command). */
+export function isLoading(n: ModelNode): boolean {
+  return n.probeError?.kind === 'loading';
+}
+
 /**
  * True when the node cannot serve as far as we can tell: flagged fail/fail? by the cluster, or not
  * answering our probe while no peer vouches for it.

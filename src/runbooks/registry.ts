@@ -34,6 +34,7 @@ const BY_CAUSE: Partial<Record<RootCauseCode, RunbookName>> = {
   'failover-completed': 'failover',
   'failover-not-possible-no-voters': 'failover',
   'master-failed-no-replica': 'clusterdown',
+  'master-loading': 'clusterdown',
   'slots-never-assigned': 'clusterdown',
   'quorum-lost': 'clusterdown',
   'network-partition': 'clusterdown',

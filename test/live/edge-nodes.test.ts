@@ -128,7 +128,7 @@ describe('a master loading its dataset after a restart', () => {
     await c?.stop();
   });
 
-  it('probes it as NODE_LOADING (critical, its slots) without guessing a cause', async () => {
+  it('probes it as NODE_LOADING (critical, its slots) and names master-loading, with no action to take', async () => {
     const n = c.node(0);
     const r = await runLive(registry('loading', [c.node(1).address]), { probe });
     const obs = r.snapshot.observations.find((o) => o.address === n.address);
@@ -139,8 +139,11 @@ describe('a master loading its dataset after a restart', () => {
     expect(f).toMatchObject({ severity: 'critical', nodes: [n.address], slots: '0-5460' });
     // The peers still vouch for it: no outage is invented, the loading is the finding to act on.
     expect(codesFor(r.diagnosis, n.address)).toEqual(['NODE_LOADING', 'MASTER_WITHOUT_REPLICA']);
-    expect(r.diagnosis.rootCauses.map((x) => x.code)).toEqual(['undetermined']);
-    expect(r.diagnosis.rootCauses[0]?.explanation).toMatch(/loading its dataset.*loading_eta_seconds/s);
+    expect(r.diagnosis.rootCauses.map((x) => x.code)).toEqual(['master-loading']);
+    expect(r.diagnosis.rootCauses[0]).toMatchObject({ nodes: [n.address], slots: '0-5460', actions: [] });
+    expect(r.diagnosis.rootCauses[0]?.explanation).toMatch(
+      /\(INFO persistence: \d+% loaded.*Do not restart it/s,
+    );
     // Still loading afterwards: the probe did not wait for it.
     expect(await c.cli(n, 'PING').catch((e: Error) => e.message)).toMatch(/LOADING/);
   });
@@ -167,5 +170,12 @@ describe('a master loading its dataset after a restart', () => {
     expect(r.snapshot.observations.find((o) => o.address === n.address)?.error?.kind).toBe('loading');
     expect(codesFor(r.diagnosis, n.address)).toContain('NODE_LOADING');
     expect(codesFor(r.diagnosis, n.address)).toContain('NODE_FAIL');
+    // Flagged fail or not, it is coming back: never restart it (the load starts over) or give its slots away.
+    expect(r.diagnosis.rootCauses[0]?.code).toBe('master-loading');
+    const risky = r.diagnosis.rootCauses
+      .flatMap((x) => x.actions)
+      .filter((a) => ['restart-node', 'fix-coverage', 'forget-node'].includes(a.action));
+    expect(risky.filter((a) => a.target.includes(n.address))).toEqual([]);
+    expect(r.diagnosis.rootCauses.map((x) => x.code)).not.toContain('master-failed-no-replica');
   });
 });

@@ -12,6 +12,7 @@ import { healthyOrUnknown, unexplainedCause } from './fallback.ts';
 import { ghostNodes } from './ghost-nodes.ts';
 import { hostFailure } from './host-failure.ts';
 import { masterFailedNoReplica } from './master-failed.ts';
+import { masterLoading } from './master-loading.ts';
 import { failoverNoVoters } from './no-voters.ts';
 import { nobodyAnswered } from './nobody-answered.ts';
 import { ownerNotAnswering } from './not-answering.ts';
@@ -26,6 +27,7 @@ import { wrongAnnouncedAddress } from './wrong-announced-address.ts';
 export const DETECTORS: readonly RootCauseDetector[] = [
   networkPartition,
   quorumLost,
+  masterLoading,
   masterFailedNoReplica,
   failoverBlocked,
   reshardingInterrupted,

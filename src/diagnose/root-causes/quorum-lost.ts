@@ -1,5 +1,6 @@
 /** quorum-lost: too few slot-owning masters are reachable for the cluster to decide anything. */
 import { formatRanges } from '../../cluster/slots.ts';
+import { isLoading } from '../context.ts';
 import { listLabels } from '../finding.ts';
 import { replicaUnfitReason } from '../replication-info.ts';
 import { mastersUp } from '../rules/quorum.ts';
@@ -13,7 +14,9 @@ function detect(ctx: CauseContext): RootCause[] {
   if (!q.lost) return [];
   const full = ctx.model.views.filter((v) => v.source !== 'check');
   const shards = downShards(ctx.model, q.down);
-  const dead = shards.filter((s) => !answeredLive(s.master));
+  // A master loading its dataset is coming back: restarting it would start the load over.
+  const dead = shards.filter((s) => !answeredLive(s.master) && !isLoading(s.master));
+  const loading = shards.filter((s) => isLoading(s.master)).map((s) => s.master.label);
   const answering = shards.filter((s) => answeredLive(s.master));
   const actions: RecommendedAction[] = dead.map((s) =>
     restartNode(
@@ -33,6 +36,10 @@ function detect(ctx: CauseContext): RootCause[] {
     answering.length > 0
       ? ` ${listLabels(answering.map((s) => s.master.label))} answered redis-runbook directly, so they are running but cut off from their peers: look at the network and the cluster bus ports, do not restart them.`
       : '';
+  const loadNote =
+    loading.length > 0
+      ? ` ${listLabels(loading)} ${loading.length === 1 ? 'is' : 'are'} loading ${loading.length === 1 ? 'its' : 'their'} dataset and will count again once loaded: wait for ${loading.length === 1 ? 'it' : 'them'}, do not restart ${loading.length === 1 ? 'it' : 'them'}.`
+      : '';
   const n = q.down.length;
   // Marking fail takes size/2+1 failure reports from any masters (slot-less ones count), not slot owners.
   const canMark = mastersUp(ctx).length >= q.needed;
@@ -50,7 +57,7 @@ function detect(ctx: CauseContext): RootCause[] {
         `and a node that sees fewer than ${q.needed} of them reachable sets cluster_state:fail. Only ${q.reachable.length} ${q.reachable.length === 1 ? 'is' : 'are'} reachable, ` +
         `so ${stuck}; clients get CLUSTERDOWN. ` +
         "CLUSTER FAILOVER FORCE cannot help either: it still needs the majority's votes. Bringing the down masters back is the fix; " +
-        `if one cannot come back, a synced replica can take over with CLUSTER FAILOVER TAKEOVER (no votes), and once a majority answers again the remaining shards fail over normally.${netNote}${single}`,
+        `if one cannot come back, a synced replica can take over with CLUSTER FAILOVER TAKEOVER (no votes), and once a majority answers again the remaining shards fail over normally.${loadNote}${netNote}${single}`,
       nodes: q.down.map((m) => m.label),
       slots: formatRanges(q.down.flatMap((m) => m.slots)),
       actions,
