@@ -1,5 +1,6 @@
 /** The threaded reply to a pasted CLUSTER NODES / CLUSTER INFO / --cluster check dump. Pure. */
 import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
+import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
 import { causeCodes, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
@@ -76,8 +77,8 @@ function viewLines(obs: NodeObservation): string[] {
   if (obs.nodes) {
     lines.push(
       obs.nodes.observer
-        ? `CLUSTER NODES as seen by ${name} (${obs.nodes.nodes.length} nodes listed)`
-        : `CLUSTER NODES with no "myself" line (${obs.nodes.nodes.length} nodes): I cannot tell which node printed it`,
+        ? `CLUSTER NODES as seen by ${name} (${plural(obs.nodes.nodes.length, 'node')} listed)`
+        : `CLUSTER NODES with no "myself" line (${plural(obs.nodes.nodes.length, 'node')}): I cannot tell which node printed it`,
     );
   }
   if (obs.clusterInfo) lines.push(`CLUSTER INFO of ${name || 'an unnamed node'}`);
