@@ -29,6 +29,8 @@ const SLACK_LINK_RE = /<((?:https?|mailto|ftp|tel):[^|<>\s]{0,2000})(?:\|([^<>]{
 /** A log line's timestamp prefix (ISO 8601 or syslog) and up to 6 more words, before a CLUSTER NODES line. */
 const LOG_PREFIX_RE =
   /^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\]?|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)(?:\s+\S{1,80}){0,6}?\s+(?=[0-9a-f]{40} \S{0,100}:\d)/;
+/** Slack's single-asterisk bold around a word or run of words: "*a b*" -> "a b" (never "**" or "***"). */
+const SLACK_BOLD_RE = /(^|\s)\*(?!\*)([^\s*](?:[^*]*[^\s*])?)\*(?!\*)(?=\s|$)/g;
 const XTRACE_ASSIGN_RE = /^\++ [A-Za-z_][A-Za-z0-9_]*=(\$?)'(.*)$/;
 
 function decodeEntities(s: string): string {
@@ -165,6 +167,8 @@ function cleanLine(raw: string): string {
   s = stripFenceMarks(s);
   s = stripQuotes(s);
   s = s.replace(/(?<!\*)\*\*(?!\*)/g, '').replace(/\t/g, ' ');
+  // Slack bold: "*myself,master*" or a whole line wrapped in single asterisks ("*** WARNING" is left alone)
+  if (s.includes('*')) s = s.replace(SLACK_BOLD_RE, '$1$2');
   s = s.replace(LOG_PREFIX_RE, '');
   s = s.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/\u200b|\u200c|\u200d|\ufeff/g, '');
   // smart punctuation from chat clients and word processors

@@ -69,6 +69,7 @@ export function foldCheck(
     group: groups.commit(label),
     failing: [],
     lineCount: report.nodes.length,
+    unreadLines: 0,
   };
   return view;
 }

@@ -146,6 +146,18 @@ function noteFlags(d: Draft, flags: readonly NodeFlag[]): number {
   return bits;
 }
 
+/** Lines of the observation's CLUSTER NODES with 3+ fields that gave no node (a line lost to the reader). */
+function unreadNodeLines(obs: NodeObservation): number {
+  const view = obs.nodes;
+  if (!view || view.issues.length === 0) return 0;
+  const read = new Set(view.nodes.map((n) => n.lineNo));
+  const lost = new Set<number>();
+  for (const issue of view.issues) {
+    if (!read.has(issue.line) && issue.text.trim().split(/\s+/).length >= 3) lost.add(issue.line);
+  }
+  return lost.size;
+}
+
 /** Folds one CLUSTER NODES view into the drafts and the slot groups; returns the digested view. */
 export function foldView(
   obs: NodeObservation,
@@ -243,6 +255,7 @@ export function foldView(
     group: groups.commit(label),
     failing,
     lineCount: counted,
+    unreadLines: unreadNodeLines(obs),
     lineNodes,
   };
   if (info?.cluster_state) view.clusterState = info.cluster_state;

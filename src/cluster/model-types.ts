@@ -100,6 +100,11 @@ export interface ModelView {
   failing: string[];
   /** Lines in the view, handshake entries excluded (they come and go). */
   lineCount: number;
+  /**
+   * Lines of this CLUSTER NODES output that look like node lines (3+ fields) but could not be read: the
+   * nodes they describe are missing from the model. 0 for check reports.
+   */
+  unreadLines: number;
   clusterState?: string;
   knownNodes?: number;
   /**

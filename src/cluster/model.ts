@@ -65,6 +65,7 @@ export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
   for (const n of nodes) clockMs = Math.max(clockMs, n.lastPongMs, n.pingSentMs);
   let known = 0;
   for (const obs of snapshot.observations) {
+    if (obs.unmatched) continue; // an INFO that contradicts the dump next to it says nothing about this cluster
     const k = Number(obs.clusterInfo?.cluster_known_nodes);
     if (Number.isFinite(k)) known = Math.max(known, k);
   }

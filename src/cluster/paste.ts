@@ -4,6 +4,7 @@ import { parseCheckOutput } from './parse-check.ts';
 import { parseNodeLines } from './parse-nodes.ts';
 import type { Block, PasteLine } from './paste-blocks.ts';
 import { splitBlocks } from './paste-blocks.ts';
+import { compareDumps, dumpTakenAtMs, infoContradictions, rawArrayLines } from './paste-consistency.ts';
 import type { InfoParts } from './paste-info.ts';
 import { readInfoBlock } from './paste-info.ts';
 import { redactSecrets } from './redact.ts';
@@ -107,6 +108,89 @@ function findHost(built: readonly Built[], block: Block, index: number, parts: I
   return undefined;
 }
 
+/**
+ * The host an INFO block is filed under, unless what it says contradicts that host's CLUSTER NODES: then
+ * it came from another node, cluster or moment. Placed by proximity only, it is kept apart (undefined);
+ * named by its own prompt, it stays with that node and the mismatch is reported.
+ */
+function fileInfo(
+  host: Built | undefined,
+  block: Block,
+  parts: InfoParts,
+  snap: ClusterSnapshot,
+): { host?: Built; clash?: string } {
+  const view = host?.obs.nodes;
+  if (!host || !view) return host ? { host } : {};
+  const found = infoContradictions(view, parts);
+  if (found.length === 0) return { host };
+  const clash = found.map((c) => c.text);
+  const named = block.address !== null && block.address === host.obs.address;
+  snap.warnings.push(
+    `the INFO output at ${span(block.lines)} does not match the CLUSTER NODES of ${host.obs.address} (${clash.join('; ')}): ${
+      named
+        ? 'they were taken at different moments, so they may describe different states'
+        : "it comes from another node, another cluster or another moment, so it is not read as that node's; paste each node's outputs one after another, behind their prompt lines"
+    }`,
+  );
+  if (named) return { host };
+  // another node of the same cluster still tells how many nodes it knows; only count clashes make it foreign
+  return found.some((c) => c.counts)
+    ? { clash: `contradicts the CLUSTER NODES of ${host.obs.address}: ${clash.join('; ')}` }
+    : {};
+}
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+
+/**
+ * Keeps one CLUSTER NODES dump per node: a repeated identical dump or a cut copy is dropped, and of two dumps
+ * taken at different moments (before and after a failover) only the later one is read, saying so.
+ */
+function dedupeDumps(built: readonly Built[], snap: ClusterSnapshot): Built[] {
+  const out: Built[] = [];
+  const byObserver = new Map<string, number>();
+  for (const b of built) {
+    const id = b.obs.nodes?.observer;
+    const at = id ? byObserver.get(id) : undefined;
+    const prev = at === undefined ? undefined : out[at];
+    if (!id || at === undefined || !prev?.obs.nodes || !b.obs.nodes) {
+      if (id && b.obs.nodes) byObserver.set(id, out.length);
+      out.push(b);
+      continue;
+    }
+    const rel = compareDumps(prev.obs.nodes, b.obs.nodes);
+    if (rel === 'unordered') {
+      out.push(b);
+      continue;
+    }
+    const keepNew = rel === 'subset' || rel === 'older';
+    const [kept, dropped] = keepNew ? [b, prev] : [prev, b];
+    if (rel !== 'older' && rel !== 'newer') {
+      for (const k of ['clusterInfo', 'replication', 'server'] as const) {
+        if (!kept.obs[k] && dropped.obs[k]) kept.obs[k] = dropped.obs[k];
+      }
+    }
+    if (keepNew) out[at] = b;
+    const where = span(dropped.block.lines);
+    const who = kept.obs.address;
+    if (rel === 'same')
+      snap.warnings.push(`${who}'s CLUSTER NODES was pasted twice (identical); it is read once`);
+    else if (rel === 'subset' || rel === 'superset')
+      snap.warnings.push(
+        `${who}'s CLUSTER NODES was pasted twice and the copy at ${where} lacks lines of the other: the whole one is read`,
+      );
+    else {
+      const gap = Math.abs(dumpTakenAtMs(kept.obs.nodes!) - dumpTakenAtMs(dropped.obs.nodes!));
+      snap.warnings.push(
+        `${who}'s CLUSTER NODES was pasted twice, taken about ${ago(gap)} apart (by their ping/pong times), and they differ: only the later one is read; the earlier one at ${where}${dropped.obs.clusterInfo || dropped.obs.replication ? ' and the INFO pasted with it' : ''} describe${dropped.obs.clusterInfo || dropped.obs.replication ? '' : 's'} a state that has since changed`,
+      );
+    }
+  }
+  return out;
+}
+
 function build(text: string, snap: ClusterSnapshot): void {
   let input = text;
   if (input.length > MAX_PASTE_CHARS) {
@@ -160,10 +244,16 @@ function build(text: string, snap: ClusterSnapshot): void {
       if (parts.clusterEnabled === undefined) skipped.push(...block.lines);
       continue;
     }
-    const host = findHost(built, block, block.lines[0]?.index ?? 0, parts);
+    const { host, clash } = fileInfo(
+      findHost(built, block, block.lines[0]?.index ?? 0, parts),
+      block,
+      parts,
+      snap,
+    );
     if (host) attach(host.obs, parts);
     else {
       const obs: NodeObservation = { address: block.address ?? `paste#${++n}`, source: 'paste' };
+      if (clash) obs.unmatched = clash;
       attach(obs, parts);
       built.push({ obs, block });
     }
@@ -174,7 +264,7 @@ function build(text: string, snap: ClusterSnapshot): void {
     }
   }
   const seen = new Map<string, number>();
-  for (const b of built) {
+  for (const b of dedupeDumps(built, snap)) {
     const prev = seen.get(b.obs.address);
     if (prev !== undefined && b.obs.nodes) {
       snap.warnings.push(
@@ -183,6 +273,12 @@ function build(text: string, snap: ClusterSnapshot): void {
     }
     seen.set(b.obs.address, (prev ?? 0) + 1);
     snap.observations.push(b.obs);
+  }
+  const raw = rawArrayLines(lines);
+  if (raw.length > 0) {
+    snap.warnings.push(
+      `lines ${raw[0]}-${raw[raw.length - 1]} look like raw CLUSTER SLOTS / CLUSTER SHARDS output (one value per line, as redis-cli prints without a terminal), which is not read: paste CLUSTER NODES from each node instead`,
+    );
   }
   if (skipped.length > 0) {
     const nums = [...new Set(skipped.map((l) => l.lineNo))].sort((a, b) => a - b);

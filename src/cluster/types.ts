@@ -116,6 +116,11 @@ export interface NodeObservation {
   dbsize?: number;
   /** Whether the cluster bus port accepted a TCP connection (live only). */
   busPort?: { port: number; open: boolean; error?: string };
+  /**
+   * Paste only: why this INFO was kept apart from the CLUSTER NODES next to it (it contradicts them, so it
+   * comes from another node, cluster or moment). Its cluster-wide counts are not relied on.
+   */
+  unmatched?: string;
   /** Wall time spent on this node, live only. */
   elapsedMs?: number;
 }
