@@ -46,6 +46,16 @@ export function pasteGaps(model: ClusterModel): PasteGaps {
     );
   }
   const full = model.views.filter((v) => v.source !== 'check');
+  const unread = full.filter((v) => v.unreadLines > 0);
+  if (unread.length > 0) {
+    const total = unread.reduce((sum, v) => sum + v.unreadLines, 0);
+    reasons.push(
+      `${total === 1 ? 'a node line' : `${total} node lines`} of the pasted CLUSTER NODES could not be read, so the ${total === 1 ? 'node it describes is' : 'nodes they describe are'} missing from this diagnosis (see the skipped lines)`,
+    );
+    evidence.push(
+      ...unread.map((v) => `${v.observer}'s CLUSTER NODES: ${v.unreadLines} unreadable node line(s)`),
+    );
+  }
   const longest = Math.max(0, ...full.map((v) => v.lineCount));
   const short = full.filter((v) => v.lineCount < longest);
   if (short.length > 0) {

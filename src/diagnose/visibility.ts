@@ -3,6 +3,7 @@ import type { ClusterModel } from '../cluster/model-types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { EffectiveConfig, Facts } from './context.ts';
 import { plural } from './finding.ts';
+import { pasteGaps } from './paste-gaps.ts';
 import type { Diagnosis, Visibility } from './types.ts';
 
 /** Counts known/seen nodes and writes the one-sentence summary. */
@@ -17,7 +18,10 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
   const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown);
   const full = model.views.filter((v) => v.source !== 'check').length;
   let summary: string;
-  if (nodesKnown === 0) summary = 'No cluster node was visible.';
+  const infoOnly = snapshot.observations.filter((o) => !o.nodes && (o.clusterInfo || o.replication)).length;
+  if (nodesKnown === 0 && snapshot.source === 'paste' && infoOnly > 0)
+    summary = `Only INFO output was pasted (${plural(infoOnly, 'node')}), no CLUSTER NODES: the cluster's nodes, roles and slots were not visible.`;
+  else if (nodesKnown === 0) summary = 'No cluster node was visible.';
   else if (snapshot.source === 'live') {
     const failed = snapshot.observations.filter((o) => o.error).length;
     summary = `${nodesSeen} of ${plural(nodesAtLeast, 'node')} answered with their own view${failed > 0 ? `; ${failed} could not be probed` : ''}.`;
@@ -40,14 +44,34 @@ export function computeState(
   warn: (text: string) => void,
 ): Diagnosis['state'] {
   const states = snapshot.observations.flatMap((o) =>
-    o.clusterInfo?.cluster_state ? [o.clusterInfo.cluster_state] : [],
+    o.clusterInfo?.cluster_state && !o.unmatched ? [o.clusterInfo.cluster_state] : [],
   );
-  if (states.includes('fail')) return 'fail';
+  // a CLUSTER INFO that contradicts the dump it was pasted with still counts when it says fail: fail wins
+  const unmatched = snapshot.observations.filter((o) => o.unmatched && o.clusterInfo?.cluster_state);
+  if (states.includes('fail') || unmatched.some((o) => o.clusterInfo?.cluster_state === 'fail'))
+    return 'fail';
   if (states.includes('ok')) return 'ok';
+  for (const o of unmatched)
+    warn(
+      `cluster_state:${o.clusterInfo?.cluster_state} from ${o.address} was not used: that CLUSTER INFO ${o.unmatched}.`,
+    );
   if (!model.hasFullView || model.nodes.length === 0) return 'unknown';
   const failedOwner = facts.downOwners.some((n) => n.health === 'fail');
-  const down =
-    facts.quorum.lost || (config.requireFullCoverage.value && (facts.unassigned.length > 0 || failedOwner));
+  const unassigned = facts.unassigned.length > 0;
+  if (
+    snapshot.source === 'paste' &&
+    unassigned &&
+    !facts.quorum.lost &&
+    !failedOwner &&
+    config.requireFullCoverage.value &&
+    pasteGaps(model).truncated
+  ) {
+    warn(
+      'No CLUSTER INFO was available and the paste is missing lines, so cluster_state is unknown: the slots without an owner here may be owned by a line that did not make it into the paste.',
+    );
+    return 'unknown';
+  }
+  const down = facts.quorum.lost || (config.requireFullCoverage.value && (unassigned || failedOwner));
   warn(
     `No CLUSTER INFO was available, so cluster_state (${down ? 'fail' : 'ok'}) was derived from CLUSTER NODES the way Redis computes it.`,
   );

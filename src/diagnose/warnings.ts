@@ -2,6 +2,7 @@
 import type { ClusterModel } from '../cluster/model-types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { plural } from './finding.ts';
+import { pasteWarnings } from './paste-warnings.ts';
 
 /** Warnings that follow from the kind of input rather than from any rule. */
 export function offlineWarnings(snapshot: ClusterSnapshot, model: ClusterModel): string[] {
@@ -23,6 +24,7 @@ export function offlineWarnings(snapshot: ClusterSnapshot, model: ClusterModel):
     const unprobed = snapshot.observations.filter((o) => !o.error && !o.busPort).length;
     if (unprobed > 0) out.push(`Bus ports were not probed on ${plural(unprobed, 'node')}.`);
   }
+  if (snapshot.source === 'paste') out.push(...pasteWarnings(snapshot));
   const partial = model.nodes.filter((n) => !n.idComplete);
   if (partial.length > 0) {
     out.push(

@@ -13,6 +13,10 @@ export function completenessRule(ctx: RuleContext): Finding[] {
   const reasons = [...gaps.reasons];
   const evidence = [...gaps.evidence];
   const truncated = gaps.truncated;
+  if (truncated)
+    reasons.push(
+      'what the missing lines held is unknown: a master shown without a replica, or slots shown without an owner, may only look so because their line did not make it into the paste',
+    );
   if (full.length === 0) {
     reasons.push(
       'only redis-cli check output was pasted: it leaves out nodes it cannot reach or that are flagged fail, so failed nodes are invisible',
