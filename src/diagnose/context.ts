@@ -74,10 +74,13 @@ export function isLoading(n: ModelNode): boolean {
 
 /**
  * True when the node cannot serve as far as we can tell: flagged fail/fail? by the cluster, or not
- * answering our probe while no peer vouches for it.
+ * answering our probe while no peer vouches for it. A replica that refuses connections (nothing listens)
+ * counts as down even while peers still list it: they flag it only after cluster-node-timeout, and a
+ * process that is not running can neither be promoted nor count as redundancy meanwhile.
  */
 export function isDown(n: ModelNode): boolean {
   if (n.health === 'fail' || n.health === 'pfail') return true;
+  if (n.role === 'replica' && n.probeError?.kind === 'refused') return true;
   return n.health === 'unreachable' && n.okBy.length === 0;
 }
 

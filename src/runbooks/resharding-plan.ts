@@ -3,6 +3,7 @@
  * close or finish it (always finalizing on the target first).
  */
 import type { ModelNode } from '../cluster/model-types.ts';
+import { replacedSource } from '../diagnose/rules/slots.ts';
 import { cli, reachAddress } from './common.ts';
 import type { RunbookContext } from './types.ts';
 
@@ -49,6 +50,56 @@ function moveKeys(ctx: RunbookContext, slot: number, source: ModelNode, target: 
   ];
 }
 
+interface FailedOverMove {
+  slot: number;
+  state: string;
+  src: ModelNode;
+  dst: ModelNode;
+  /** The live owner that replaced the down source. */
+  heir: ModelNode;
+  kDst: number | null;
+}
+
+/** The source of the move is down and failed over: work with its successor, never with the old source. */
+function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan {
+  const { slot, src, dst, heir, kDst } = p;
+  const keys = `keys in slot ${slot}: ${dst.label} has ${kDst ?? '?'}; ${heir.label} (the new owner) was not counted: run ${cli(ctx, reachAddress(heir), `cluster countkeysinslot ${slot}`)}`;
+  const lost = `${src.label}, the source of this move, is down and ${heir.label} now owns the slot (a failover); MIGRATING is not replicated, so ${heir.label} holds the keys not moved yet and knows nothing of the move. Never run these commands on ${src.label}: when it returns it becomes a replica of ${heir.label}.`;
+  if (kDst === 0) {
+    return {
+      slot,
+      state: p.state,
+      keys,
+      steps: [cli(ctx, reachAddress(dst), `cluster setslot ${slot} stable`)],
+      why: `${lost} No key has reached ${dst.label}: close the slot there (roll back); it then accepts gossip again and follows ${heir.label} as owner.`,
+    };
+  }
+  // The importer still names the dead source as owner: with full coverage it is down and refuses the keys.
+  const down =
+    dst.observation?.clusterInfo?.cluster_state === 'fail' &&
+    dst.observation.config?.requireFullCoverage !== false;
+  const coverage = (v: 'yes' | 'no') =>
+    cli(ctx, reachAddress(dst), `config set cluster-require-full-coverage ${v}`);
+  return {
+    slot,
+    state: p.state,
+    keys,
+    steps: [
+      ...(down ? [`${coverage('no')}   # temporary: lets ${dst.label} serve again and accept the keys`] : []),
+      `${cli(ctx, reachAddress(dst), `cluster setslot ${slot} importing ${heir.id}`)}   # re-point the import at the new owner`,
+      cli(ctx, reachAddress(heir), `cluster setslot ${slot} migrating ${dst.id}`),
+      ...moveKeys(ctx, slot, heir, dst),
+      ...finalize(ctx, slot, dst, heir),
+      ...(down ? [`${coverage('yes')}   # restore the setting`] : []),
+    ],
+    why:
+      `${lost} ${dst.label} already holds keys of the slot: roll forward from ${heir.label}, then finalize on the target first.` +
+      (down
+        ? ` ${dst.label} reports cluster_state:fail (it still names ${src.label} as owner and requires full coverage), so it refuses the keys ("CLUSTERDOWN" on MIGRATE) until full coverage is relaxed on it for the duration.`
+        : ''),
+  };
+}
+
 /** Plans how to close or finish `slot`. */
 export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
   const m = ctx.model;
@@ -81,6 +132,8 @@ export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
       why: 'redis-cli --cluster fix picks an owner by key count here, not by configEpoch: do not run it blindly.',
     };
   }
+  const heir = replacedSource(m, slot, src.id);
+  if (heir && heir.id !== dst.id) return planAfterFailover(ctx, { slot, state, src, dst, heir, kDst });
   const srcOwns = owner?.id === src.id;
   const dstOwns = owner?.id === dst.id;
   if (srcOwns && kDst === 0 && imp.length + migr.length > 0) {

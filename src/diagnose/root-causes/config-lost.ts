@@ -70,8 +70,48 @@ function actionsFor(ctx: CauseContext, c: LostConfig): RecommendedAction[] {
   return out;
 }
 
+/**
+ * The lone node kept its id and peers still list that id: it forgot the cluster (CLUSTER RESET SOFT, or
+ * nodes.conf replaced by an older one-node copy) rather than losing its identity.
+ */
+function resetKeepingId(ctx: CauseContext, c: LostConfig): RootCause | null {
+  const n = c.node;
+  if (!n || n.seenBy.length === 0 || c.old.length > 0 || c.claims.length > 0) return null;
+  const hub = ctx.model.nodes.find(
+    (x) => x.selfSeen && !isDown(x) && x.ip && x.id !== n.id && x.role === 'master',
+  );
+  const actions: RecommendedAction[] = [];
+  if (n.ip && hub)
+    actions.push(
+      meetAction(
+        hub,
+        n,
+        `Introduces ${n.label} to the cluster again; its id is unchanged and still known, so nothing needs forgetting first. It owns no slots, so joining it moves no data.`,
+      ),
+    );
+  actions.push({
+    action: 'add-replica',
+    target: `${n.label} -> CLUSTER REPLICATE <id of a master that needs a replica>`,
+    why: 'Once it knows the cluster again, make it a replica (run CLUSTER REPLICATE on it): it copies that master data and restores redundancy, risking nothing.',
+  });
+  return {
+    code: 'cluster-config-lost',
+    summary: `${n.label} forgot the cluster (CLUSTER RESET): it knows only itself, while ${listLabels(n.seenBy)} still list it under the same id.`,
+    explanation:
+      `${n.label} answers with id ${n.id.slice(0, 8)}… and cluster_known_nodes:1, yet its peers still list that very id${n.role === 'master' ? ' (now as a master without slots)' : ''}. ` +
+      'A node that lost nodes.conf would have come back with a new id; keeping the id while forgetting every peer is what CLUSTER RESET SOFT does (a reset replica also drops its data and becomes an empty master). ' +
+      'It serves nothing and gives its former master no redundancy. Do not assign slots to it or run redis-cli --cluster fix; do not CLUSTER FORGET its id either (that is the node itself). ' +
+      'Meet it again from a cluster member and make it a replica; then find out who ran the reset.',
+    nodes: [n.label],
+    slots: '',
+    actions,
+  };
+}
+
 function detect(ctx: CauseContext): RootCause[] {
   return analyzeConfigLost(ctx).map((c) => {
+    const reset = resetKeepingId(ctx, c);
+    if (reset) return reset;
     const oldOwners = c.old.filter((o) => o.slotCount > 0);
     const sure = c.link === 'same-address' || c.link === 'replica-follows';
     const named = c.node && c.node.label !== c.node.id ? c.node.label : c.address || c.node?.label;

@@ -33,7 +33,9 @@ function judge(ctx: CauseContext, s: DownShard, r: ModelNode): Verdict {
   if (r.nofailover)
     return {
       replica: r,
-      blocker: `${r.label} carries the nofailover flag (cluster-replica-no-failover yes): it never starts an automatic failover`,
+      blocker:
+        `${r.label} carries the nofailover flag (cluster-replica-no-failover yes): it never starts an automatic failover. ` +
+        'That is usually deliberate (a copy in another zone, a smaller machine, a backup-only replica): confirm it can carry the traffic before promoting it by hand',
       unsafe: false,
     };
   const info = replicaInfo(r);
@@ -104,13 +106,19 @@ function detect(ctx: CauseContext): RootCause[] {
         : m.health === 'pfail'
           ? `is suspected (fail?) by ${listLabels(m.pfailBy)} but not yet confirmed as fail`
           : 'does not answer, but no peer flags it yet';
+    const alive = `${listLabels(s.alive.map((r) => r.label))} ${s.alive.length === 1 ? 'is' : 'are'} alive to replace it`;
+    const blocked = blockers.length === verdicts.length;
     out.push({
       code: 'undetermined',
-      summary: `Master ${m.label} is down and its replica has not taken over yet: failover may still be in progress.`,
-      explanation:
-        `${m.label} ${state}; ${listLabels(s.alive.map((r) => r.label))} ${s.alive.length === 1 ? 'is' : 'are'} alive to replace it and nothing here shows a blocker. ` +
-        `Failure detection and election normally finish within about 2 x cluster-node-timeout (${timeout.value} ms${timeout.known ? '' : ', assumed default'}). ` +
-        'Re-run the diagnosis in a few seconds; if nothing changed, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
+      summary: blocked
+        ? `Master ${m.label} is down and not yet confirmed as fail; its replica will not take over on its own.`
+        : `Master ${m.label} is down and its replica has not taken over yet: failover may still be in progress.`,
+      explanation: blocked
+        ? `${m.label} ${state}; ${alive}, but even once a majority confirms the failure no automatic failover will happen: ${blockers.join('; ')}. ` +
+          'Re-run the diagnosis after cluster-node-timeout to see whether the master is confirmed as fail; restarting it with its data is the safest way back.'
+        : `${m.label} ${state}; ${alive} and nothing here shows a blocker. ` +
+          `Failure detection and election normally finish within about 2 x cluster-node-timeout (${timeout.value} ms${timeout.known ? '' : ', assumed default'}). ` +
+          'Re-run the diagnosis in a few seconds; if nothing changed, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
       ...base,
       actions,
     });

@@ -18,7 +18,7 @@ import { nobodyAnswered } from './nobody-answered.ts';
 import { ownerNotAnswering } from './not-answering.ts';
 import { networkPartition } from './partition.ts';
 import { quorumLost } from './quorum-lost.ts';
-import { reshardingInterrupted } from './resharding.ts';
+import { reshardingInterrupted, reshardingStuckImport } from './resharding.ts';
 import { slotsNeverAssigned } from './slots-never-assigned.ts';
 import { staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
@@ -31,6 +31,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   masterFailedNoReplica,
   failoverBlocked,
   reshardingInterrupted,
+  reshardingStuckImport,
   slotsNeverAssigned,
   failoverCompleted,
   staleAddresses,

@@ -1,10 +1,11 @@
 /** master-failed-no-replica: a slot owner is down and no replica is alive to take its slots. */
 import type { ModelNode } from '../../cluster/model-types.ts';
-import { formatRanges } from '../../cluster/slots.ts';
+import { formatRanges, rangesToBitmap } from '../../cluster/slots.ts';
 import { isDown } from '../context.ts';
 import { listLabels, plural, shortRanges } from '../finding.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { fixCoverageOwnerGone, restartNode } from './actions.ts';
+import { wasPromoted } from './failover-completed.ts';
 import { type DownShard, downShards, OWNER_DOWN_CODES } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
@@ -32,8 +33,11 @@ function predecessor(ctx: CauseContext, m: ModelNode): ModelNode | undefined {
 function cause(ctx: CauseContext, s: DownShard): RootCause {
   const m = s.master;
   const full = ctx.config.requireFullCoverage;
+  const refused = ctx.config.allowReadsWhenDown.value
+    ? 'writes (reads of the slots still served keep working: cluster-allow-reads-when-down yes)'
+    : 'queries';
   const impact = full.value
-    ? `With cluster-require-full-coverage ${full.known ? 'yes' : 'yes (assumed default)'}, ${m.health === 'fail' ? 'every node now refuses all queries' : 'every node will refuse all queries as soon as it is confirmed as fail'}, not only those for its slots.`
+    ? `With cluster-require-full-coverage ${full.known ? 'yes' : 'yes (assumed default)'}, ${m.health === 'fail' ? `every node now refuses all ${refused}` : `every node will refuse all ${refused} as soon as it is confirmed as fail`}, not only those for its slots.`
     : 'Full coverage is not required, so only keys in its slots fail; the rest of the cluster keeps serving.';
   const replicaText =
     s.replicas.length === 0
@@ -65,10 +69,51 @@ function cause(ctx: CauseContext, s: DownShard): RootCause {
   };
 }
 
+/**
+ * A live master that already claims some of `m`'s slots in its own view with a newer configEpoch and was
+ * a replica until lately (a peer still lists it as one, or INFO replication shows a promotion): a replica
+ * that just won the election while the other views still name `m`.
+ */
+function takingOver(ctx: CauseContext, m: ModelNode): ModelNode | undefined {
+  const mine = rangesToBitmap(m.slots);
+  return ctx.model.nodes.find(
+    (n) =>
+      n !== m &&
+      n.selfSeen &&
+      !isDown(n) &&
+      n.role === 'master' &&
+      (wasPromoted(n) || n.flags.includes('slave')) &&
+      (!m.epochKnown || !n.epochKnown || n.configEpoch > m.configEpoch) &&
+      (n.claimed ?? []).some((r) => mine.subarray(r.start, r.end + 1).includes(1)),
+  );
+}
+
+function takeover(m: ModelNode, next: ModelNode): RootCause {
+  return {
+    code: 'failover-completed',
+    summary: `Failover under way: ${next.label} already claims the slots of ${m.label}, which is down; the other nodes are catching up.`,
+    explanation:
+      `${m.label} owns ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) in most views and ${how(m)}, but ${next.label} answers as a master and claims ${shortRanges(next.claimed ?? [])} in its own view` +
+      `${next.epochKnown && m.epochKnown ? ` with a newer configEpoch (${next.configEpoch} > ${m.configEpoch})` : ''}: a replica won the election and the news is still spreading by gossip, which takes about a second. ` +
+      'Re-run the diagnosis in a few seconds: it should show a completed failover. Do not reassign these slots or force anything meanwhile; the data is on the new master.',
+    nodes: [m.label, next.label],
+    slots: formatRanges(m.slots),
+    actions: [
+      restartNode(
+        m,
+        `Once the failover has settled, start it again: it finds ${next.label} owning its former slots with a higher epoch and rejoins as its replica (its old data is discarded; ${next.label} has the current data).`,
+      ),
+    ],
+  };
+}
+
 function detect(ctx: CauseContext): RootCause[] {
   return downShards(ctx.model, ctx.facts.downOwners)
     .filter((s) => s.alive.length === 0)
-    .map((s) => cause(ctx, s));
+    .map((s) => {
+      const next = takingOver(ctx, s.master);
+      return next ? takeover(s.master, next) : cause(ctx, s);
+    });
 }
 
 export const masterFailedNoReplica: RootCauseDetector = {

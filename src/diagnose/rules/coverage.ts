@@ -116,7 +116,9 @@ export function coverageRule(ctx: RuleContext): Finding[] {
         'critical',
         `${plural(count, 'slot is', 'slots are')} not served and cluster-require-full-coverage is yes` +
           `${known ? '' : ' (assumed: the Redis default, the setting could not be read)'}: ` +
-          'every node refuses every query with "CLUSTERDOWN The cluster is down", not only for those slots.',
+          (ctx.config.allowReadsWhenDown.value
+            ? 'every node refuses every write with "CLUSTERDOWN The cluster is down and only accepts read commands", not only for those slots; reads of keys in the slots still served keep working (cluster-allow-reads-when-down yes).'
+            : 'every node refuses every query with "CLUSTERDOWN The cluster is down", not only for those slots.'),
         nodes,
         notServed,
         known

@@ -1,7 +1,7 @@
 /** Slot states: OPEN_SLOT (migrating/importing left set) and SLOT_MULTIPLE_OWNERS. */
-import type { OpenSlot } from '../../cluster/model-types.ts';
+import type { ClusterModel, ModelNode, OpenSlot } from '../../cluster/model-types.ts';
 import { slotsToRanges } from '../../cluster/slots.ts';
-import { labelOf, type RuleContext } from '../context.ts';
+import { isDown, labelOf, type RuleContext } from '../context.ts';
 import { finding, listLabels } from '../finding.ts';
 import type { Finding } from '../types.ts';
 
@@ -15,6 +15,19 @@ export function describeOpenSlot(ctx: RuleContext, entries: readonly OpenSlot[])
         : `importing on ${labelOf(ctx.model, o.node)} from ${peer}`;
     })
     .join(', ');
+}
+
+/**
+ * The live owner that replaced a down migration source: the source `sourceId` of an open `slot` is down and
+ * the consensus owner of the slot is another live node (its replica won a failover). The MIGRATING state
+ * is not replicated (redis#6339), so that owner holds the keys not yet moved but knows nothing of the move.
+ */
+export function replacedSource(model: ClusterModel, slot: number, sourceId: string): ModelNode | undefined {
+  const src = model.byId.get(sourceId);
+  if (!src || !isDown(src)) return undefined;
+  const owner = model.nodes[model.slotOwner[slot] ?? -1];
+  if (!owner || owner.id === src.id || isDown(owner)) return undefined;
+  return owner;
 }
 
 /** Open slots grouped by slot number. */
