@@ -36,7 +36,11 @@ describe('lines missing in the middle', () => {
     expect(f?.severity).toBe('warning');
     expect(f?.message).toMatch(
       /a master shown without a replica.*may only look so because their line did not/,
+    ); // Not "Healthy" outright: only the lines pasted look fine.
+    expect(d.rootCauses[0]?.summary).toMatch(
+      /^Nothing wrong among the lines pasted \(the paste is incomplete\)/,
     );
+    expect(d.rootCauses[0]?.explanation).toMatch(/a failed node or replica may be among them/);
   });
 
   it('the slot owner line unreadable (one-sided Slack bold) and its replica dropped: never slots-never-assigned', () => {
@@ -190,6 +194,24 @@ describe('chat formatting', () => {
     expect(d.findings.filter((f) => f.severity === 'critical')).toEqual([]);
     expect(codes(d)).toEqual(['undetermined']);
     expect(warned(d, /could not be fully read/)).toBe(true);
+  });
+});
+
+describe('redis-cli check wrapped by a narrow terminal', () => {
+  it('its own "[OK] All 16384 slots covered" stands: no SLOTS_UNCOVERED made up from unread slot lines', () => {
+    const wrapped = lines(rec('healthy', 'check.txt')).flatMap((l) => l.match(/.{1,40}/g) ?? []);
+    const d = diagnosePaste(joined(wrapped));
+    expect(finding(d, 'SLOTS_UNCOVERED')).toBeUndefined();
+    expect(d.findings.filter((f) => f.severity === 'critical')).toEqual([]);
+    expect(actions(d)).toEqual([]);
+    expect(
+      warned(d, /says "\[OK\] All 16384 slots covered", but not every slot line of it could be read/),
+    ).toBe(true);
+  });
+
+  it('a check that reports uncovered slots still raises SLOTS_UNCOVERED', () => {
+    const d = diagnosePaste(real('down-check.txt'));
+    expect(finding(d, 'SLOTS_UNCOVERED')?.slots).toBe('10923-16383');
   });
 });
 

@@ -2,6 +2,7 @@
 import { formatRanges, parseRanges } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
 import { plural } from '../finding.ts';
+import { pasteGaps } from '../paste-gaps.ts';
 import type { Finding, RootCause } from '../types.ts';
 import type { CauseContext } from './types.ts';
 
@@ -67,11 +68,16 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
       ...base,
     };
   }
+  // A paste that provably lost lines can hide a failed node: say "among what was seen", not "healthy".
+  const gaps = snapshot.source === 'paste' ? pasteGaps(model) : undefined;
+  const partial = gaps?.truncated
+    ? ` This is only what the paste shows, and the paste is missing lines (${gaps.reasons.join('; ')}): a failed node or replica may be among them.`
+    : '';
   return {
     code: 'healthy',
-    summary: `Healthy: all 16384 slots are served by ${plural(owners, 'master')} and none of them is failing${tail}.`,
+    summary: `${partial ? 'Nothing wrong among the lines pasted (the paste is incomplete)' : 'Healthy'}: all 16384 slots are served by ${plural(owners, 'master')} and none of them is failing${tail}.`,
     explanation:
-      `Every slot has an owner that no view flags as failing, a majority of the ${owners} slot-owning masters is reachable, and no slot is open. ` +
+      `Every slot has an owner that no view flags as failing, a majority of the ${owners} slot-owning masters is reachable, and no slot is open.${partial} ` +
       (warnings.length > 0
         ? 'Clients are not affected now; the warnings are risks that make the next failure worse.'
         : 'Nothing needs doing.'),
