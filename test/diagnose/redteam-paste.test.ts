@@ -197,6 +197,22 @@ describe('chat formatting', () => {
   });
 });
 
+describe('a second dump cut after its first line', () => {
+  it('the fragment not listing an owner is no slot disagreement', () => {
+    const other = lines(healthy(2)).filter((l) => !l.includes('myself'));
+    const d = diagnosePaste(joined([...n1, other[0]!]));
+    expect(finding(d, 'CONFIG_DISAGREEMENT')).toBeUndefined();
+    expect(finding(d, 'PASTE_INCOMPLETE')?.severity).toBe('warning');
+    expect(codes(d)[0]).toBe('healthy');
+  });
+
+  it('two whole dumps that do disagree about an owner still raise CONFIG_DISAGREEMENT', () => {
+    const moved = lines(healthy(2)).map((l) => (l.endsWith(' 0-5460') ? l.replace(/ 0-5460$/, '') : l));
+    const d = diagnosePaste(joined(n1) + joined(moved));
+    expect(finding(d, 'CONFIG_DISAGREEMENT')?.slots).toBe('0-5460');
+  });
+});
+
 describe('redis-cli check wrapped by a narrow terminal', () => {
   it('its own "[OK] All 16384 slots covered" stands: no SLOTS_UNCOVERED made up from unread slot lines', () => {
     const wrapped = lines(rec('healthy', 'check.txt')).flatMap((l) => l.match(/.{1,40}/g) ?? []);

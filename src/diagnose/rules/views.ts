@@ -7,6 +7,28 @@ import type { RuleContext } from '../context.ts';
 import { finding, listLabels, plural, shortRanges } from '../finding.ts';
 import type { Finding } from '../types.ts';
 
+/**
+ * Disputed slots of a paste, leaving out a view's "nobody owns it" when that view has no line at all for
+ * the owner other views name: a cut or partial dump, not a node that disagrees.
+ */
+function pasteDisputes(ctx: RuleContext): Uint8Array {
+  const { model } = ctx;
+  const full = model.views.filter((v) => v.source !== 'check');
+  const listed = full.map((v) => new Set(v.lineNodes ?? []));
+  const out = new Uint8Array(model.slotDisputed.length);
+  for (let s = 0; s < model.slotDisputed.length; s++) {
+    if (!model.slotDisputed[s]) continue;
+    const said = full.map((v) => model.slotGroups[v.group]?.owners[s] ?? -2);
+    const named = new Set(said.filter((o) => o >= 0));
+    const owners = new Set<number>(named);
+    said.forEach((o, i) => {
+      if (o === -1 && [...named].every((n) => listed[i]!.has(n))) owners.add(-1);
+    });
+    if (owners.size > 1) out[s] = 1;
+  }
+  return out;
+}
+
 function configDisagreement(ctx: RuleContext): Finding[] {
   const { model } = ctx;
   const fullGroups = new Set(model.views.filter((v) => v.source !== 'check').map((v) => v.group));
@@ -14,7 +36,8 @@ function configDisagreement(ctx: RuleContext): Finding[] {
     r.agree === false ? r.messages.filter((m) => m.includes("don't agree")) : [],
   );
   if (fullGroups.size < 2 && cliSays.length === 0) return [];
-  const disputed = bitmapToRanges(model.slotDisputed);
+  const disputed = bitmapToRanges(ctx.snapshot.source === 'paste' ? pasteDisputes(ctx) : model.slotDisputed);
+  if (disputed.length === 0 && cliSays.length === 0) return [];
   const evidence = [...cliSays];
   for (const g of fullGroups) {
     const group = model.slotGroups[g];
