@@ -37,10 +37,15 @@ export function pasteWarnings(snapshot: ClusterSnapshot): string[] {
         r.role === 'replica' && r.masterLinkStatus ? `, master_link_status:${r.masterLinkStatus}` : '';
       const never =
         r.role === 'replica' && r.masterLinkDownSinceSeconds === -1 && r.masterLinkStatus === 'down'
-          ? ', master_link_down_since_seconds:-1 (never synced)'
+          ? (r.masterReplOffset ?? 0) > 0
+            ? `, master_link_down_since_seconds:-1 (not connected since it started; it holds data up to offset ${r.masterReplOffset})`
+            : ', master_link_down_since_seconds:-1 (never synced)'
           : '';
+      const who = /^paste#\d+$/.test(o.address)
+        ? 'a node the paste does not name (no prompt line)'
+        : o.address;
       out.push(
-        `Only INFO was pasted for ${o.address} (role:${o.replication.role}${master}${link}${never}), with no CLUSTER NODES: it cannot be tied to a node of the cluster, so nothing about roles, slots or failures was checked. Paste CLUSTER NODES from the same node.`,
+        `Only INFO was pasted for ${who} (role:${o.replication.role}${master}${link}${never}), with no CLUSTER NODES: it cannot be tied to a node of the cluster, so only its replication link and offsets were checked (see the findings), nothing about roles, slots or failures. Paste CLUSTER NODES from the same node.`,
       );
     }
   }

@@ -1,5 +1,7 @@
 /** Reads INFO replication fields of a node into typed facts (link state, offsets, sync progress). */
-import type { ModelNode } from '../cluster/model-types.ts';
+import type { ClusterModel, ModelNode } from '../cluster/model-types.ts';
+import { type ReplicationInfo, readReplication } from '../cluster/parse-info.ts';
+import type { NodeObservation } from '../cluster/types.ts';
 import { isDown } from './context.ts';
 
 export interface ReplicaInfo {
@@ -97,4 +99,133 @@ export function replicaUnfitReason(replica: ModelNode, master: ModelNode | undef
 export function isHealthyReplica(replica: ModelNode, master: ModelNode | undefined): boolean {
   if (replicaUnfitReason(replica, master)) return false;
   return replicaInfo(replica)?.linkUp !== false || !master || isDown(master);
+}
+
+/** What a master's "slaveN:" line said about one replica, with the master's own offset beside it. */
+export interface MasterSideEntry {
+  raw: string;
+  state: string;
+  offset: number | null;
+  lag: number | null;
+  masterOffset: number | null;
+}
+
+/**
+ * A replica known only from pasted INFO replication that the model could not file under a node: its own
+ * INFO, its master's "slaveN" line, or both. Named by what the paste gives.
+ */
+export interface LooseReplica {
+  /** "ip:port" when the paste names it (its prompt, or its master's slaveN line), else null. */
+  address: string | null;
+  /** How messages name it: its address, or "an unnamed replica of host:port". */
+  label: string;
+  /** Its master's "ip:port" (master_host:master_port, or the prompt of the master's INFO), else null. */
+  master: string | null;
+  /** How messages name the master. */
+  masterLabel: string;
+  own?: ReplicationInfo;
+  /** Its own INFO replication fields, verbatim (evidence). */
+  ownFields?: Record<string, string>;
+  entry?: MasterSideEntry;
+  /** The paste also holds INFO replication of its master (role:master): that master answered. */
+  masterAnswered: boolean;
+  /** That master's INFO replication fields, when it was pasted. */
+  masterFields?: Record<string, string>;
+}
+
+interface LooseMaster {
+  address: string | null;
+  info: ReplicationInfo;
+  replid: string | undefined;
+  fields: Record<string, string>;
+}
+
+function named(obs: NodeObservation): string | null {
+  return /^paste#\d+$/.test(obs.address) ? null : obs.address;
+}
+
+function entryOf(m: LooseMaster, e: ReplicationInfo['replicas'][number]): MasterSideEntry {
+  const key = `slave${e.index}`;
+  return {
+    raw: `${key}:${m.fields[key] ?? ''}`,
+    state: e.state,
+    offset: e.offset,
+    lag: e.lag,
+    masterOffset: m.info.masterReplOffset,
+  };
+}
+
+function replicaOf(
+  obs: NodeObservation,
+  own: ReplicationInfo,
+  masters: readonly LooseMaster[],
+): LooseReplica {
+  const address = named(obs);
+  const master = own.masterHost ? `${own.masterHost}:${own.masterPort ?? '?'}` : null;
+  const replid = obs.replication?.master_replid;
+  // its master's INFO: by the master's prompt, by a slaveN line naming it, or by a shared replication id
+  // (a replica that never synced has an id of its own, so only a replica holding data matches that way)
+  const m = masters.find(
+    (x) =>
+      (master !== null && x.address === master) ||
+      (address !== null && x.info.replicas.some((e) => `${e.ip}:${e.port}` === address)) ||
+      (!!replid && replid === x.replid && (own.masterReplOffset ?? 0) > 0),
+  );
+  const r: LooseReplica = {
+    address,
+    label: address ?? `an unnamed replica${master ? ` of ${master}` : ''}`,
+    master: master ?? m?.address ?? null,
+    masterLabel: master ?? m?.address ?? 'its master',
+    own,
+    ownFields: obs.replication ?? {},
+    masterAnswered: !!m,
+  };
+  if (!m) return r;
+  r.masterFields = m.fields;
+  const mine = address
+    ? m.info.replicas.find((e) => `${e.ip}:${e.port}` === address)
+    : m.info.replicas.length === 1
+      ? m.info.replicas[0]
+      : undefined;
+  if (mine) {
+    r.entry = entryOf(m, mine);
+    r.address = `${mine.ip}:${mine.port ?? '?'}`;
+    r.label = r.address;
+  }
+  return r;
+}
+
+/**
+ * Replicas described by pasted INFO replication that no node of the model owns (no CLUSTER NODES from
+ * that node): each replica's own INFO, paired with its master's INFO when both were pasted, plus every
+ * other "slaveN" line of a master's INFO. Replicas at addresses the model knows are left to its checks.
+ */
+export function looseReplicas(model: ClusterModel): LooseReplica[] {
+  const loose = model.orphanObservations.filter((o) => o.replication?.role);
+  const masters: LooseMaster[] = loose.flatMap((o) => {
+    const info = readReplication(o.replication!);
+    const fields = o.replication!;
+    return info.role === 'master' ? [{ address: named(o), info, replid: fields.master_replid, fields }] : [];
+  });
+  const out: LooseReplica[] = [];
+  for (const obs of loose) {
+    const own = readReplication(obs.replication!);
+    if (own.role === 'replica') out.push(replicaOf(obs, own, masters));
+  }
+  for (const m of masters) {
+    for (const e of m.info.replicas) {
+      const address = `${e.ip}:${e.port ?? '?'}`;
+      if (out.some((x) => x.address === address) || model.nodes.some((n) => n.label === address)) continue;
+      const master = m.address;
+      out.push({
+        address,
+        label: address,
+        master,
+        masterLabel: master ?? 'its master',
+        entry: entryOf(m, e),
+        masterAnswered: true,
+      });
+    }
+  }
+  return out;
 }

@@ -253,7 +253,7 @@ describe('output that is not CLUSTER NODES', () => {
     });
   }
 
-  it('INFO replication of a replica alone: says whose replica, the link, and that nothing else was checked', () => {
+  it('INFO replication of a replica alone: REPLICA_NOT_SYNCED for whose replica it is, and nothing else claimed', () => {
     const d = diagnosePaste(rec('frozen-master-unsynced', 'info-replication-127.128.121.4-7000.txt'));
     expect(d.visibility.summary).toMatch(/Only INFO output was pasted \(1 node\), no CLUSTER NODES/);
     expect(
@@ -262,7 +262,13 @@ describe('output that is not CLUSTER NODES', () => {
         /role:slave of 127\.128\.121\.1:7000, master_link_status:down, .*never synced.*with no CLUSTER NODES/,
       ),
     ).toBe(true);
+    const f = finding(d, 'REPLICA_NOT_SYNCED');
+    expect(f).toMatchObject({ severity: 'critical', nodes: ['127.128.121.1:7000'] });
+    expect(f?.message).toMatch(/^An unnamed replica .*never completed a sync with 127\.128\.121\.1:7000/);
+    expect(f?.evidence).toContain('master_link_down_since_seconds:-1 from the unnamed replica');
     expect(d.state).toBe('unknown');
     expect(codes(d)).toEqual(['undetermined']);
+    expect(d.rootCauses[0]?.summary).toMatch(/REPLICA_NOT_SYNCED/);
+    expect(actions(d)).toEqual([]);
   });
 });
