@@ -42,13 +42,21 @@ export function fixCoverageUnassigned(slots: readonly SlotRange[], keysOn?: stri
   };
 }
 
-/** CLUSTER FAILOVER FORCE on a replica: needs a majority of slot-owning masters to vote. */
-export function failoverForce(replica: ModelNode, master: ModelNode, staleness: string): RecommendedAction {
+/**
+ * CLUSTER FAILOVER FORCE on a replica: needs a majority of slot-owning masters to vote. A `condition`
+ * ("Only if ...") leads the why when the step must wait for something.
+ */
+export function failoverForce(
+  replica: ModelNode,
+  master: ModelNode,
+  staleness: string,
+  condition?: string,
+): RecommendedAction {
   return {
     action: 'failover-force',
     target: `${replica.label} -> takes over from ${master.label}`,
     why:
-      `Promotes the replica with votes from the majority of masters (still available). ${staleness} ` +
+      `${condition ? `${condition} ` : ''}Promotes the replica with votes from the majority of masters (still available). ${staleness} ` +
       `When ${master.label} comes back it becomes a replica of ${replica.label} and discards what it had.`,
   };
 }

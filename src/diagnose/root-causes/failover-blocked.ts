@@ -9,10 +9,9 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { replicaInfo, replicaUnfitReason } from '../replication-info.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { failoverForce, restartNode } from './actions.ts';
+import { electionText, electionTiming, pendingElectionActions, REPL_PING_PERIOD_MS } from './election.ts';
 import { type DownShard, downForMs, downShards, OWNER_DOWN_CODES, seconds } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
-
-const REPL_PING_PERIOD_MS = 10_000;
 
 interface Verdict {
   replica: ModelNode;
@@ -57,10 +56,17 @@ function judge(ctx: CauseContext, s: DownShard, r: ModelNode): Verdict {
   return { replica: r, blocker: null, unsafe: false };
 }
 
+/** The fit replica most likely to win: the one with the largest replication offset. */
+function bestFit(verdicts: readonly Verdict[]): ModelNode {
+  const fit = verdicts.filter((v) => v.blocker === null).map((v) => v.replica);
+  const off = (r: ModelNode) => replicaInfo(r)?.offset ?? -1;
+  return fit.reduce((a, b) => (off(b) > off(a) ? b : a));
+}
+
 function staleness(r: ModelNode): string {
   const info = replicaInfo(r);
   if (info?.linkDownSeconds && info.linkDownSeconds > 0)
-    return `Its data stops ${info.linkDownSeconds} s ago: writes after that are lost.`;
+    return `Its copy ends ${info.linkDownSeconds} s before this probe: writes after that are lost.`;
   return 'Writes the old master took after the replica last synced are lost (check its offset first).';
 }
 
@@ -107,20 +113,30 @@ function detect(ctx: CauseContext): RootCause[] {
           ? `is suspected (fail?) by ${listLabels(m.pfailBy)} but not yet confirmed as fail`
           : 'does not answer, but no peer flags it yet';
     const alive = `${listLabels(s.alive.map((r) => r.label))} ${s.alive.length === 1 ? 'is' : 'are'} alive to replace it`;
-    const blocked = blockers.length === verdicts.length;
+    if (blockers.length === verdicts.length) {
+      out.push({
+        code: 'undetermined',
+        summary: `Master ${m.label} is down and not yet confirmed as fail; its replica will not take over on its own.`,
+        explanation:
+          `${m.label} ${state}; ${alive}, but even once a majority confirms the failure no automatic failover will happen: ${blockers.join('; ')}. ` +
+          'Re-run the diagnosis after cluster-node-timeout to see whether the master is confirmed as fail; restarting it with its data is the safest way back.',
+        ...base,
+        actions,
+      });
+      continue;
+    }
+    // A fit replica and no blocker: the failover is expected and most likely under way. Wait first.
+    const heir = bestFit(verdicts);
+    const t = electionTiming(ctx, m, heir);
     out.push({
       code: 'undetermined',
-      summary: blocked
-        ? `Master ${m.label} is down and not yet confirmed as fail; its replica will not take over on its own.`
-        : `Master ${m.label} is down and its replica has not taken over yet: failover may still be in progress.`,
-      explanation: blocked
-        ? `${m.label} ${state}; ${alive}, but even once a majority confirms the failure no automatic failover will happen: ${blockers.join('; ')}. ` +
-          'Re-run the diagnosis after cluster-node-timeout to see whether the master is confirmed as fail; restarting it with its data is the safest way back.'
-        : `${m.label} ${state}; ${alive} and nothing here shows a blocker. ` +
-          `Failure detection and election normally finish within about 2 x cluster-node-timeout (${timeout.value} ms${timeout.known ? '' : ', assumed default'}). ` +
-          'Re-run the diagnosis in a few seconds; if nothing changed, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
+      summary: `Master ${m.label} is down and ${heir.label} has not taken over yet: the failover is most likely in progress; wait about ${Math.round(t.waitMs / 1000)} s and run the diagnosis again before acting.`,
+      explanation:
+        `${m.label} ${state}; ${alive} and nothing here shows a blocker. ${electionText(ctx, t, heir)} ` +
+        `Run the diagnosis again in about ${Math.round(t.waitMs / 1000)} s: it should show ${heir.label} serving ${slots}. ` +
+        'Until then do nothing to the slots or the old master. If it still has not taken over by then, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
       ...base,
-      actions,
+      actions: pendingElectionActions(m, heir, t, staleness(heir)),
     });
   }
   return out;

@@ -7,7 +7,7 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { analyzeVoters } from '../rules/voters.ts';
 import type { RootCause } from '../types.ts';
 import { failoverTakeover, restartNode } from './actions.ts';
-import { OWNER_DOWN_CODES } from './shards.ts';
+import { OWNER_DOWN_CODES, votingMajorityReachable } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 function detect(ctx: CauseContext): RootCause[] {
@@ -29,7 +29,8 @@ function detect(ctx: CauseContext): RootCause[] {
         `otherwise CLUSTER FAILOVER TAKEOVER on ${r.label} promotes it without an election. Prevention: spread the slots over at least three masters (each with a replica) so any one can fail and the rest still form a majority.`,
       nodes: [m.label, ...b.replicas.map((x) => x.label), ...b.empty.map((x) => x.label)],
       slots: formatRanges(m.slots),
-      actions: [restartNode(m), failoverTakeover(r, m)],
+      // TAKEOVER skips the vote: never while a majority of voting masters answers.
+      actions: votingMajorityReachable(ctx) ? [restartNode(m)] : [restartNode(m), failoverTakeover(r, m)],
     };
   });
 }

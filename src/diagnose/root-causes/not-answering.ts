@@ -11,6 +11,7 @@ import { listLabels, plural, shortRanges } from '../finding.ts';
 import { clockTime, peerWatch, watchText } from '../peer-watch.ts';
 import { replicaUnfitReason } from '../replication-info.ts';
 import type { RootCause } from '../types.ts';
+import { electionTiming } from './election.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 /** Slot owners the probe could not reach (timeout or refused) that no peer flags fail/fail? (enough). */
@@ -25,10 +26,15 @@ function replicaText(ctx: CauseContext, n: ModelNode): string {
   const replicas = n.replicas.flatMap((id) => ctx.model.byId.get(id) ?? []).filter((r) => !isDown(r));
   if (replicas.length === 0)
     return ' It has no live replica, so if it is really down its slots stay unserved until it is back.';
-  const fit = replicas.filter((r) => replicaUnfitReason(r, n) === null);
-  return fit.length > 0
-    ? ` If it is really down, ${listLabels(fit.map((r) => r.label))} can take over once a majority of masters flags it fail.`
-    : ` Its replica ${listLabels(replicas.map((r) => r.label))} does not look fit to take over (${replicaUnfitReason(replicas[0]!, n)}).`;
+  const fit = replicas.filter((r) => replicaUnfitReason(r, n) === null && !r.nofailover);
+  if (fit.length > 0) {
+    const t = electionTiming(ctx, n, fit[0]!);
+    return ` If it is really down, ${listLabels(fit.map((r) => r.label))} can take over once a majority of masters flags it fail: by the usual timing within about ${Math.round(t.waitMs / 1000)} s (cluster-node-timeout, failure reports, a 0.5-1 s election delay). Wait for that rather than forcing anything.`;
+  }
+  const r = replicas[0]!;
+  const why =
+    replicaUnfitReason(r, n) ?? 'it carries the nofailover flag and never starts an election itself';
+  return ` Its replica ${listLabels(replicas.map((x) => x.label))} does not look fit to take over (${why}).`;
 }
 
 function causeFor(ctx: CauseContext, n: ModelNode): RootCause {

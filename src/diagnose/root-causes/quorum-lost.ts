@@ -6,7 +6,7 @@ import { replicaUnfitReason } from '../replication-info.ts';
 import { mastersUp } from '../rules/quorum.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { failoverTakeover, restartNode } from './actions.ts';
-import { answeredLive, downShards, OWNER_DOWN_CODES } from './shards.ts';
+import { answeredLive, downShards, OWNER_DOWN_CODES, votingMajorityReachable } from './shards.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
 function detect(ctx: CauseContext): RootCause[] {
@@ -24,7 +24,8 @@ function detect(ctx: CauseContext): RootCause[] {
       `Start it again with its data directory intact: it rejoins with its slots and keys, and once ${q.needed} slot-owning masters answer, the cluster can decide again (mark failures, elect replicas, serve).`,
     ),
   );
-  for (const s of dead) {
+  // TAKEOVER skips the vote: only when no majority of voting masters can be reached at all.
+  for (const s of votingMajorityReachable(ctx) ? [] : dead) {
     const r = s.alive.find((x) => replicaUnfitReason(x, s.master) === null);
     if (r) actions.push(failoverTakeover(r, s.master));
   }

@@ -2,6 +2,7 @@
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../context.ts';
 import type { FindingCode } from '../types.ts';
+import type { CauseContext } from './types.ts';
 
 /**
  * Finding codes every "a slot owner is down" cause accounts for: the owner's absence, its fallout on
@@ -50,4 +51,13 @@ export function seconds(ms: number): string {
 /** True when the node answered for itself (live probe that returned its own view). */
 export function answeredLive(n: ModelNode): boolean {
   return n.observation?.source === 'live' && !n.observation.error && n.selfSeen;
+}
+
+/**
+ * True when a majority of slot-owning masters can still vote: healthy in the consensus view, or answering
+ * us directly. Then an election can succeed, and CLUSTER FAILOVER TAKEOVER (no votes) must not be offered.
+ */
+export function votingMajorityReachable(ctx: Pick<CauseContext, 'facts'>): boolean {
+  const { owners, quorum } = ctx.facts;
+  return owners.filter((o) => !isDown(o) || answeredLive(o)).length >= quorum.needed;
 }
