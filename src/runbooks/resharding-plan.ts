@@ -63,7 +63,12 @@ interface FailedOverMove {
 /** The source of the move is down and failed over: work with its successor, never with the old source. */
 function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan {
   const { slot, src, dst, heir, kDst } = p;
-  const keys = `keys in slot ${slot}: ${dst.label} has ${kDst ?? '?'}; ${heir.label} (the new owner) was not counted: run ${cli(ctx, reachAddress(heir), `cluster countkeysinslot ${slot}`)}`;
+  const kHeir = keysOn(ctx, heir, slot);
+  const keys =
+    kHeir === null
+      ? `keys in slot ${slot}: ${dst.label} has ${kDst ?? '?'}; ${heir.label} (the new owner) was not counted: run ${cli(ctx, reachAddress(heir), `cluster countkeysinslot ${slot}`)}`
+      : `keys in slot ${slot}: ${dst.label} has ${kDst ?? '?'}, ${heir.label} (the new owner) has ${kHeir}`;
+  const left = kHeir === null ? '' : ` (${kHeir} ${kHeir === 1 ? 'key' : 'keys'} left there)`;
   const lost = `${src.label}, the source of this move, is down and ${heir.label} now owns the slot (a failover); MIGRATING is not replicated, so ${heir.label} holds the keys not moved yet and knows nothing of the move. Never run these commands on ${src.label}: when it returns it becomes a replica of ${heir.label}.`;
   if (kDst === 0) {
     return {
@@ -71,7 +76,7 @@ function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan
       state: p.state,
       keys,
       steps: [cli(ctx, reachAddress(dst), `cluster setslot ${slot} stable`)],
-      why: `${lost} No key has reached ${dst.label}: close the slot there (roll back); it then accepts gossip again and follows ${heir.label} as owner.`,
+      why: `${lost} No key has reached ${dst.label}${kHeir ? ` (all ${kHeir} are on ${heir.label})` : ''}: close the slot there (roll back); it then accepts gossip again and follows ${heir.label} as owner.`,
     };
   }
   // The importer still names the dead source as owner: with full coverage it is down and refuses the keys.
@@ -93,7 +98,7 @@ function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan
       ...(down ? [`${coverage('yes')}   # restore the setting`] : []),
     ],
     why:
-      `${lost} ${dst.label} already holds keys of the slot: roll forward from ${heir.label}, then finalize on the target first.` +
+      `${lost} ${dst.label} already holds keys of the slot: roll forward from ${heir.label}${left}, then finalize on the target first.` +
       (down
         ? ` ${dst.label} reports cluster_state:fail (it still names ${src.label} as owner and requires full coverage), so it refuses the keys ("CLUSTERDOWN" on MIGRATE) until full coverage is relaxed on it for the duration.`
         : ''),

@@ -85,6 +85,14 @@ describe('3 masters + 3 replicas: a dead replica, then a migration whose source 
     const plan = r.diagnosis.steps?.find((s) => s.id === 'plan')?.evidence.join('\n') ?? '';
     expect(plan).toContain(`-h ${heir.host} -p ${heir.port} cluster setslot ${slot} migrating ${target.id}`);
     expect(plan).not.toContain(`-h ${source.host} -p ${source.port} `);
+    // The new owner was counted too: the keys not moved yet (6, plus a key of the first test in that slot).
+    const left = Number(await c.cli(heir, 'CLUSTER', 'COUNTKEYSINSLOT', slot));
+    expect(left).toBeGreaterThanOrEqual(6);
+    const counted = r.diagnosis.steps?.find((s) => s.id === 'keys')?.evidence.join('\n') ?? '';
+    expect(counted).toContain(`${target.address} has 4, ${heir.address} (the new owner) has ${left}`);
+    expect(counted).not.toMatch(/countkeysinslot/);
+    expect(plan).toContain(`(${left} keys left there)`);
+    expect(fix.why).toContain(`${heir.address} still holds ${left} keys of slot ${slot}`);
 
     expect(plan).toContain(`-h ${target.host} -p ${target.port} config set cluster-require-full-coverage no`);
     // Follow the plan: let the target serve, re-point, move the rest from the new owner, finalize on the target first.

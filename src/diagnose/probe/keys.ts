@@ -1,7 +1,8 @@
 /**
  * Counts keys in slots that no reachable master serves (unassigned, or owned by a node that is down), on
- * the nodes that answered, so a fix knows whether data is at stake. Bounded: pipelines in batches, a cap
- * on the total number of commands, and a time budget; says when it stopped short.
+ * the nodes that answered, so a fix knows whether data is at stake; and keys of open slots on both sides
+ * of the move and on the slot's owner by consensus. Bounded: pipelines in batches, a cap on the total
+ * number of commands, and a time budget; says when it stopped short (unserved slots).
  */
 import { rangesToBitmap, SLOT_COUNT } from '../../cluster/slots.ts';
 import type { SlotKeyCount, SlotRange } from '../../cluster/types.ts';
@@ -89,21 +90,62 @@ export async function countKeysInUnservedSlots(
   return { counts, unserved, warnings };
 }
 
-/** Counts keys of every open slot on the node that has it open and on its peer, zeros included. */
+/**
+ * The owner each of `slots` has in most answering views (ties: the higher configEpoch). After the source of
+ * a move failed over, that is its promoted replica, which holds the keys not moved yet.
+ */
+export function consensusOwners(
+  probes: readonly NodeProbe[],
+  slots: ReadonlySet<number>,
+): Map<number, string> {
+  const votes = new Map<number, Map<string, { n: number; epoch: number }>>();
+  for (const p of probes) {
+    if (!p.client || p.observation.error) continue;
+    for (const line of p.observation.nodes?.nodes ?? []) {
+      if (!line.flags.includes('master')) continue;
+      for (const r of line.slots) {
+        for (const slot of slots) {
+          if (slot < r.start || slot > r.end) continue;
+          const tally = votes.get(slot) ?? new Map<string, { n: number; epoch: number }>();
+          const v = tally.get(line.id) ?? { n: 0, epoch: line.configEpoch };
+          v.n++;
+          v.epoch = Math.max(v.epoch, line.configEpoch);
+          tally.set(line.id, v);
+          votes.set(slot, tally);
+        }
+      }
+    }
+  }
+  const out = new Map<number, string>();
+  for (const [slot, tally] of votes) {
+    const best = [...tally].sort((a, b) => b[1].n - a[1].n || b[1].epoch - a[1].epoch)[0];
+    if (best) out.set(slot, best[0]);
+  }
+  return out;
+}
+
+/**
+ * Counts keys of every open slot on the node that has it open, on its peer in the move, and on the slot's
+ * owner by consensus (zeros included), within `limits` (total commands, pipeline size, time).
+ */
 export async function countKeysInOpenSlots(
   probes: readonly NodeProbe[],
+  limits: KeyCountLimits = DEFAULT_KEY_COUNT_LIMITS,
   maxSlots = 256,
 ): Promise<SlotKeyCount[]> {
   const byId = new Map<string, NodeProbe>();
   for (const p of probes) if (p.client && p.observation.nodeId) byId.set(p.observation.nodeId, p);
   const wanted = new Map<NodeProbe, Set<number>>();
+  let commands = 0;
   const want = (p: NodeProbe | undefined, slot: number): void => {
-    if (!p?.client) return;
+    if (!p?.client || commands >= limits.maxCommands) return;
     const set = wanted.get(p) ?? new Set<number>();
+    if (set.has(slot)) return;
     set.add(slot);
     wanted.set(p, set);
+    commands++;
   };
-  let seen = 0;
+  const open = new Set<number>();
   for (const p of probes) {
     const self = p.observation.nodes?.nodes.find((l) => l.flags.includes('myself'));
     if (!self) continue;
@@ -112,28 +154,34 @@ export async function countKeysInOpenSlots(
       ...self.importing.map((m) => [m.slot, m.from] as const),
     ];
     for (const [slot, peer] of pairs) {
-      if (seen++ >= maxSlots) break;
+      if (!open.has(slot) && open.size >= maxSlots) continue;
+      open.add(slot);
       want(p, slot);
       want(byId.get(peer), slot);
     }
   }
+  for (const [slot, owner] of consensusOwners(probes, open)) want(byId.get(owner), slot);
   const out: SlotKeyCount[] = [];
+  const started = Date.now();
   await Promise.all(
     [...wanted].map(async ([p, slots]) => {
       const list = [...slots];
-      const pipe = p.client!.client.pipeline();
-      for (const slot of list) pipe.call('CLUSTER', 'COUNTKEYSINSLOT', slot);
-      const replies = (await pipe.exec().catch(() => null)) ?? [];
-      replies.forEach(([err, value], k) => {
-        if (!err && typeof value === 'number') {
-          out.push({
-            address: p.observation.address,
-            nodeId: p.observation.nodeId,
-            slot: list[k]!,
-            keys: value,
-          });
-        }
-      });
+      for (let i = 0; i < list.length && Date.now() - started <= limits.timeMs; i += limits.batch) {
+        const chunk = list.slice(i, i + limits.batch);
+        const pipe = p.client!.client.pipeline();
+        for (const slot of chunk) pipe.call('CLUSTER', 'COUNTKEYSINSLOT', slot);
+        const replies = (await pipe.exec().catch(() => null)) ?? [];
+        replies.forEach(([err, value], k) => {
+          if (!err && typeof value === 'number') {
+            out.push({
+              address: p.observation.address,
+              nodeId: p.observation.nodeId,
+              slot: chunk[k]!,
+              keys: value,
+            });
+          }
+        });
+      }
     }),
   );
   return out.sort((a, b) => a.slot - b.slot || a.address.localeCompare(b.address));

@@ -60,7 +60,7 @@ export async function probeCluster(
       warnings,
     };
     if (keys) snapshot.keysInSlots = keys.counts;
-    const open = await countKeysInOpenSlots(probes);
+    const open = await countKeysInOpenSlots(probes, limits);
     if (open.length > 0) snapshot.openSlotKeys = open;
     return snapshot;
   } finally {

@@ -30,6 +30,14 @@ function keyCounts(ctx: CauseContext, slot: number, source?: string, target?: st
   return `${parts.filter(Boolean).join(', ')}. `;
 }
 
+/** " (6 counted)" when the probe counted the keys of `slot` on the node that took over the source's slots. */
+function heirKeys(ctx: CauseContext, slot: number, heir: ModelNode): string {
+  const hit = ctx.snapshot.openSlotKeys?.find(
+    (k) => k.slot === slot && (k.nodeId === heir.id || k.address === heir.label),
+  );
+  return hit ? ` (${hit.keys} counted)` : '';
+}
+
 /**
  * Importing nodes that report cluster_state:fail because their import source is down: an importing node
  * ignores gossip about the slot, so it still names the dead source as owner even after a failover.
@@ -81,7 +89,7 @@ function detect(ctx: CauseContext): RootCause[] {
     if (heir && source === heir.id && moved.source) {
       involved.add(labelOf(ctx.model, moved.source));
       replaced.push(
-        `${labelOf(ctx.model, moved.source)} (the source of slot ${slot}) was failed over: ${heir.label} owns the slot now and holds the keys not moved yet, without knowing about the move (MIGRATING is not replicated), so the move continues from ${heir.label}`,
+        `${labelOf(ctx.model, moved.source)} (the source of slot ${slot}) was failed over: ${heir.label} owns the slot now and holds the keys not moved yet${heirKeys(ctx, slot, heir)}, without knowing about the move (MIGRATING is not replicated), so the move continues from ${heir.label}`,
       );
     }
     const src = source ? labelOf(ctx.model, source) : 'unknown source';
