@@ -3,15 +3,23 @@
  * map from every cleaned line back to its original (1-based) line number.
  */
 
-/** Cleaned text, and for cleaned line i (0-based) the original line number (1-based) it came from. */
+/**
+ * Cleaned text, for cleaned line i (0-based) the original line number (1-based) it came from, and its
+ * width as a wrap saw it (trailing blanks and colour codes included).
+ */
 export interface CleanedText {
   text: string;
   lineMap: number[];
+  widths: number[];
+  /** How many trailing blanks were trimmed off each cleaned line. */
+  blanks: number[];
 }
 
 interface Line {
   text: string;
   lineNo: number;
+  /** Characters of colour codes removed: a byte-counting wrap (fold, a log viewer) counted them. */
+  ansi?: number;
 }
 
 const MAX_LINES = 200_000;
@@ -153,14 +161,16 @@ function expandShellTrace(lines: Line[]): Line[] {
       if (!inQuote) ansiC = false;
       continue;
     }
-    out.push({ text, lineNo: l.lineNo });
+    out.push({ ...l, text });
   }
   return out;
 }
 
-/** Cleans one already-split line of markup; returns the cleaned text. */
-function cleanLine(raw: string): string {
+/** Cleans one already-split line of markup; returns the cleaned line, trailing blanks kept. */
+function cleanLine(line: Line): Line {
+  const raw = line.text;
   let s = stripAnsi(raw);
+  const ansi = raw.length - s.length;
   s = decodeEntities(s);
   s = unlinkSlack(s);
   s = stripQuotes(s);
@@ -177,7 +187,7 @@ function cleanLine(raw: string): string {
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\u2014/g, '--')
     .replace(/\u2013/g, '-');
-  return s.trimEnd();
+  return { text: s, lineNo: line.lineNo, ansi };
 }
 
 /**
@@ -200,7 +210,9 @@ export function cleanPastedText(text: string): CleanedText {
       for (const part of expanded.split(/\r*\n|\r/)) lines.push({ text: part, lineNo });
     } else lines.push({ text: raw, lineNo });
   }
-  lines = expandShellTrace(lines.map((l) => ({ text: cleanLine(l.text), lineNo: l.lineNo })));
-  const cleaned = lines.map((l) => (FENCE_ONLY_RE.test(l.text) ? '' : l.text));
-  return { text: cleaned.join('\n'), lineMap: lines.map((l) => l.lineNo) };
+  lines = expandShellTrace(lines.map(cleanLine));
+  const cleaned = lines.map((l) => (FENCE_ONLY_RE.test(l.text) ? '' : l.text.trimEnd()));
+  const widths = lines.map((l, i) => (cleaned[i] === '' ? 0 : l.text.length + (l.ansi ?? 0)));
+  const blanks = lines.map((l, i) => (cleaned[i] === '' ? 0 : l.text.length - (cleaned[i] ?? '').length));
+  return { text: cleaned.join('\n'), lineMap: lines.map((l) => l.lineNo), widths, blanks };
 }

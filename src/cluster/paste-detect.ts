@@ -1,4 +1,6 @@
 /** A cheap test of whether a chat message carries Redis Cluster output worth parsing. */
+import { cleanPastedText } from './clean-text.ts';
+import { unwrapLines } from './unwrap.ts';
 
 const NODE_LINE_RE =
   /(?<![0-9a-f])[0-9a-f]{8,40}(?:\.\.\.|…)?[ \t]+\S{0,100}:\d{1,5}(?:@\d{1,5})?\S{0,300}[ \t]+(?:myself|master|slave|noflags|handshake|noaddr|fail\??|nofailover)(?:,[\w?]+)*[ \t]+(?:-|[0-9a-f]{8,40}(?:\.\.\.|…)?)[ \t]/i;
@@ -11,11 +13,27 @@ const VARS_RE = /vars currentEpoch \d+ lastVoteEpoch \d+/;
 
 /**
  * True when `text` contains CLUSTER NODES lines, CLUSTER INFO, INFO replication, nodes.conf or
- * `--cluster check` output (also Slack-escaped or JSON-escaped). Ordinary chat and a lone ip:port are false.
+ * `--cluster check` output (also Slack-escaped, JSON-escaped, or hard-wrapped by a narrow terminal). Ordinary
+ * chat and a lone ip:port are false.
  */
 export function looksLikeClusterOutput(text: string): boolean {
   if (typeof text !== 'string' || text.length < 20) return false;
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  if (matches(sample)) return true;
+  // a narrow terminal wraps even the node id away from its address: look again with the lines rejoined
+  if (!/[0-9a-f]{20}/i.test(sample)) return false;
+  const c = cleanPastedText(sample);
+  const lines = c.text.split('\n').map((t, i) => ({
+    text: t,
+    lineNo: i + 1,
+    width: c.widths[i] ?? t.length,
+    blanks: c.blanks[i] ?? 0,
+  }));
+  const res = unwrapLines(lines);
+  return res.width !== null && matches(res.lines.map((l) => l.text).join('\n'));
+}
+
+function matches(sample: string): boolean {
   return (
     NODE_LINE_RE.test(sample) ||
     CHECK_RE.test(sample) ||

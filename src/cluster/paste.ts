@@ -9,6 +9,7 @@ import type { InfoParts } from './paste-info.ts';
 import { readInfoBlock } from './paste-info.ts';
 import { redactSecrets } from './redact.ts';
 import type { ClusterSnapshot, NodeObservation } from './types.ts';
+import { unwrapLines } from './unwrap.ts';
 
 export { looksLikeClusterOutput } from './paste-detect.ts';
 
@@ -210,9 +211,21 @@ function build(text: string, snap: ClusterSnapshot): void {
     }
   }
   const cleaned = cleanPastedText(input);
-  const lines: PasteLine[] = cleaned.text
-    .split('\n')
-    .map((t, i) => ({ text: t, index: i, lineNo: cleaned.lineMap[i] ?? i + 1 }));
+  const unwrapped = unwrapLines(
+    cleaned.text.split('\n').map((t, i) => ({
+      text: t,
+      lineNo: cleaned.lineMap[i] ?? i + 1,
+      width: cleaned.widths[i] ?? t.length,
+      blanks: cleaned.blanks[i] ?? 0,
+    })),
+  );
+  const lines: PasteLine[] = unwrapped.lines.map((l, i) => ({ ...l, index: i }));
+  if (unwrapped.width !== null) {
+    const n = unwrapped.rejoined.length;
+    snap.warnings.push(
+      `${n} line${n === 1 ? ' was' : 's were'} wrapped at ${unwrapped.width} columns and rejoined (starting at line${n === 1 ? '' : 's'} ${listNumbers(unwrapped.rejoined)}): if the terminal can be widened, a fresh copy is safer`,
+    );
+  }
   let lastIndex = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
     if ((lines[i]?.text ?? '').trim() !== '') {

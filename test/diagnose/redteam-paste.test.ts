@@ -188,12 +188,15 @@ describe('chat formatting', () => {
     expect(warned(d, /abbreviated/)).toBe(true);
   });
 
-  it('CLUSTER NODES wrapped by an 80-column terminal: nothing is made up from the fragments', () => {
+  it('CLUSTER NODES wrapped by an 80-column terminal: rejoined, read as the whole dump, and said so', () => {
     const wrapped = lines(healthy(1)).flatMap((l) => l.match(/.{1,80}/g) ?? []);
     const d = diagnosePaste(joined(wrapped) + healthy(1, 'cluster-info'));
+    const whole = diagnosePaste(healthy(1) + healthy(1, 'cluster-info'));
     expect(d.findings.filter((f) => f.severity === 'critical')).toEqual([]);
-    expect(codes(d)).toEqual(['undetermined']);
-    expect(warned(d, /could not be fully read/)).toBe(true);
+    expect(codes(d)).toEqual(['healthy']);
+    expect(d.findings.map((f) => f.code)).toEqual(whole.findings.map((f) => f.code));
+    expect(warned(d, /^6 lines were wrapped at 80 columns and rejoined/)).toBe(true);
+    expect(warned(d, /could not be fully read|not cluster output/)).toBe(false);
   });
 });
 
@@ -214,15 +217,14 @@ describe('a second dump cut after its first line', () => {
 });
 
 describe('redis-cli check wrapped by a narrow terminal', () => {
-  it('its own "[OK] All 16384 slots covered" stands: no SLOTS_UNCOVERED made up from unread slot lines', () => {
+  it('its lines are rejoined and every slot line is read: no SLOTS_UNCOVERED, no partly known owners', () => {
     const wrapped = lines(rec('healthy', 'check.txt')).flatMap((l) => l.match(/.{1,40}/g) ?? []);
     const d = diagnosePaste(joined(wrapped));
     expect(finding(d, 'SLOTS_UNCOVERED')).toBeUndefined();
     expect(d.findings.filter((f) => f.severity === 'critical')).toEqual([]);
     expect(actions(d)).toEqual([]);
-    expect(
-      warned(d, /says "\[OK\] All 16384 slots covered", but not every slot line of it could be read/),
-    ).toBe(true);
+    expect(warned(d, /^16 lines were wrapped at 40 columns and rejoined/)).toBe(true);
+    expect(warned(d, /not every slot line of it could be read/)).toBe(false);
   });
 
   it('a check that reports uncovered slots still raises SLOTS_UNCOVERED', () => {
