@@ -14,7 +14,7 @@ import type { Diagnosis } from '../src/diagnose/types.ts';
 import { FIXTURES, scenarioNames, scenarioPaste, slackMangle } from './diagnose/scenario-fixtures.ts';
 
 const at = { takenAt: '2026-01-01T00:00:00.000Z' };
-const WIDTHS = [40, 80, 100, 120] as const;
+const WIDTHS = [30, 40, 80, 100, 120] as const;
 
 /** What a terminal `width` columns wide shows: colours rendered away, every long line cut into rows. */
 function terminalWrap(text: string, width: number, opts: { stripBlanks?: boolean } = {}): string {

@@ -35,10 +35,15 @@ const MAX_PIECES = 5000;
 const HEX40_RE = /^[0-9a-f]{40}(?:\s|$)/i;
 const NODE_START_RE = /^[0-9a-f]{40}\s+\S*[:@]\d/i;
 const SHORT_ID_START_RE = /^[0-9a-f]{4,39}(?:\.\.\.|…)\s/i;
-const INFO_KEY_RE = /^[a-z_][a-z0-9_]*:/;
+const INFO_KEY_RE = /^[a-z_][a-z0-9_-]*:/;
 const ADDRESS_START_RE = /^[^\s:]*:\d{1,5}@\d/;
-const BARE_KEY_RE = /^[a-z_][a-z0-9_]*$/;
+const BARE_KEY_RE = /^[a-z_][a-z0-9_-]*$/;
 const HEADER_RE = /^(?:#{1,6}\s|#\s?[A-Za-z]+\s*$|={3,}|-{3,}|==> |vars\s+currentEpoch)/;
+/** How check lines begin, even when the rest of them is on the next row. */
+const CHECK_START_RE =
+  /^(?:[MS]:\s|slots:|replicates\s|\d+ additional repl|>>>|\[(?:OK|ERR|WARNING)\]|\*\*\* )/;
+/** An INFO key cut before its colon ("cluster_stats_messages_ping_re"), after a whole INFO line. */
+const CUT_KEY_RE = /^[a-z][a-z0-9]*_[a-z0-9_-]*$/;
 
 /** True when `text` (a line after `prev`, before `next`) begins a record of its own, not the rest of `prev`. */
 function startsRecord(text: string, prev: string, next: string | undefined): boolean {
@@ -48,10 +53,11 @@ function startsRecord(text: string, prev: string, next: string | undefined): boo
     // a 40-hex piece is the master id of a wrapped replica line unless an address follows it
     return NODE_START_RE.test(t) || (t.trimEnd().length === 40 && /^\s+\S*:\d/.test(next ?? ''));
   }
-  if (SHORT_ID_START_RE.test(t) || HEADER_RE.test(t)) return true;
+  if (SHORT_ID_START_RE.test(t) || HEADER_RE.test(t) || CHECK_START_RE.test(t)) return true;
+  if (CUT_KEY_RE.test(t.trimEnd()) && INFO_KEY_RE.test(prev.trimStart())) return true;
   if (INFO_KEY_RE.test(t) && !ADDRESS_START_RE.test(t)) {
     // "..._exceed" + "ed:0": an INFO key cut before its colon goes on here
-    return !(BARE_KEY_RE.test(prev.trim()) && /^[a-z0-9_]+:/.test(t));
+    return !(BARE_KEY_RE.test(prev.trim()) && /^[a-z0-9_-]+:/.test(t));
   }
   return isCheckLine(t) || readPrompt(t) !== null;
 }
@@ -86,7 +92,7 @@ function judge(text: string): 'proven' | 'readable' | null {
 /** True when a piece reads as a line of its own ("ed:0" after a cut INFO key "..._exceed" does not). */
 function readsAlone(piece: string, prev: string): boolean {
   const t = piece.trim();
-  if (BARE_KEY_RE.test(prev.trim()) && /^[a-z0-9_]+:/.test(t)) return false;
+  if (BARE_KEY_RE.test(prev.trim()) && /^[a-z0-9_-]+:/.test(t)) return false;
   return judge(t) !== null;
 }
 
