@@ -40,10 +40,13 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
   const base = { nodes: [] as string[], slots: '', actions: [] };
   if (model.nodes.length === 0) {
     const anyOutput = snapshot.observations.length > 0 || snapshot.checkReports.length > 0;
+    const found = [...new Set(ctx.findings.map((f) => f.code))];
     return {
       code: 'undetermined',
       summary: anyOutput
-        ? 'No node listed any cluster members: nothing to diagnose.'
+        ? found.length > 0
+          ? `No cluster topology to name a cause from, but the output shows ${found.join(', ')} (see the findings).`
+          : 'No node listed any cluster members: nothing to diagnose.'
         : 'No Redis Cluster output was found to diagnose.',
       explanation: anyOutput
         ? 'None of the nodes returned CLUSTER NODES output (see the findings for why), so the topology is unknown.'
