@@ -46,17 +46,40 @@ function authPrefix(ctx: RunbookContext): { env: string; flags: string } {
   return { env, flags };
 }
 
-/** `redis-cli -h H -p P <args>` for a node address, with the cluster's auth hints. */
+/** Seconds a command to a node that did not answer the probe may take before `timeout` ends it. */
+export const SILENT_NODE_TIMEOUT_S = 5;
+
+/** Addresses the probe reached that accepted TCP but never answered (frozen): redis-cli would hang there. */
+function silentAddresses(ctx: RunbookContext): string[] {
+  return ctx.snapshot.observations
+    .filter((o) => o.error?.kind === 'timeout')
+    .map((o) => o.contactedAddress ?? o.address);
+}
+
+/**
+ * `redis-cli -h H -p P <args>` for a node address, with the cluster's auth hints; bounded by `timeout` when
+ * that node did not answer the probe, because redis-cli waits forever on a frozen process.
+ */
 export function cli(ctx: RunbookContext, address: string, args: string): string {
   const { host, port } = hostPort(address);
   const { env, flags } = authPrefix(ctx);
-  return `${env}redis-cli -h ${host} -p ${port}${flags} ${args}`;
+  const bound = silentAddresses(ctx).includes(address) ? `timeout ${SILENT_NODE_TIMEOUT_S} ` : '';
+  return `${env}${bound}redis-cli -h ${host} -p ${port}${flags} ${args}`;
 }
 
-/** `redis-cli --cluster check H:P` against the entry node. */
+/**
+ * `redis-cli --cluster check H:P` against the entry node. It hangs for good while any node accepts TCP
+ * and does not answer, so then it is bounded by `timeout` and says so.
+ */
 export function clusterCheck(ctx: RunbookContext): string {
   const { env, flags } = authPrefix(ctx);
-  return `${env}redis-cli${flags} --cluster check ${entryAddress(ctx)}`;
+  const entry = entryAddress(ctx);
+  const silent = silentAddresses(ctx)[0];
+  if (!silent) return `${env}redis-cli${flags} --cluster check ${entry}`;
+  return (
+    `${env}timeout 10 redis-cli${flags} --cluster check ${entry}   # hangs while ${silent} does not answer ` +
+    `(exit 124 after 10 s): read "cluster nodes" on ${entry} instead`
+  );
 }
 
 /** What a command shows when no usable "host:port" is known (e.g. a paste without addresses). */

@@ -94,6 +94,8 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
     ],
     command: cli(ctx, at, 'cluster failover takeover'),
     meaning:
-      'With the majority of masters gone no election can succeed; TAKEOVER promotes the replica unilaterally. Bringing the failed masters back is the safer first move when it is possible.',
+      `No election can succeed without a majority of masters: TAKEOVER on ${best.label} promotes it without votes and loses every write ${master.label} took after ${best.label}'s last sync. ` +
+      `If ${master.label} is in fact alive elsewhere (a partition, not a crash), both sides take writes until the higher epoch wins and the other side's are deleted. ` +
+      'Bring the failed masters back first if you can; once a majority of slot owners answers, the remaining shards fail over by themselves.',
   };
 }

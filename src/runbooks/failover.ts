@@ -73,7 +73,7 @@ const replicasStep = defineStep('replicas', 'Replicas of the failed masters and 
   const first = failed.flatMap((m) => replicasOf(ctx, m))[0];
   const command = first
     ? cli(ctx, reachAddress(first), 'info replication')
-    : cli(ctx, entryAddress(ctx), 'cluster replicas <master-id>');
+    : cli(ctx, entryAddress(ctx), `cluster replicas ${failed[0]?.id ?? '<master-id>'}`);
   if (failed.length === 0) {
     return skipped(
       self,

@@ -42,11 +42,19 @@ function finalize(
   return steps;
 }
 
+/** MIGRATE's own credentials for the target: the source connects to it, not redis-cli. */
+function migrateAuth(ctx: RunbookContext): string {
+  const pw = ctx.auth?.passwordEnv ? `"$${ctx.auth.passwordEnv}"` : undefined;
+  if (!pw) return '';
+  return ctx.auth?.username ? ` AUTH2 ${ctx.auth.username} ${pw}` : ` AUTH ${pw}`;
+}
+
 function moveKeys(ctx: RunbookContext, slot: number, source: ModelNode, target: ModelNode): string[] {
   const [host, port] = [target.ip || target.host, target.port];
+  const migrate = `migrate ${host} ${port} "" 0 5000${migrateAuth(ctx)} KEYS <keys from the line above>`;
   return [
     `${cli(ctx, reachAddress(source), `cluster getkeysinslot ${slot} 100`)}   # repeat until empty`,
-    `${cli(ctx, reachAddress(source), `migrate ${host} ${port} "" 0 5000 KEYS <keys from the line above>`)}   # no REPLACE: a BUSYKEY error means both sides hold that key; compare before overwriting`,
+    `${cli(ctx, reachAddress(source), migrate)}   # no REPLACE: a BUSYKEY error means both sides hold that key; compare before overwriting`,
   ];
 }
 

@@ -31,13 +31,21 @@ export function fixCoverageOwnerGone(owner: ModelNode, slots: readonly SlotRange
   };
 }
 
+/** `redis-cli -h H -p P` for a "host:port" label, or with marked placeholders when it is not one. */
+function cliAt(address?: string): string {
+  const m = address ? /^\[?([^\]]+?)\]?:(\d+)$/.exec(address) : null;
+  return m ? `redis-cli -h ${m[1]} -p ${m[2]}` : 'redis-cli -h <host> -p <port>';
+}
+
 /** Assign slots nobody owns. */
 export function fixCoverageUnassigned(slots: readonly SlotRange[], keysOn?: string): RecommendedAction {
+  const ranges = slots.map((r) => `${r.start} ${r.end}`).join(' ');
   return {
     action: 'fix-coverage',
     target: `slots ${formatRanges(slots)} -> ${keysOn ?? 'a reachable master'}`,
     why:
-      `No node claims these slots, so assigning them takes nothing from anyone${keysOn ? ` (${keysOn} holds keys in them, so it should own them)` : ''}. ` +
+      `No node claims these slots, so assigning them takes nothing from anyone${keysOn ? ` (${keysOn} holds keys in them, so it should own them)` : ''}: ` +
+      `${cliAt(keysOn)} CLUSTER ADDSLOTSRANGE ${ranges}${keysOn ? '' : ' on one reachable master'} (the others learn it by gossip). ` +
       'If a stopped node that used to own them might come back (its nodes.conf lists them), start it first instead: once they are assigned elsewhere with a higher epoch, it drops its keys for them.',
   };
 }
@@ -87,6 +95,8 @@ export function forgetNode(n: ModelNode): RecommendedAction {
   return {
     action: 'forget-node',
     target: `${n.label} (${n.id})`,
-    why: `Only once ${n.label} is gone for good and owns no slots: CLUSTER FORGET must reach every node within 60 s, or gossip brings the entry back.`,
+    why:
+      `Only once ${n.label} is gone for good and owns no slots: run ${cliAt()} CLUSTER FORGET ${n.id} on every other node, all within 60 s, ` +
+      'or a node that still lists it gossips the entry back.',
   };
 }
