@@ -40,10 +40,21 @@ function hostPort(address: string): { host: string; port: string } {
 }
 
 /** Credential part of a redis-cli command: env var name and user, never a password. */
-function authPrefix(ctx: RunbookContext): { env: string; flags: string } {
-  const env = ctx.auth?.passwordEnv ? `REDISCLI_AUTH="$${ctx.auth.passwordEnv}" ` : '';
-  const flags = ctx.auth?.username ? ` --user ${ctx.auth.username}` : '';
+function authPrefix(auth: RunbookContext['auth']): { env: string; flags: string } {
+  const env = auth?.passwordEnv ? `REDISCLI_AUTH="$${auth.passwordEnv}" ` : '';
+  const flags = auth?.username ? ` --user ${auth.username}` : '';
   return { env, flags };
+}
+
+/**
+ * Rewrites every `redis-cli -h` in recommended-action text to carry the cluster's credentials (the env var
+ * name and ACL user, never a password), so a command copied from a root cause works on a password cluster.
+ * Idempotent; text without credentials configured comes back unchanged.
+ */
+export function withCliAuth(text: string, auth: RunbookContext['auth']): string {
+  if (!auth?.passwordEnv && !auth?.username) return text;
+  const { env, flags } = authPrefix(auth);
+  return text.replace(/(REDISCLI_AUTH="[^"]*" )?redis-cli( --user \S+)? -h /g, `${env}redis-cli${flags} -h `);
 }
 
 /** Seconds a command to a node that did not answer the probe may take before `timeout` ends it. */
@@ -62,7 +73,7 @@ function silentAddresses(ctx: RunbookContext): string[] {
  */
 export function cli(ctx: RunbookContext, address: string, args: string): string {
   const { host, port } = hostPort(address);
-  const { env, flags } = authPrefix(ctx);
+  const { env, flags } = authPrefix(ctx.auth);
   const bound = silentAddresses(ctx).includes(address) ? `timeout ${SILENT_NODE_TIMEOUT_S} ` : '';
   return `${env}${bound}redis-cli -h ${host} -p ${port}${flags} ${args}`;
 }
@@ -72,7 +83,7 @@ export function cli(ctx: RunbookContext, address: string, args: string): string 
  * and does not answer, so then it is bounded by `timeout` and says so.
  */
 export function clusterCheck(ctx: RunbookContext): string {
-  const { env, flags } = authPrefix(ctx);
+  const { env, flags } = authPrefix(ctx.auth);
   const entry = entryAddress(ctx);
   const silent = silentAddresses(ctx)[0];
   if (!silent) return `${env}redis-cli${flags} --cluster check ${entry}`;

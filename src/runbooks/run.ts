@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { diagnoseWithModel } from '../diagnose/diagnose.ts';
 import { type ProbeOptions, probeCluster } from '../diagnose/probe/probe.ts';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
+import { withCliAuth } from './common.ts';
 import { getRunbook, selectRunbook } from './registry.ts';
 import type { RunbookContext, RunbookName, RunbookStep, StepListener } from './types.ts';
 
@@ -94,6 +95,15 @@ export async function diagnoseSnapshot(
   const model = built ?? buildModel(snapshot);
   const runbook = opts.runbook ?? selectRunbook(diagnosis);
   opts.onSelected?.(runbook, snapshot, diagnosis);
+  if (opts.auth) {
+    for (const cause of diagnosis.rootCauses) {
+      cause.actions = cause.actions.map((a) => ({
+        ...a,
+        target: withCliAuth(a.target, opts.auth),
+        why: withCliAuth(a.why, opts.auth),
+      }));
+    }
+  }
   const ctx: RunbookContext = { snapshot, model, diagnosis, ...(opts.auth ? { auth: opts.auth } : {}) };
   diagnosis.steps = await runSteps(ctx, runbook, opts.onStep);
   return { diagnosis, runbook };
