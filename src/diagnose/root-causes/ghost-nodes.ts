@@ -29,7 +29,7 @@ export function forgetEverywhere(
   const notes: string[] = [];
   if (followers.length > 0)
     notes.push(
-      `${listLabels(followers.map((n) => n.label))} still ${followers.length === 1 ? 'replicates' : 'replicate'} it and would refuse ("Can't forget my master!"): point ${followers.length === 1 ? 'it' : 'them'} at a live master with CLUSTER REPLICATE first`,
+      `${listLabels(followers.map((n) => n.label))} still ${followers.length === 1 ? 'replicates' : 'replicate'} it and would refuse ("Can't forget my master!"): once ${followers.length === 1 ? 'it is' : 'they are'} promoted or pointed at a live master with CLUSTER REPLICATE, run the FORGET there too, in the same 60 s (${followers.map((n) => cliOn(n, `CLUSTER FORGET ${ghost.id}`)).join(' ; ')}), or ${followers.length === 1 ? 'it keeps' : 'they keep'} the id listed`,
     );
   if (later.length > 0)
     notes.push(
