@@ -103,12 +103,19 @@ function detect(ctx: CauseContext): RootCause[] {
     lines.push(`slot ${slot} is ${describeOpenSlot(ctx, entries)}`);
     if (actions.length < MAX_ACTIONS) {
       const keys = keyCounts(ctx, slot, source, target);
+      const ownerIdx = ctx.model.slotOwner[slot] ?? -1;
+      const srcOwns = ownerIdx >= 0 && ctx.model.nodes[ownerIdx]?.id === source;
+      const targetKeys = ctx.snapshot.openSlotKeys?.find(
+        (k) => k.slot === slot && target !== undefined && (k.nodeId === target || k.address === dst),
+      )?.keys;
+      const rollBack = srcOwns && !(heir && source === heir.id) && targetKeys === 0;
       actions.push({
         action: 'fix-open-slot',
         target: `slot ${slot}: ${src} -> ${dst}`,
-        why:
-          `${keys}Finish the move: ${heir && source === heir.id ? `re-point it first (CLUSTER SETSLOT ${slot} IMPORTING <${src}'s id> on ${dst}, CLUSTER SETSLOT ${slot} MIGRATING <${dst}'s id> on ${src}), then ` : ''}migrate the keys still on ${src}, then CLUSTER SETSLOT ${slot} NODE <${dst}'s id> on ${dst} first, then on ${src} and the other masters. ` +
-          'redis-cli --cluster fix does this without asking and picks the owner by key count, not by who should own it: review its plan before running it.',
+        why: rollBack
+          ? `${keys}No key has reached ${dst} and ${src} still owns the slot: roll back by closing it (CLUSTER SETSLOT ${slot} STABLE on ${dst}, and on ${src} if it is MIGRATING). Nothing moves and no key is at stake.`
+          : `${keys}Finish the move${targetKeys === undefined ? ` (or, if ${dst} holds no key of the slot, close it with CLUSTER SETSLOT ${slot} STABLE on both sides instead)` : ''}: ${heir && source === heir.id ? `re-point it first (CLUSTER SETSLOT ${slot} IMPORTING <${src}'s id> on ${dst}, CLUSTER SETSLOT ${slot} MIGRATING <${dst}'s id> on ${src}), then ` : ''}migrate the keys still on ${src}, then CLUSTER SETSLOT ${slot} NODE <${dst}'s id> on ${dst} first, then on ${src} and the other masters. ` +
+            'redis-cli --cluster fix does this without asking and picks the owner by key count, not by who should own it: review its plan before running it.',
       });
     }
   }
