@@ -161,15 +161,16 @@ function reachedAt(s: Scan, n: ModelNode): { at: string; evidence: string } | nu
  * How long the node has not answered at its announced address, as far as anything shows: since the last
  * pong any peer got, the oldest pending ping, or its replicas' master_link_down_since_seconds.
  */
-/**
- * How long the oldest pending ping to the node has waited. Redis flags a node fail? once a ping has waited
- * cluster-node-timeout and no data came from it meanwhile, so a ping that old without the flag means the
- * node is still sending. Time since the last pong (or a replica's link-down time) proves nothing: a node
- * that just died is silent that long too, before its peers' pending pings have aged.
- */
 function silentForMs(s: Scan, n: ModelNode): number {
   const clock = s.ctx.model.clockMs;
-  return clock > 0 && n.pingSentMs > 0 ? clock - n.pingSentMs : 0;
+  let ms = 0;
+  if (clock > 0 && n.lastPongMs > 0) ms = Math.max(ms, clock - n.lastPongMs);
+  if (clock > 0 && n.pingSentMs > 0) ms = Math.max(ms, clock - n.pingSentMs);
+  for (const { info } of s.replicasOf.get(n.id) ?? []) {
+    const down = info?.linkDownSeconds;
+    if (down && down > 0) ms = Math.max(ms, down * 1000);
+  }
+  return ms;
 }
 
 /** How long the node has been silent, when that is over cluster-node-timeout plus a second; else null. */
