@@ -2,20 +2,18 @@
  * The assign-slots step: CLUSTER ADDSLOTSRANGE on one master, or per-slot CLUSTER ADDSLOTS (chunks of
  * 1,000) when the server rejects ADDSLOTSRANGE as unknown (Redis < 7): that fallback is not a retry, the
  * rejected command changed nothing. The node's own view is read first: slots it already owns are skipped
- * (a second run is a no-op), and a slot its view gives to another node stops the step before anything is sent.
+ * (a second run is a no-op), and a slot its view gives to another node stops the step before anything is
+ * sent. Slots of a failed owner (`replacing`) are taken over by takeover.ts.
  */
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
 import { ActionError } from '../errors.ts';
 import type { AssignSlotsStep } from '../types.ts';
 import type { ExecContext, StepOutcome, StepRunner } from './context.ts';
 import { readOwnView, slotsWhere } from './own-view.ts';
+import { errorText } from './reply-text.ts';
+import { takeOver } from './takeover.ts';
 
 const ADDSLOTS_CHUNK = 1000;
-
-/** The text of a failed call (ActionError messages carry the node's reply). */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Runs an assign-slots step (see the module header). */
 export const runAssignSlots: StepRunner<AssignSlotsStep> = async (step, ctx): Promise<StepOutcome> => {
@@ -27,6 +25,7 @@ export const runAssignSlots: StepRunner<AssignSlotsStep> = async (step, ctx): Pr
       `${session.address} is not a master any more: no slot was assigned`,
     );
   }
+  if (step.replacing) return takeOver(step, step.replacing, session, view);
   const taken = slotsWhere(step.ranges, (s) => view.ownerOf(s) !== '' && !view.owns(s));
   if (taken.length > 0) {
     const owners = [...new Set(taken.map((s) => view.ownerOf(s)))].map((id) => {
@@ -69,7 +68,7 @@ export const runAssignSlots: StepRunner<AssignSlotsStep> = async (step, ctx): Pr
       const left = formatRanges(slotsToRanges(slots.slice(i)));
       throw new ActionError(
         'ACTION_STEP_FAILED',
-        `${errorText(err)} — ${i} of ${count} slots were assigned to ${session.address}; ${left} were not (this chunk may be partly assigned only if the reply was lost)`,
+        `${errorText(err)} — ${i} of ${count} slots were assigned to ${session.address}; ${left} were not`,
         { cause: err },
       );
     }

@@ -7,9 +7,9 @@
  */
 import { ActionError } from '../errors.ts';
 import type { MoveSlotsStep } from '../types.ts';
-import { errorText } from './assign.ts';
 import type { NodeSession } from './context.ts';
 import type { OwnView } from './own-view.ts';
+import { errorText } from './reply-text.ts';
 
 /** Everything a slot move needs, shared by every slot of one step. */
 export interface MoveContext {
