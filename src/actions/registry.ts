@@ -30,6 +30,9 @@ const PARAM_FLAGS: Record<keyof ActionParams, string> = {
   to: '--to',
   slots: '--slots',
   slotRanges: '--slot-ranges',
+  weights: '--weight',
+  threshold: '--threshold',
+  useEmptyMasters: '--use-empty-masters',
   allow: 'the data-losing option flags',
 };
 

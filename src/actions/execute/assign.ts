@@ -6,12 +6,12 @@
  * sent. Slots of a failed owner (`replacing`) are taken over by takeover.ts.
  */
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
-import { ActionError } from '../errors.ts';
+import { ActionError, toActionError } from '../errors.ts';
 import type { AssignSlotsStep } from '../types.ts';
 import type { ExecContext, StepOutcome, StepRunner } from './context.ts';
 import { readOwnView, slotsWhere } from './own-view.ts';
-import { errorText } from './reply-text.ts';
-import { takeOver } from './takeover.ts';
+import { replyStartsWith } from './replies.ts';
+import { takeOver, UNKNOWN_SUBCOMMAND } from './takeover.ts';
 
 const ADDSLOTS_CHUNK = 1000;
 
@@ -50,7 +50,7 @@ export const runAssignSlots: StepRunner<AssignSlotsStep> = async (step, ctx): Pr
       note: `assigned ${count} slots (${formatRanges(todo)}) with CLUSTER ADDSLOTSRANGE`,
     };
   } catch (err) {
-    if (!/unknown subcommand/i.test(errorText(err))) throw err;
+    if (!replyStartsWith(err, UNKNOWN_SUBCOMMAND)) throw err;
   }
   // Redis < 7: no ADDSLOTSRANGE. The server refused it without doing anything; assign slot by slot.
   const slots = slotsWhere(todo, () => true);
@@ -68,7 +68,7 @@ export const runAssignSlots: StepRunner<AssignSlotsStep> = async (step, ctx): Pr
       const left = formatRanges(slotsToRanges(slots.slice(i)));
       throw new ActionError(
         'ACTION_STEP_FAILED',
-        `${errorText(err)} — ${i} of ${count} slots were assigned to ${session.address}; ${left} were not`,
+        `${toActionError(err).message} — ${i} of ${count} slots were assigned to ${session.address}; ${left} were not`,
         { cause: err },
       );
     }

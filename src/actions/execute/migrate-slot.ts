@@ -5,11 +5,11 @@
  * REPLACE unless the plan says so, and never sends a MIGRATE twice: a BUSYKEY stops with the keys named, an
  * IOERR or a lost reply stops saying the batch may be on both sides. Records how far it got, for the report.
  */
-import { ActionError } from '../errors.ts';
+import { ActionError, isActionError, toActionError } from '../errors.ts';
 import type { MoveSlotsStep } from '../types.ts';
 import type { NodeSession } from './context.ts';
 import type { OwnView } from './own-view.ts';
-import { errorText } from './reply-text.ts';
+import { replyStartsWith } from './replies.ts';
 
 /** Everything a slot move needs, shared by every slot of one step. */
 export interface MoveContext {
@@ -41,7 +41,8 @@ export interface SlotRecord {
   otherFailures: string[];
 }
 
-const MASTERS_ONLY = /Please use SETSLOT only with masters/i;
+const MASTERS_ONLY = ['ERR Please use SETSLOT only with masters'];
+const message = (err: unknown) => toActionError(err).message;
 
 /** Moves `slot`; updates `rec` as it goes; throws an ActionError to stop the step. */
 export async function moveOneSlot(m: MoveContext, rec: SlotRecord): Promise<void> {
@@ -95,16 +96,16 @@ export async function moveOneSlot(m: MoveContext, rec: SlotRecord): Promise<void
     await m.source.call(['CLUSTER', 'SETSLOT', slot, 'NODE', m.targetId]);
   } catch (err) {
     // A source that gave away its last slot may already have turned into a replica of the target.
-    if (!MASTERS_ONLY.test(errorText(err))) throw err;
+    if (!replyStartsWith(err, MASTERS_ONLY)) throw err;
   }
   rec.migrating = false;
   rec.state = 'done';
   const others = await Promise.allSettled(
     m.others.map((o) => o.call(['CLUSTER', 'SETSLOT', slot, 'NODE', m.targetId])),
   );
-  others.forEach((r, i) => {
-    if (r.status === 'rejected' && !MASTERS_ONLY.test(errorText(r.reason))) {
-      rec.otherFailures.push(`${m.others[i]!.address}: ${errorText(r.reason)}`);
+  others.forEach((r) => {
+    if (r.status === 'rejected' && !replyStartsWith(r.reason, MASTERS_ONLY)) {
+      rec.otherFailures.push(message(r.reason));
     }
   });
 }
@@ -162,12 +163,11 @@ async function migrateFailure(
   keys: string[],
   err: unknown,
 ): Promise<ActionError> {
-  const text = errorText(err);
   const where = `slot ${rec.slot} (${m.source.address} -> ${m.target.address})`;
-  if (!/BUSYKEY/.test(text)) {
+  if (!isActionError(err, 'ACTION_BUSYKEY')) {
     return new ActionError(
       err instanceof ActionError ? err.code : 'ACTION_STEP_FAILED',
-      `MIGRATE of ${keys.length} keys of ${where} failed: ${text}. Some keys of that batch may now exist on both nodes; nothing was retried.`,
+      `MIGRATE of ${keys.length} keys of ${where} failed: ${message(err)}. Some keys of that batch may now exist on both nodes; nothing was retried.`,
       { cause: err },
     );
   }

@@ -14,9 +14,12 @@ import type { AssignSlotsStep, NodeRef } from '../types.ts';
 import type { NodeSession, StepOutcome } from './context.ts';
 import type { OwnView } from './own-view.ts';
 import { slotsWhere } from './own-view.ts';
-import { errorText } from './reply-text.ts';
+import { replyStartsWith } from './replies.ts';
 
 type Argv = (string | number)[];
+
+/** How a server before Redis 7 answers CLUSTER ADDSLOTSRANGE / DELSLOTSRANGE (nothing ran). */
+export const UNKNOWN_SUBCOMMAND = ['ERR unknown subcommand'];
 
 /** The transaction's commands: range forms, or per-slot lists for servers before Redis 7. */
 export function takeOverCommands(ranges: readonly SlotRange[], perSlot: boolean): Argv[] {
@@ -43,7 +46,7 @@ async function transaction(session: NodeSession, commands: readonly Argv[]): Pro
       await session.call(argv);
     } catch (err) {
       await session.call(['DISCARD']).catch(() => undefined);
-      if (/unknown subcommand/i.test(errorText(err))) return null;
+      if (replyStartsWith(err, UNKNOWN_SUBCOMMAND)) return null;
       throw err;
     }
   }
