@@ -6,6 +6,7 @@
 import type { ActionName, ActionParams } from '../diagnose/types.ts';
 import { addNodeAction, addReplicaAction } from './plan/add.ts';
 import { refuse } from './plan/common.ts';
+import { fixCoverageAction } from './plan/coverage.ts';
 import { failoverAction, failoverForceAction, failoverTakeoverAction } from './plan/failover.ts';
 import { forgetNodeAction } from './plan/forget.ts';
 import { meetAction } from './plan/meet.ts';
@@ -21,6 +22,7 @@ const MODULES: ActionModule[] = [
   forgetNodeAction,
   meetAction,
   restartNodeAction,
+  fixCoverageAction,
 ];
 
 /** Every action this build can plan, by name. */
