@@ -10,6 +10,7 @@ import { fixCoverageAction } from './plan/coverage.ts';
 import { failoverAction, failoverForceAction, failoverTakeoverAction } from './plan/failover.ts';
 import { forgetNodeAction } from './plan/forget.ts';
 import { meetAction } from './plan/meet.ts';
+import { fixOpenSlotAction } from './plan/open-slot.ts';
 import { restartNodeAction } from './plan/restart.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from './types.ts';
 
@@ -23,6 +24,7 @@ const MODULES: ActionModule[] = [
   meetAction,
   restartNodeAction,
   fixCoverageAction,
+  fixOpenSlotAction,
 ];
 
 /** Every action this build can plan, by name. */
