@@ -11,6 +11,8 @@ import { failoverAction, failoverForceAction, failoverTakeoverAction } from './p
 import { forgetNodeAction } from './plan/forget.ts';
 import { meetAction } from './plan/meet.ts';
 import { fixOpenSlotAction } from './plan/open-slot.ts';
+import { rebalanceAction } from './plan/rebalance.ts';
+import { reshardAction } from './plan/reshard.ts';
 import { restartNodeAction } from './plan/restart.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from './types.ts';
 
@@ -25,6 +27,8 @@ const MODULES: ActionModule[] = [
   restartNodeAction,
   fixCoverageAction,
   fixOpenSlotAction,
+  reshardAction,
+  rebalanceAction,
 ];
 
 /** Every action this build can plan, by name. */
