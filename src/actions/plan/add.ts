@@ -13,12 +13,22 @@ import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
 type Kind = 'add-node' | 'add-replica';
 
-/** The cluster node the newcomer meets: an answering master, else any answering node. */
+/** True when the node answered our probe with its own view (whatever its peers think of it). */
+export function answersUs(n: ModelNode): boolean {
+  return n.selfSeen && !n.probeError && !n.observation?.error && !!n.ip && n.port > 0;
+}
+
+/** The cluster node the newcomer meets: an answering healthy master, else any node that answers us. */
 export function entryNode(input: PlanInput, except?: string): ModelNode | undefined {
-  const ok = input.model.nodes.filter(
-    (n) => n.id !== except && n.selfSeen && !isDown(n) && !n.probeError && n.ip && n.port > 0,
-  );
-  return ok.find((n) => n.role === 'master') ?? ok[0];
+  const ok = input.model.nodes.filter((n) => n.id !== except && answersUs(n) && n.seenBy.length > 0);
+  const healthy = ok.filter((n) => !isDown(n));
+  return healthy.find((n) => n.role === 'master') ?? healthy[0] ?? ok[0];
+}
+
+/** The model's node for an id that other nodes list (a stranger that knows only itself is not one). */
+export function memberOf(input: PlanInput, id: string): ModelNode | undefined {
+  const n = input.model.byId.get(id);
+  return n && n.seenBy.length > 0 ? n : undefined;
 }
 
 /** Healthy replicas of `m` (not down). */
@@ -78,7 +88,7 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
       'Start the new node with cluster-enabled yes, empty, reachable from here and from every node.',
     );
   const n = read;
-  const member = input.model.byId.get(n.ref.id!);
+  const member = memberOf(input, n.ref.id!);
   if (member && kind === 'add-node')
     return refuse(
       input,

@@ -5,9 +5,8 @@
  * there; then wait until they all do. Refused for a stranger with keys or slots (that is add-node's job,
  * and it would refuse too). Pure.
  */
-import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
-import { entryNode } from './add.ts';
+import { answersUs, entryNode, memberOf } from './add.ts';
 import { cliFor, commandStep, findNode, fixesOf, frame, refuse, waitStep } from './common.ts';
 import { joinBlockers, readNewcomer } from './newcomer.ts';
 
@@ -22,7 +21,7 @@ function plan(input: PlanInput): Plan | Refusal {
       'Name where the node answers now with --node <host:port>.',
     );
   const n = read;
-  const member = input.model.byId.get(n.ref.id!);
+  const member = memberOf(input, n.ref.id!);
   if (!member) {
     const blockers = joinBlockers(n);
     if (blockers.length > 0)
@@ -45,7 +44,7 @@ function plan(input: PlanInput): Plan | Refusal {
         [f.error],
         'Name the node to send MEET from with --from, or leave it out.',
       );
-    if (isDown(f.node) || f.node.probeError)
+    if (!answersUs(f.node))
       return refuse(
         input,
         'meet',
