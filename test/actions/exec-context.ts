@@ -6,9 +6,9 @@
 import type { ExecContext, NodeSession } from '../../src/actions/execute/context.ts';
 import { SessionPool } from '../../src/actions/execute/session.ts';
 import type { ExecutionEvent, NodeRef } from '../../src/actions/types.ts';
-import type { ClusterConfig } from '../../src/config/schema.ts';
 import type { DevCluster, DevNode } from '../../src/devcluster/index.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
+import { configOf, PW_ENV } from '../live/action-helpers.ts';
 
 export interface TestExec {
   ctx: ExecContext;
@@ -18,32 +18,15 @@ export interface TestExec {
   close(): void;
 }
 
-const PW_ENV = 'ACTIONS_TEST_PW';
-
 /** A NodeRef for a dev node. */
 export function refOf(n: DevNode): NodeRef {
   return { id: n.id, address: n.address };
 }
 
-/** A registry entry for `c` (its first live node as seed, its credentials by env var). */
-export function configOf(c: DevCluster, name = 'actions-test'): ClusterConfig {
-  return {
-    name,
-    seeds: [c.live()[0]!.address],
-    ...(c.auth.username ? { username: c.auth.username } : {}),
-    ...(c.auth.password ? { passwordEnv: PW_ENV } : {}),
-    timeouts: { connectMs: 1000, commandMs: 1500, nodeDeadlineMs: 2500 },
-  };
-}
-
-/** The environment holding `c`'s password for configOf. */
-export function envOf(c: DevCluster): NodeJS.ProcessEnv {
-  return c.auth.password ? { [PW_ENV]: c.auth.password } : {};
-}
-
 /** An ExecContext on `c`. */
 export function testExec(c: DevCluster, stepIndex = 0): TestExec {
-  const pool = new SessionPool(configOf(c), { allowHost: isLoopbackHost, env: envOf(c) });
+  const env = c.auth.password ? { [PW_ENV]: c.auth.password } : {};
+  const pool = new SessionPool(configOf(c), { allowHost: isLoopbackHost, env });
   pool.know(c.nodes.map((n) => n.address));
   const events: ExecutionEvent[] = [];
   const sent: string[] = [];
