@@ -58,7 +58,9 @@ describe('node actions on real clusters', () => {
     const { plan } = await mustPlan(c, 'add-replica', { node: b.address });
     expect(plan.summary).toContain(`replica of ${c.node(1).address} (it has no live replica)`);
     expect(plan.steps.map((s) => s.display[0])).toEqual([
-      expect.stringMatching(new RegExp(`^redis-cli -h ${b.host} -p 7000 CLUSTER MEET 127\\.\\d+\\.\\d+\\.[123] 7000 17000$`)),
+      expect.stringMatching(
+        new RegExp(`^redis-cli -h ${b.host} -p 7000 CLUSTER MEET 127\\.\\d+\\.\\d+\\.[123] 7000 17000$`),
+      ),
       `redis-cli -h ${b.host} -p 7000 CLUSTER NODES`,
       `redis-cli -h ${b.host} -p 7000 CLUSTER REPLICATE ${c.node(1).id}`,
       `redis-cli -h ${b.host} -p 7000 INFO replication`,
