@@ -44,8 +44,15 @@ describe('fix-coverage on real clusters', () => {
       const [a, , b] = c.masters();
       const p = await mustPlanSlots(c, 'fix-coverage', {});
       expect(p.steps.map((s) => [s.kind, s.display[0]])).toEqual([
-        ['assign-slots', `redis-cli -h ${a!.host} -p 7000 CLUSTER ADDSLOTSRANGE 5000 5460`],
-        ['assign-slots', `redis-cli -h ${b!.host} -p 7000 CLUSTER ADDSLOTSRANGE 16000 16383`],
+        ['assign-slots', `redis-cli -h ${a!.host} -p 7000 CLUSTER ADDSLOTSRANGE 5000 5459`],
+        [
+          'command',
+          `redis-cli -h ${a!.host} -p 7000 CLUSTER SETSLOT 5460 IMPORTING ${p.steps[1]!.kind === 'command' ? p.steps[1]!.argv[4] : ''}`,
+        ],
+        ['command', `redis-cli -h ${a!.host} -p 7000 CLUSTER SETSLOT 5460 NODE ${a!.id}`],
+        ['assign-slots', `redis-cli -h ${b!.host} -p 7000 CLUSTER ADDSLOTSRANGE 16000 16382`],
+        ['command', expect.stringContaining('CLUSTER SETSLOT 16383 IMPORTING')],
+        ['command', `redis-cli -h ${b!.host} -p 7000 CLUSTER SETSLOT 16383 NODE ${b!.id}`],
         ['wait', `redis-cli -h ${a!.host} -p 7000 CLUSTER NODES`],
       ]);
       const { result } = await runSlots(c, p, 'fix-coverage (845 unassigned slots)', timings);
