@@ -6,17 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
-import { isRefusal, type Plan, type Refusal } from '../../src/actions/types.ts';
-import { fixtureInput } from './plan-input.ts';
-
-const asPlan = (p: Plan | Refusal): Plan => {
-  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-};
-const asRefusal = (p: Plan | Refusal): Refusal => {
-  if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
-  return p;
-};
+import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 describe('fix-coverage on slots never assigned', () => {
   it('gives each range to the master it extends, with the exact commands, then waits for agreement', () => {

@@ -10,26 +10,13 @@ import { allState } from '../../src/devcluster/conditions.ts';
 import { startCluster } from '../../src/devcluster/index.ts';
 import { ownSlots, writeKeys } from '../../src/devcluster/scenario-kit.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
 import { expectReadable } from './action-helpers.ts';
-import { mustPlanSlots, mustRefuseSlots, runSlots } from './slot-helpers.ts';
+import { mustPlanSlots, mustRefuseSlots, runSlots, withScenario } from './slot-helpers.ts';
 
 const timings: Record<string, number> = {};
 afterAll(() => {
   console.log(`fix-coverage, ms from preflight to verified: ${JSON.stringify(timings)}`);
 });
-
-async function withScenario(
-  name: ScenarioName,
-  fn: (s: Awaited<ReturnType<typeof runScenario>>) => Promise<void>,
-) {
-  const s = await runScenario(name);
-  try {
-    await fn(s);
-  } finally {
-    await s.cluster.stop();
-  }
-}
 
 describe('fix-coverage on real clusters', () => {
   it('slots never assigned: each range to the master it extends, cluster ok, keys intact', async () => {
