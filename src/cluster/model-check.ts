@@ -35,6 +35,8 @@ export function foldCheck(
       }
     }
     d.checkRole = n.role;
+    if (n.role === 'master' && n.replicaCount !== null)
+      d.reportedReplicas = Math.max(d.reportedReplicas ?? 0, n.replicaCount);
     if (n.role === 'replica' && n.replicates && !d.selfSeen)
       d.selfMaster ??= drafts.ids.resolve(n.replicates);
     if (!d.claimed) d.claimed = n.slots.map((r) => ({ ...r }));

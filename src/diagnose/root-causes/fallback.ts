@@ -1,4 +1,5 @@
 /** The two causes the resolver adds itself: 'undetermined' (honest gap) and 'healthy'. */
+import { describeIssue } from '../../cluster/parse-nodes.ts';
 import { formatRanges, parseRanges } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
 import { plural } from '../finding.ts';
@@ -34,6 +35,14 @@ export function unexplainedCause(_ctx: CauseContext, critical: readonly Finding[
   };
 }
 
+/** Why the first lines that looked like cluster output could not be read, for a paste nothing was read from. */
+function unreadLines(ctx: CauseContext): string {
+  const issues = ctx.snapshot.parseIssues;
+  if (issues.length === 0) return '';
+  const shown = issues.slice(0, 5).map((i) => `${describeIssue(i)}, in "${i.text.trim().slice(0, 60)}"`);
+  return `Nothing in it could be read as cluster output: ${shown.join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}. `;
+}
+
 /** 'healthy' when every slot is served and we saw enough to say so; otherwise 'undetermined'. */
 export function healthyOrUnknown(ctx: CauseContext): RootCause {
   const { model, snapshot } = ctx;
@@ -50,7 +59,7 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
         : 'No Redis Cluster output was found to diagnose.',
       explanation: anyOutput
         ? 'None of the nodes returned CLUSTER NODES output (see the findings for why), so the topology is unknown.'
-        : 'Paste the output of CLUSTER NODES (ideally from every node), CLUSTER INFO, or redis-cli --cluster check.',
+        : `${unreadLines(ctx)}Paste the output of CLUSTER NODES (ideally from every node, as redis-cli prints it), CLUSTER INFO, or redis-cli --cluster check.`,
       ...base,
     };
   }
