@@ -48,6 +48,11 @@ export interface ModelNode {
   /** Slots this node owns by consensus of all views. */
   slots: SlotRange[];
   slotCount: number;
+  /**
+   * Its only address is the one typed on redis-cli's command line (`--cluster check 127.0.0.1:7000` prints the
+   * entry node under it): where it was reached, not what it announces.
+   */
+  addressTyped?: boolean;
   /** Some line about it did not show its slot column (an edited or cut paste): its slots may be more. */
   slotsUnknown?: boolean;
   /** What the node claims in its own myself line (or redis-cli check), null when never seen. */
@@ -149,6 +154,11 @@ export interface OpenSlot {
   peer: string;
   /** Where it was seen: a myself line or a check report message. */
   evidence: string;
+  /**
+   * Only redis-cli's summary ("The following slots are open: 4242.") named the slot: which node has it
+   * open, and in which direction, is unknown (`node` and `peer` are '').
+   */
+  sidesUnknown?: boolean;
 }
 
 export interface ClusterModel {

@@ -15,7 +15,12 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
   );
   const nodesKnown = model.nodes.length + orphanAddresses.size;
   const nodesSeen = model.selfSeenCount;
-  const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown);
+  // a filtered view's own node (the `redis-cli -h H` of its prompt) answered, even when its line was cut
+  const labels = new Set(model.nodes.map((n) => n.label));
+  const unlisted = model.views.filter(
+    (v) => v.source !== 'check' && v.observerId === null && /:\d+$/.test(v.observer) && !labels.has(v.observer),
+  ).length;
+  const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown + unlisted);
   const full = model.views.filter((v) => v.source !== 'check').length;
   let summary: string;
   const infoOnly = snapshot.observations.filter((o) => !o.nodes && (o.clusterInfo || o.replication)).length;
@@ -29,6 +34,8 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
     summary = `redis-cli check output only: ${plural(nodesKnown, 'node')} listed; failed or unreachable nodes are not shown.`;
   } else if (nodesAtLeast > nodesKnown) {
     summary = `${nodesKnown} of at least ${nodesAtLeast} nodes visible; the paste looks truncated.`;
+  } else if (pasteGaps(model).truncated) {
+    summary = `${plural(nodesKnown, 'node')} visible; the paste is missing lines, so the cluster has at least that many and counts are lower bounds.`;
   } else {
     summary = `${nodesSeen} of ${nodesKnown} nodes' own views pasted; ${plural(nodesKnown, 'node')} known.`;
   }

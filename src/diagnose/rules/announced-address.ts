@@ -274,7 +274,7 @@ export function analyzeAnnounced(ctx: RuleContext): AnnounceIssue[] {
   const s = scan(ctx);
   const out: AnnounceIssue[] = [];
   for (const n of ctx.model.nodes) {
-    if (n.handshakeBy.length > 0) continue;
+    if (n.handshakeBy.length > 0 || n.addressTyped) continue;
     const issue =
       (n.ip ? localOnly(s, n) : null) ??
       unanswered(s, n) ??
