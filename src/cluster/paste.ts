@@ -9,6 +9,7 @@ import { dedupeDumps } from './paste-dedupe.ts';
 import type { InfoParts } from './paste-info.ts';
 import { readInfoBlock } from './paste-info.ts';
 import { oddLineWarnings } from './paste-odd.ts';
+import { pastedReplies } from './paste-replies.ts';
 import { redactSecrets } from './redact.ts';
 import type { ClusterSnapshot, NodeObservation } from './types.ts';
 import { unwrapLines } from './unwrap.ts';
@@ -238,9 +239,12 @@ function build(text: string, snap: ClusterSnapshot): void {
       `lines ${raw[0]}-${raw[raw.length - 1]} look like raw CLUSTER SLOTS / CLUSTER SHARDS output (one value per line, as redis-cli prints without a terminal), which is not read: paste CLUSTER NODES from each node instead`,
     );
   }
-  if (skipped.length > 0) {
-    const nums = [...new Set(skipped.map((l) => l.lineNo))].sort((a, b) => a - b);
-    const arrays = skipped.filter((l) => /^\s*(?:\d+\)\s)+\s*(?:\(integer\)|"|\(nil\))/.test(l.text));
+  const { replies, used } = pastedReplies(lines);
+  if (replies.length > 0) snap.replies = replies;
+  const unread = skipped.filter((l) => !used.has(l.lineNo) && !/\bcluster\s+slots\b/i.test(l.text));
+  if (unread.length > 0) {
+    const nums = [...new Set(unread.map((l) => l.lineNo))].sort((a, b) => a - b);
+    const arrays = unread.filter((l) => /^\s*(?:\d+\)\s)+\s*(?:\(integer\)|"|\(nil\))/.test(l.text));
     if (arrays.length >= 3) {
       snap.warnings.push(
         `${span(arrays)} look like CLUSTER SLOTS / CLUSTER SHARDS (redis-cli array) output, which is not read: paste CLUSTER NODES from each node instead`,
@@ -260,7 +264,7 @@ function build(text: string, snap: ClusterSnapshot): void {
   if (built.some((b) => b.obs.nodes?.nodes.some((node) => node.abbreviated && !node.odd))) {
     snap.warnings.push('some node ids are abbreviated ("e7d1eecc..."): they are matched by prefix only');
   }
-  if (snap.observations.length === 0 && snap.checkReports.length === 0) {
+  if (snap.observations.length === 0 && snap.checkReports.length === 0 && !snap.replies) {
     snap.warnings.push(
       'found no CLUSTER NODES, CLUSTER INFO, INFO or redis-cli --cluster check output in the paste, so there is nothing to diagnose',
     );

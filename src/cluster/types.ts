@@ -169,6 +169,15 @@ export interface SlotKeyCount {
   keys: number;
 }
 
+/** A client-side reply pasted with the outputs that says something about the cluster (paste only). */
+export interface PastedReply {
+  /** CLUSTERDOWN The cluster is down | CLUSTERDOWN Hash slot not served | an empty CLUSTER SLOTS reply. */
+  kind: 'cluster-down' | 'slot-not-served' | 'empty-slots';
+  /** The line as pasted. */
+  text: string;
+  line: number;
+}
+
 /** Everything one diagnosis is based on: the pure input to the model and the rules. */
 export interface ClusterSnapshot {
   source: 'paste' | 'live';
@@ -185,6 +194,8 @@ export interface ClusterSnapshot {
   openSlotKeys?: SlotKeyCount[];
   /** Lines of the input that were skipped, with why. */
   parseIssues: ParseIssue[];
+  /** Paste only: CLUSTERDOWN errors and empty CLUSTER SLOTS replies found among the pasted lines. */
+  replies?: PastedReply[];
   /** Plain sentences about what could not be seen or was assumed. */
   warnings: string[];
 }

@@ -18,7 +18,8 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
   // a filtered view's own node (the `redis-cli -h H` of its prompt) answered, even when its line was cut
   const labels = new Set(model.nodes.map((n) => n.label));
   const unlisted = model.views.filter(
-    (v) => v.source !== 'check' && v.observerId === null && /:\d+$/.test(v.observer) && !labels.has(v.observer),
+    (v) =>
+      v.source !== 'check' && v.observerId === null && /:\d+$/.test(v.observer) && !labels.has(v.observer),
   ).length;
   const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown + unlisted);
   const full = model.views.filter((v) => v.source !== 'check').length;

@@ -11,6 +11,7 @@ import { failoverCompleted } from './failover-completed.ts';
 import { healthyOrUnknown, unexplainedCause } from './fallback.ts';
 import { ghostNodes } from './ghost-nodes.ts';
 import { hostFailure } from './host-failure.ts';
+import { infoVerdict } from './info-verdict.ts';
 import { masterFailedNoReplica } from './master-failed.ts';
 import { masterLoading } from './master-loading.ts';
 import { failoverNoVoters } from './no-voters.ts';
@@ -43,6 +44,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   failoverNoVoters,
   ownerNotAnswering,
   nobodyAnswered,
+  infoVerdict,
 ];
 
 /** Finding codes that describe the whole cluster: any cause listing them explains them, whatever its nodes. */
