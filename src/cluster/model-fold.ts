@@ -158,6 +158,21 @@ export function unreadNodeLines(obs: NodeObservation): number {
   return lost.size;
 }
 
+/**
+ * The observer lost its peers: it has a myself line and lists every other node (at least two) as noaddr
+ * ":0@0", i.e. it met other ids at all their addresses. Its lines then say nothing about those nodes.
+ */
+export function isolatedView(lines: readonly NodeLine[]): boolean {
+  let peers = 0;
+  let self = false;
+  for (const l of lines) {
+    if (l.flags.includes('myself')) self = true;
+    else if (!l.flags.includes('noaddr')) return false;
+    else peers++;
+  }
+  return self && peers >= 2;
+}
+
 /** Folds one CLUSTER NODES view into the drafts and the slot groups; returns the digested view. */
 export function foldView(
   obs: NodeObservation,
@@ -176,8 +191,8 @@ export function foldView(
       : obs.nodes?.observer
         ? drafts.ids.resolve(obs.nodes.observer)
         : null;
+  const isolated = isolatedView(lines);
   const peerLines = lines.filter((l) => !l.flags.includes('myself'));
-  const isolated = peerLines.length >= 2 && peerLines.every((l) => l.flags.includes('noaddr'));
   const slotsHidden = isolated || (lines.length > 0 && lines.every((l) => l.slotsUnknown));
   const owners = groups.begin(slotsHidden ? NOT_SAID : UNASSIGNED);
   const failing: string[] = [];

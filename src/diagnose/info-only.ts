@@ -3,7 +3,13 @@
  * output is there: per reporting node, the counts Redis computed. Pure. Each fact is one node's view: it
  * never names which slots or nodes, and it is never credited to another node.
  */
+import { isolatedView } from '../cluster/model-fold.ts';
 import type { ClusterSnapshot, NodeObservation, PastedReply } from '../cluster/types.ts';
+
+/** The observation's own CLUSTER NODES is the view of a node that lost its peers (all noaddr). */
+function isolated(o: NodeObservation): boolean {
+  return isolatedView(o.nodes?.nodes ?? []);
+}
 
 /** One node's CLUSTER INFO, read. */
 export interface InfoView {
@@ -28,10 +34,13 @@ function who(o: NodeObservation): string {
   return /^paste#\d+$/.test(o.address) ? 'the node whose CLUSTER INFO was pasted' : o.address;
 }
 
-/** True when the snapshot holds CLUSTER INFO or CLUSTERDOWN replies but no topology (nodes, check). */
+/**
+ * True when the snapshot holds CLUSTER INFO or CLUSTERDOWN replies but no topology (nodes, check). The
+ * view of a node that lost its peers is no topology of the cluster.
+ */
 export function infoOnly(snapshot: ClusterSnapshot): boolean {
-  if (snapshot.checkReports.length > 0 || snapshot.observations.some((o) => o.nodes?.nodes.length))
-    return false;
+  if (snapshot.checkReports.length > 0) return false;
+  if (snapshot.observations.some((o) => o.nodes?.nodes.length && !isolated(o))) return false;
   return (
     snapshot.observations.some((o) => o.clusterInfo && !o.unmatched) || (snapshot.replies?.length ?? 0) > 0
   );
@@ -41,7 +50,8 @@ export function infoOnly(snapshot: ClusterSnapshot): boolean {
 export function infoViews(snapshot: ClusterSnapshot): InfoView[] {
   return snapshot.observations.flatMap((o) => {
     const info = o.clusterInfo;
-    if (!info || o.unmatched || info.cluster_state === undefined) return [];
+    // an isolated node counts its stale peers: its figures are not the cluster's
+    if (!info || o.unmatched || info.cluster_state === undefined || isolated(o)) return [];
     const fields = ['cluster_state', 'cluster_slots_assigned', 'cluster_slots_fail', 'cluster_slots_pfail'];
     fields.push('cluster_known_nodes', 'cluster_size');
     return [

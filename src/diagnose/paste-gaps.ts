@@ -98,8 +98,10 @@ function findGaps(model: ClusterModel): PasteGaps {
       ),
     );
   }
-  const longest = Math.max(0, ...full.map((v) => v.lineCount));
-  const short = full.filter((v) => v.lineCount < longest);
+  // an isolated node's list of lost peers is not a longer view of the same cluster
+  const whole = full.filter((v) => !v.isolated);
+  const longest = Math.max(0, ...whole.map((v) => v.lineCount));
+  const short = whole.filter((v) => v.lineCount < longest);
   if (short.length > 0) {
     if (reasons.length === 0)
       reasons.push('some pasted views list fewer nodes than others: one may be cut off');

@@ -13,7 +13,12 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
   const orphanAddresses = new Set(
     model.orphanObservations.filter((o) => o.error && !left.has(o.address)).map((o) => o.address),
   );
-  const nodesKnown = model.nodes.length + orphanAddresses.size;
+  // nodes only an isolated observer lists (its lost peers, by their old ids) are not members we know of
+  const isolatedBy = new Set(model.views.filter((v) => v.isolated).map((v) => v.observer));
+  const stale = model.nodes.filter(
+    (n) => !n.selfSeen && n.seenBy.length > 0 && n.seenBy.every((o) => isolatedBy.has(o)),
+  ).length;
+  const nodesKnown = model.nodes.length - stale + orphanAddresses.size;
   const nodesSeen = model.selfSeenCount;
   // a filtered view's own node (the `redis-cli -h H` of its prompt) answered, even when its line was cut
   const labels = new Set(model.nodes.map((n) => n.label));

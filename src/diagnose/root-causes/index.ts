@@ -21,7 +21,7 @@ import { networkPartition } from './partition.ts';
 import { quorumLost } from './quorum-lost.ts';
 import { reshardingInterrupted, reshardingStuckImport } from './resharding.ts';
 import { slotsNeverAssigned } from './slots-never-assigned.ts';
-import { staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
+import { isolatedNode, staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 import { wrongAnnouncedAddress } from './wrong-announced-address.ts';
 
@@ -37,6 +37,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   failoverCompleted,
   staleAddresses,
   staleAddressesSuspected,
+  isolatedNode,
   wrongAnnouncedAddress,
   ghostNodes,
   clusterConfigLost,
