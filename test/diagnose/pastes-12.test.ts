@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../src/cluster/clean-text.ts';
 import { diagnosePaste } from '../../src/diagnose/diagnose.ts';
 import type { Diagnosis } from '../../src/diagnose/types.ts';
 import { FIXTURES } from './scenario-fixtures.ts';
@@ -18,7 +19,7 @@ const codes = (d: Diagnosis) => d.rootCauses.map((c) => c.code);
 const has = (d: Diagnosis, code: string) => d.findings.some((f) => f.code === code);
 const actions = (d: Diagnosis) => d.rootCauses.flatMap((c) => c.actions.map((a) => a.action));
 const exit = (d: Diagnosis) => (d.findings.some((f) => f.severity === 'critical') ? 3 : 0);
-const strip = (t: string) => t.replace(/\u001b\[[0-9;]*m/g, '');
+const strip = (t: string) => stripAnsi(t);
 
 describe('item 2: CLUSTER INFO on its own', () => {
   it('cluster_slots_assigned below 16384: slots-never-assigned in that node view, hedged, no plan', () => {
