@@ -103,6 +103,16 @@ describe('the recorded no-voters view, edited by hand', () => {
     expect(codes(d)).not.toContain('slots-never-assigned');
     expect(d.rootCauses.flatMap((c) => c.actions.map((a) => a.action))).not.toContain('fix-coverage');
     expect(has(d, 'NODE_FAIL')).toBe(true);
+    // a master flagged fail whose slots the paste does not show: never "healthy"
+    expect(codes(d)).toEqual(['undetermined']);
+    expect(d.rootCauses[0]!.summary).toMatch(/flagged failing .* not healthy/);
+  });
+
+  it('only "id address flags" with nobody failing: not judged, not "healthy"', () => {
+    const ok = columns(view, 3).replace('master,fail', 'master');
+    const d = diagnosePaste(ok);
+    expect(codes(d)).toEqual(['undetermined']);
+    expect(d.rootCauses[0]!.summary).toMatch(/none of them shows its slots/);
   });
 
   it.each([

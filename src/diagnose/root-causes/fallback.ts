@@ -70,6 +70,30 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
       ? `; ${plural(warnings.length, 'warning')} below ${warnings.length === 1 ? 'needs' : 'need'} attention (${codes.join(', ')})`
       : '';
   const owners = ctx.facts.owners.length;
+  // A paste that provably lost lines can hide a failed node: say "among what was seen", not "healthy".
+  const gaps = snapshot.source === 'paste' ? pasteGaps(model) : undefined;
+  const down = model.nodes.filter(
+    (n) => n.role !== 'replica' && (n.health === 'fail' || n.health === 'pfail'),
+  );
+  if (gaps?.truncated && down.length > 0)
+    return {
+      code: 'undetermined',
+      summary: `${plural(down.length, 'master is', 'masters are')} flagged failing (${down.map((n) => n.label).join(', ')}), and the paste is missing lines: not healthy, cause not shown.`,
+      explanation: `${gaps.reasons.join('; ')}. A failing master whose slots or replicas are not in the paste may have taken slots down with it, or may have been failed over already; this paste cannot tell which. Paste the whole CLUSTER NODES and CLUSTER INFO of one node, or run a live diagnosis.`,
+      ...base,
+    };
+  const partial = gaps?.truncated
+    ? ` This is only what the paste shows, and the paste is missing lines (${gaps.reasons.join('; ')}): a failed node or replica may be among them.`
+    : '';
+  if (!model.hasFullView && snapshot.checkReports.length === 0)
+    return {
+      code: 'undetermined',
+      summary:
+        'No node is flagged failing among the lines pasted, but none of them shows its slots: coverage and quorum were not judged.',
+      explanation:
+        'The pasted CLUSTER NODES lines lack their slot column (columns dropped, or lines cut), so which master serves which slots is unknown. Paste the whole output for a verdict.',
+      ...base,
+    };
   if (!model.hasFullView) {
     return {
       code: 'healthy',
@@ -80,11 +104,6 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
       ...base,
     };
   }
-  // A paste that provably lost lines can hide a failed node: say "among what was seen", not "healthy".
-  const gaps = snapshot.source === 'paste' ? pasteGaps(model) : undefined;
-  const partial = gaps?.truncated
-    ? ` This is only what the paste shows, and the paste is missing lines (${gaps.reasons.join('; ')}): a failed node or replica may be among them.`
-    : '';
   return {
     code: 'healthy',
     summary: `${partial ? 'Nothing wrong among the lines pasted (the paste is incomplete)' : 'Healthy'}: all 16384 slots are served by ${plural(owners, 'master')} and none of them is failing${tail}.`,
