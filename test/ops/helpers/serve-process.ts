@@ -58,9 +58,13 @@ export function spawnServe(args: string[], env: NodeJS.ProcessEnv, cwd?: string)
   };
 }
 
-/** GETs `path` on the bot; resolves with the status and the body text. */
-export async function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+/** GETs `path` on the bot at host:port; resolves with the status and the body text. */
+export async function get(
+  port: number,
+  path: string,
+  host = '127.0.0.1',
+): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://${host}:${port}${path}`);
   return { status: res.status, body: await res.text() };
 }
 
