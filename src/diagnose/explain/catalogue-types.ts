@@ -7,7 +7,7 @@ export interface CatalogueEntry {
   meaning: string;
   causes: string[];
   next: string[];
-  /** Replacements for a variant of the error (CLUSTERDOWN's three messages, MOVED to "?"). */
+  /** A variant's own meaning and causes replace the entry's (CLUSTERDOWN's three messages, MOVED to "?"). */
   variants?: Partial<Record<ExplainVariant, { meaning?: string; causes?: string[] }>>;
   /** Put first among the causes when the same error (same slot and node) was seen more than once. */
   repeated?: string;

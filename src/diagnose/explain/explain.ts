@@ -96,7 +96,7 @@ export function explainErrors(errors: readonly RecognisedError[], live?: LiveLoo
       f.port = node.port;
     }
     if (e.slot !== undefined) f.slot = e.slot;
-    const causes = [...(variant?.causes ?? []), ...entry.causes];
+    const causes = [...(variant?.causes ?? entry.causes)];
     if (entry.repeated && e.count > 1) causes.unshift(entry.repeated);
     const others = e.slot !== undefined ? flapping.get(e.slot) : undefined;
     if (others) {
