@@ -36,7 +36,7 @@ export const REDIS_ERRORS: readonly CatalogueEntry[] = [
       },
       'cluster-down': {
         meaning:
-          'The node that answered reports cluster_state:fail ("The cluster is down"): with cluster-require-full-coverage yes, every key is refused while any slot lacks a working owner.',
+          'The node that answered reports cluster_state:fail and refuses every key ("The cluster is down"). With cluster-require-full-coverage yes (the default) one slot without a working owner is enough; so is that node losing contact with most masters.',
       },
       'cluster-down-readonly': {
         meaning:
