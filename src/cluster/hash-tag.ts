@@ -1,6 +1,6 @@
 /**
  * Suggests a hash tag that puts several keys in one slot, taken from what the keys really share (their
- * longest common leading segments, else a segment they all contain, ids preferred). Pure; every
+ * longest common leading segments, else a run of segments they all contain, ids preferred). Pure; every
  * suggestion is checked with keySlot before it is returned, so it never proposes keys that still differ.
  */
 import { hashTagOf, keySlot } from './keyslot.ts';
@@ -59,10 +59,28 @@ function commonPrefix(keys: readonly string[]): string {
   return out;
 }
 
-/** A segment every key contains, the longest one holding a digit first, then the longest. */
-function commonSegment(keys: readonly string[]): string {
-  const sets = keys.map((k) => new Set(segments(k).parts.filter((p) => p.length > 0)));
-  const shared = [...sets[0]!].filter((p) => sets.every((s) => s.has(p)));
+/** Most segments of a key considered (runs are quadratic in it). */
+const MAX_SEGMENTS = 32;
+
+/** Every run of consecutive segments of `key`, written with its own separators. */
+function runs(key: string): Set<string> {
+  const { parts, seps } = segments(key);
+  const n = Math.min(parts.length, MAX_SEGMENTS);
+  const out = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    let run = '';
+    for (let j = i; j < n; j++) {
+      run += (j > i ? (seps[j - 1] ?? '') : '') + (parts[j] ?? '');
+      if (run.length > 0) out.add(run);
+    }
+  }
+  return out;
+}
+
+/** A run of segments every key contains: one holding a digit first (an id), then the longest. */
+function commonRun(keys: readonly string[]): string {
+  const sets = keys.map(runs);
+  const shared = [...sets[0]!].filter((r) => sets.every((s) => s.has(r)));
   shared.sort((a, b) => Number(/\d/.test(b)) - Number(/\d/.test(a)) || b.length - a.length);
   return shared[0] ?? '';
 }
@@ -85,7 +103,10 @@ export function suggestHashTag(keys: readonly string[]): TagSuggestion | { tag: 
   if (distinct.length < 2) return null;
   if (new Set(distinct.map((k) => keySlot(k))).size === 1) return null;
   const plain = distinct.map(untagged);
-  const candidates = [commonPrefix(plain), commonSegment(plain)].filter(usable);
+  // An id-bearing tag first: a bare word like "user" would put every key of that kind in one slot.
+  const candidates = [commonPrefix(plain), commonRun(plain)]
+    .filter(usable)
+    .sort((a, b) => Number(/\d/.test(b)) - Number(/\d/.test(a)));
   for (const tag of candidates) {
     const renamed = distinct.map((from) => ({ from, to: retag(from, tag) }));
     const slots = new Set(renamed.map((r) => keySlot(r.to)));
