@@ -138,7 +138,7 @@ describe('suggestHashTag', () => {
     const id = suggestHashTag(['user:42:cart', 'cart-lock/42']);
     expect(id).toMatchObject({ tag: '42', specific: true });
     const retag = suggestHashTag(['{a}:user:7', '{b}:user:7']);
-    expect(retag && retag.tag).toBe('user:7');
+    expect(retag?.tag).toBe('user:7');
     if (!retag || retag.tag === null) throw new Error('no suggestion');
     expect(new Set(await serverSlots(retag.keys.map((k) => k.to))).size).toBe(1);
     const generic = suggestHashTag(['user:alice', 'user:bob']);
