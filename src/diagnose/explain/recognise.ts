@@ -37,7 +37,7 @@ export function readNode(token: string): { host: string; port: number } | null {
   const t = token
     .replace(/^[<("'`*_]+/, '')
     .replace(/^[a-z]+:\/\//i, '')
-    .replace(/[>)"'`*_.,;!|/]+$/, '');
+    .replace(/[>)\]}"'`*_.,;!|/]+$/, '');
   const i = t.lastIndexOf(':');
   if (i < 0) return null;
   const port = Number(t.slice(i + 1));
