@@ -41,7 +41,12 @@ export const FORMS: Form[] = [
     variant: 'slot-not-served',
     client: 'Lettuce',
   },
-  { text: `${P}ClusterDownError: The cluster is down`, code: 'CLUSTERDOWN', variant: 'cluster-down', client: 'redis-py' },
+  {
+    text: `${P}ClusterDownError: The cluster is down`,
+    code: 'CLUSTERDOWN',
+    variant: 'cluster-down',
+    client: 'redis-py',
+  },
   {
     text: 'ReplyError: CLUSTERDOWN Hash slot not served',
     code: 'CLUSTERDOWN',
