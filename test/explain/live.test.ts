@@ -3,7 +3,8 @@
  * a pasted MOVED is answered in its thread, then completed with the slot's owner read live (right
  * target, wrong target, an address nobody announces); ordinary chat is left alone; the access rules
  * decide whether the cluster is read; ASK names the open migration; slot owners and CROSSSLOT advice;
- * CLUSTERDOWN after a master dies. Also the terminal commands with --cluster.
+ * CLUSTERDOWN after a master dies. Also signed Slack requests (a pasted error, /redis explain) and the
+ * terminal commands with --cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotDeps, createBot } from '../../src/bot/core.ts';
@@ -15,7 +16,11 @@ import { runSlot } from '../../src/cli/slot.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { conditions, type DevCluster, evenSlots, keySlot, startCluster } from '../../src/devcluster/index.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
+import { allText, texts } from '../bot/helpers/block-text.ts';
+import { startTestBot } from '../bot/helpers/bot.ts';
+import { startFakeSlack, waitUntil } from '../bot/helpers/fake-slack.ts';
 import { messageText, recorder } from '../bot/helpers/recorder.ts';
+import { eventEnvelope, postEvent, postForm, slashBody } from '../bot/helpers/signed.ts';
 
 let c: DevCluster;
 const probe = { allowHost: isLoopbackHost };
@@ -221,6 +226,65 @@ describe('in the terminal', () => {
     }[];
     expect(rows.map((r) => r.slot)).toEqual([keySlot('{42}'), keySlot('{42}')]);
     expect(rows[0]?.owner.state).toBe('ok');
+  });
+});
+
+describe('as Slack sends it (signed requests, fake Web API)', () => {
+  it('a fenced, entity-escaped error in a message: threaded reply, then updated with the owner; /redis explain follows up', async () => {
+    const fake = await startFakeSlack();
+    const slack = await startTestBot(
+      fake,
+      { clusters: [{ name: 'prod', seeds: [c.node(0).address] }], access: { channels: { COPS: ['prod'] } } },
+      {},
+    );
+    try {
+      const chat = {
+        type: 'message',
+        channel: 'COPS',
+        user: 'UALICE',
+        text: 'is it down?',
+        ts: '1800000001.000100',
+      };
+      await postEvent(slack.url, eventEnvelope(chat));
+      const ts = '1800000002.000100';
+      const text = `seeing this since 3am:\n\`\`\`\n&gt; io.lettuce.core.RedisCommandExecutionException: MOVED ${SLOT} ${owner().address}\n\`\`\``;
+      const res = await postEvent(
+        slack.url,
+        eventEnvelope({ type: 'message', channel: 'COPS', user: 'UALICE', text, ts }),
+      );
+      expect(res.status).toBe(200);
+      const reply = await waitUntil(
+        () => fake.byMethod('chat.postMessage').find((x) => x.args.thread_ts === ts),
+        10_000,
+        'threaded reply',
+      );
+      expect(allText(reply)).toContain(`MOVED ${SLOT} ${owner().address} (Lettuce)`);
+      const update = await waitUntil(
+        () => fake.byMethod('chat.update').find((x) => x.args.ts === reply.result.ts),
+        15_000,
+        'reply updated with live facts',
+      );
+      expect(allText(update)).toContain(`Slot ${SLOT} is owned now by ${owner().address}`);
+      expect(JSON.stringify(update.args.blocks)).toContain('"action_id":"diagnose_again"');
+      expect(fake.byMethod('chat.postMessage').filter((x) => x.args.thread_ts === chat.ts)).toEqual([]);
+
+      const body = slashBody({
+        text: `explain MOVED ${SLOT} ${owner().address}`,
+        responseUrl: `${fake.url}/respond/ex`,
+      });
+      const ack = (await (await postForm(slack.url, body)).json()) as Record<string, unknown>;
+      expect(ack.response_type).toBe('ephemeral');
+      expect(texts(ack).join('\n')).toContain('What it means');
+      const follow = await waitUntil(
+        () => fake.responses.find((r) => r.id === 'ex'),
+        15_000,
+        'live follow-up',
+      );
+      expect(texts(follow.body).join('\n')).toContain('Right now in prod');
+    } finally {
+      await slack.stop();
+      await fake.close();
+    }
   });
 });
 
