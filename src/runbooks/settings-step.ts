@@ -16,15 +16,24 @@ export const settingsStep = defineStep(
       entryAddress(ctx),
       'config get cluster-* appendonly save maxmemory maxmemory-policy repl-ping-replica-period',
     );
-    if (!ctx.snapshot.observations.some((o) => o.config)) {
-      return skipped(
-        self,
-        { command, evidence: [], meaning: 'Run the command on every node and compare.' },
-        ctx.snapshot.source === 'paste' ? 'a paste carries no settings' : 'CONFIG GET was not available',
-      );
-    }
     const found = findings(ctx, ...SETTINGS_FINDING_CODES.filter((c) => c !== 'NODE_TIMEOUT_LOW'));
     const evidence = cap(found.map((f) => `${f.severity.toUpperCase()} ${f.code}: ${f.message}`));
+    if (!ctx.snapshot.observations.some((o) => o.config)) {
+      const why =
+        ctx.snapshot.source === 'paste' ? 'a paste carries no settings' : 'CONFIG GET was not available';
+      if (found.length === 0)
+        return skipped(
+          self,
+          { command, evidence: [], meaning: 'Run the command on every node and compare.' },
+          why,
+        );
+      // CLUSTER NODES still shows the nofailover flag: report it, and that the rest is unknown.
+      return problem(self, {
+        command,
+        evidence: [...evidence, `Other settings are unknown: ${why}.`],
+        meaning: 'A master whose replicas never fail over stays down until a human promotes one.',
+      });
+    }
     if (!found.some((f) => f.severity !== 'info')) {
       return ok(self, {
         command,
