@@ -83,7 +83,9 @@ const REDIS_PY: Signature[] = [
   py('NOAUTH', 'AuthenticationError', 'Authentication required'),
   py('NOAUTH', 'AuthenticationRequiredError', 'Authentication required'),
   py('WRONGPASS', 'AuthenticationError', 'invalid username-password pair'),
-  py('SLOT_NOT_COVERED', 'SlotNotCoveredError', `Slot \\\\?"${SLOT}\\\\?" (?:is )?not covered`, { capture: 'slot' }),
+  py('SLOT_NOT_COVERED', 'SlotNotCoveredError', `Slot \\\\?"${SLOT}\\\\?" (?:is )?not covered`, {
+    capture: 'slot',
+  }),
   py('TOO_MANY_REDIRECTIONS', 'ClusterError', 'TTL exhausted'),
   sig('CLUSTER_UNREACHABLE', 'Redis Cluster cannot be connected', 'Redis Cluster cannot be connected', {
     form: 'RedisClusterException',
