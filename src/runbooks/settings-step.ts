@@ -3,7 +3,7 @@
  * switched off, short validity windows, replica migration, coverage policy, persistence, eviction,
  * announced addresses). A problem only for warnings; deliberate choices (info) are listed as evidence.
  */
-import { SETTINGS_FINDING_CODES } from '../diagnose/settings/report.ts';
+import { PRODUCTION_SETTING_CODES } from '../diagnose/types.ts';
 import { cap, cli, defineStep, entryAddress, findings, ok, problem, skipped } from './common.ts';
 
 /** "Are the production settings safe?" */
@@ -16,7 +16,7 @@ export const settingsStep = defineStep(
       entryAddress(ctx),
       'config get cluster-* appendonly save maxmemory maxmemory-policy repl-ping-replica-period',
     );
-    const found = findings(ctx, ...SETTINGS_FINDING_CODES.filter((c) => c !== 'NODE_TIMEOUT_LOW'));
+    const found = findings(ctx, ...PRODUCTION_SETTING_CODES);
     const evidence = cap(found.map((f) => `${f.severity.toUpperCase()} ${f.code}: ${f.message}`));
     if (!ctx.snapshot.observations.some((o) => o.config)) {
       const why =

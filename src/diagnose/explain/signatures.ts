@@ -5,7 +5,7 @@
  * `strict` signatures carry the error's own message text and are enough to answer an unprompted chat
  * message; the others (a bare code word, a class name) count only when someone asks to explain.
  */
-import type { ClientLibrary, ExplainCode, ExplainVariant } from './types.ts';
+import { type ClientLibrary, EXPLAIN_CODES, type ExplainCode, type ExplainVariant } from './types.ts';
 
 /** Where the slot and the node sit in a signature's capture groups. */
 export type Capture = 'slot-node' | 'node-slot' | 'slot' | 'node' | 'none';
@@ -182,21 +182,8 @@ const word = (code: ExplainCode, name: string, client?: ClientLibrary): Signatur
 
 /** Bare code words and class names: only when someone asks to explain the text. */
 const LENIENT: Signature[] = [
-  ...(
-    [
-      'CLUSTERDOWN',
-      'MOVED',
-      'ASK',
-      'CROSSSLOT',
-      'TRYAGAIN',
-      'LOADING',
-      'READONLY',
-      'MASTERDOWN',
-      'NOAUTH',
-      'WRONGPASS',
-      'NOREPLICAS',
-    ] as const
-  ).map((c) => word(c, c)),
+  // Redis's own codes are the upper-case ones without an underscore.
+  ...EXPLAIN_CODES.filter((c) => /^[A-Z]+$/.test(c)).map((c) => word(c, c)),
   word('TOO_MANY_REDIRECTIONS', 'JedisClusterMaxAttemptsException', 'Jedis'),
   word('TOO_MANY_REDIRECTIONS', 'JedisClusterMaxRedirectionsException', 'Jedis'),
   word('CLUSTER_UNREACHABLE', 'JedisNoReachableClusterNodeException', 'Jedis'),

@@ -5,20 +5,13 @@
  * or this Redis version does not have it.
  */
 import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
-import type { Diagnosis, Finding, FindingCode } from '../types.ts';
+import { type Diagnosis, type Finding, type FindingCode, PRODUCTION_SETTING_CODES } from '../types.ts';
 import { SETTINGS } from './catalogue.ts';
 
 /** Finding codes the settings report shows. */
 export const SETTINGS_FINDING_CODES: readonly FindingCode[] = [
-  'SETTINGS_DIFFER',
   'NODE_TIMEOUT_LOW',
-  'REPLICA_NO_FAILOVER',
-  'REPLICA_VALIDITY_BLOCKS',
-  'MIGRATION_BARRIER',
-  'COVERAGE_POLICY',
-  'NO_PERSISTENCE',
-  'EVICTION_POLICY',
-  'ANNOUNCE_UNSET',
+  ...PRODUCTION_SETTING_CODES,
 ];
 
 export interface SettingRow {
