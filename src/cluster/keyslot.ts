@@ -52,8 +52,31 @@ export function hashedRange(key: KeyInput): {
   return { bytes, start: 0, end: bytes.length, tagged: false };
 }
 
+/** keySlot of an all-ASCII string without encoding it (chars are bytes); -1 when it is not ASCII. */
+function asciiSlot(key: string): number {
+  let open = -1;
+  let close = -1;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    if (ch > 0x7f) return -1;
+    if (open < 0 && ch === OPEN) open = i;
+    else if (open >= 0 && close < 0 && ch === CLOSE) close = i;
+  }
+  const tagged = open >= 0 && close > open + 1;
+  const start = tagged ? open + 1 : 0;
+  const end = tagged ? close : key.length;
+  let crc = 0;
+  for (let i = start; i < end; i++)
+    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ key.charCodeAt(i)) & 0xff]!;
+  return crc % SLOT_COUNT;
+}
+
 /** The hash slot (0..16383) of `key`, as `CLUSTER KEYSLOT` answers. */
 export function keySlot(key: KeyInput): number {
+  if (typeof key === 'string') {
+    const fast = asciiSlot(key);
+    if (fast >= 0) return fast;
+  }
   const r = hashedRange(key);
   return crc16(r.bytes, r.start, r.end) % SLOT_COUNT;
 }
