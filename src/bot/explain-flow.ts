@@ -15,6 +15,7 @@ import { readShared, type TopologyReader } from './live-read.ts';
 import type { BotMessage, EphemeralTarget, MessageRef, Transport } from './message.ts';
 import { explainMessage, liveFactsMessage, nothingRecognisedMessage } from './render/explain.ts';
 
+/** What the explain flow needs: the transport, the live reader, and what the requester may read. */
 export interface ExplainFlowInput {
   transport: Transport;
   logger: Logger;

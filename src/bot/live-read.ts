@@ -57,6 +57,7 @@ export function readShared(
   return Promise.race([shared, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** One live read to post: where, of which cluster, and how to turn the snapshot into a message. */
 export interface LiveReadInput {
   transport: Transport;
   logger: Logger;

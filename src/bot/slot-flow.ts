@@ -12,6 +12,7 @@ import { readShared, type TopologyReader } from './live-read.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
 import { slotMessage } from './render/slot.ts';
 
+/** What the slot flow needs from the core: transport, live reader, cluster names and the access gate. */
 export interface SlotFlowInput {
   transport: Transport;
   logger: Logger;

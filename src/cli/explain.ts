@@ -16,6 +16,7 @@ import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { readStdinCapped, type TargetOptions } from './target-options.ts';
 
+/** Options of `explain` (and, for tests, the probe settings and where output goes). */
 export interface ExplainCliOptions extends TargetOptions {
   json?: boolean;
   cluster?: string;

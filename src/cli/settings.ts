@@ -15,6 +15,7 @@ import { nobodyAnsweredExit } from './live.ts';
 import { probeTarget } from './live-target.ts';
 import type { TargetOptions } from './target-options.ts';
 
+/** Options of `settings` (and, for tests, the probe settings and where output goes). */
 export interface SettingsCliOptions extends TargetOptions {
   json?: boolean;
   probe?: ProbeOptions;

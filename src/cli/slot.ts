@@ -15,6 +15,7 @@ import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import type { TargetOptions } from './target-options.ts';
 
+/** Options of `slot` (and, for tests, the probe settings and where output goes). */
 export interface SlotCliOptions extends TargetOptions {
   json?: boolean;
   cluster?: string;

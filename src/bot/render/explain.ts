@@ -11,6 +11,7 @@ const FULL = 4;
 /** Most "Diagnose <cluster>" buttons. */
 const MAX_BUTTONS = 3;
 
+/** Buttons, pending and skipped live reads, and input limits to mention under an explanation. */
 export interface ExplainRenderOptions {
   /** Clusters usable where the request came from: one "Diagnose <cluster>" button each (up to 3). */
   clusters: string[];

@@ -71,6 +71,7 @@ export function crossSlotLines(
   return out;
 }
 
+/** The cluster the owners come from, the hash-tag suggestion, and notes. */
 export interface SlotRenderOptions {
   /** The cluster the owners were read from. */
   cluster?: string;

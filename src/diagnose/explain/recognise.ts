@@ -22,6 +22,7 @@ export const MAX_LINE_CHARS = 4096;
 /** Most distinct errors listed. */
 export const MAX_ERRORS = 20;
 
+/** How much it takes to count as an error. */
 export interface RecogniseOptions {
   /**
    * Only signatures that carry the error's own message text (for unprompted chat messages). When false,

@@ -10,6 +10,7 @@ import { type ClientLibrary, EXPLAIN_CODES, type ExplainCode, type ExplainVarian
 /** Where the slot and the node sit in a signature's capture groups. */
 export type Capture = 'slot-node' | 'node-slot' | 'slot' | 'node' | 'none';
 
+/** One way an error is written, and where its slot and node are in it. */
 export interface Signature {
   code: ExplainCode;
   /** "raw" for the Redis reply itself, else the wrapper's name. */

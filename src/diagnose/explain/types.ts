@@ -23,6 +23,7 @@ export const EXPLAIN_CODES = [
   'SLOT_NODE_UNREACHABLE',
   'NODE_NOT_IN_TOPOLOGY',
 ] as const;
+/** A code of the explain catalogue. */
 export type ExplainCode = (typeof EXPLAIN_CODES)[number];
 
 /** Client libraries whose wrappings are recognised. */

@@ -85,6 +85,7 @@ export function isSinglePatternError(message: string): boolean {
   return /wrong number of arguments|unknown subcommand/i.test(message);
 }
 
+/** The settings read from one node, or why none could be. */
 export interface ConfigRead {
   config?: NodeConfig;
   /** Why CONFIG GET gave nothing (NOPERM, renamed command), already scrubbed by `describe`. */

@@ -7,6 +7,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { parseNodeAddress } from '../../cluster/parse-address.ts';
 
+/** Why a node looks NAT-ed or containerised, and how sure that is. */
 export interface AnnounceEvidence {
   strong: boolean;
   /** A clause for the finding ("but it is reached at ..."). */

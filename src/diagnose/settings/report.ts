@@ -14,6 +14,7 @@ export const SETTINGS_FINDING_CODES: readonly FindingCode[] = [
   ...PRODUCTION_SETTING_CODES,
 ];
 
+/** One setting across the nodes: each value with the nodes that have it. */
 export interface SettingRow {
   name: string;
   standard: string;
@@ -22,6 +23,7 @@ export interface SettingRow {
   groups: { value: string | null; nodes: string[] }[];
 }
 
+/** One node's settings as read (null = unknown). */
 export interface NodeSettings {
   address: string;
   role: 'master' | 'replica' | 'unknown';
@@ -31,6 +33,7 @@ export interface NodeSettings {
   unreadable?: string;
 }
 
+/** The whole settings report of a cluster. */
 export interface SettingsReport {
   cluster?: string;
   nodes: NodeSettings[];
