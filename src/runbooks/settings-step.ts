@@ -14,7 +14,7 @@ export const settingsStep = defineStep(
     const command = cli(
       ctx,
       entryAddress(ctx),
-      'config get cluster-* appendonly save maxmemory maxmemory-policy repl-ping-replica-period',
+      "config get 'cluster-*' appendonly save maxmemory maxmemory-policy repl-ping-replica-period",
     );
     const found = findings(ctx, ...PRODUCTION_SETTING_CODES);
     const evidence = cap(found.map((f) => `${f.severity.toUpperCase()} ${f.code}: ${f.message}`));
