@@ -255,6 +255,11 @@ export const FORMS: Form[] = [
     node: '10.0.0.9:6379',
     client: 'Lettuce',
   },
+  {
+    text: 'java.lang.IllegalArgumentException: Connection to ?:? not allowed. This connection point is not known in the cluster view',
+    code: 'NODE_NOT_IN_TOPOLOGY',
+    client: 'Lettuce',
+  },
 ];
 
 const entities = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

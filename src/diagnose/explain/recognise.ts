@@ -87,7 +87,7 @@ function scanLine(line: string, lineNo: number, strict: boolean): Sighting[] {
   const seen = new Set<ExplainCode>();
   for (const s of SIGNATURES) {
     if (strict && !s.strict) continue;
-    if (!s.strict && seen.has(s.code)) continue;
+    if ((s.fallback || !s.strict) && seen.has(s.code)) continue;
     if (!line.includes(s.anchor)) continue;
     for (const m of line.matchAll(s.re)) {
       const got = sighting(s, m, line, lineNo);

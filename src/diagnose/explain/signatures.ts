@@ -20,6 +20,8 @@ export interface Signature {
   re: RegExp;
   capture: Capture;
   strict: boolean;
+  /** Tried only when no other signature found this code on the line (a looser form of the same text). */
+  fallback?: boolean;
   /** The variant named by capture group 1 (CLUSTERDOWN messages). */
   variantOf?: (text: string) => ExplainVariant;
 }
@@ -141,6 +143,13 @@ const OTHER_CLIENTS: Signature[] = [
     'not known in the cluster view',
     `Connection to ${NODE} not allowed\\. This (?:partition|connection point) is not known in the cluster view`,
     { form: 'PartitionSelectorException', client: 'Lettuce', capture: 'node' },
+  ),
+  // The same refusal when Lettuce does not even know the address ("Connection to ?:? not allowed").
+  sig(
+    'NODE_NOT_IN_TOPOLOGY',
+    'not known in the cluster view',
+    'not allowed\\. This (?:partition|connection point) is not known in the cluster view',
+    { form: 'PartitionSelectorException', client: 'Lettuce', fallback: true },
   ),
   // ioredis
   phrase('CLUSTER_UNREACHABLE', 'Failed to refresh slots cache', 'ClusterAllFailedError', 'ioredis'),
