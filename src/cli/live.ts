@@ -1,11 +1,15 @@
 /**
  * `redis-runbook diagnose <cluster|host:port>` and `runbook run`: probe live, print each runbook step as
- * it completes (or everything as JSON), end with the diagnosis. Exit 0 no critical finding, 2 usage or
+ * it completes (or everything as JSON), end with the diagnosis. Loads the registry (YAML, zod) only when
+ * there is one, and the probe (ioredis) only once the target resolved. Exit 0 no critical finding, 2 usage or
  * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
  * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
  */
 import type { ClusterSnapshot } from '../cluster/types.ts';
-import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
+import { isConfigError } from '../config/errors.ts';
+import { registryFile } from '../config/registry-file.ts';
+import type { ClusterConfig } from '../config/schema.ts';
+import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
 import { getRunbook } from '../runbooks/registry.ts';
@@ -51,8 +55,7 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   try {
-    const config = loadConfig(opts.config);
-    const { cluster } = resolveTarget(config, target, {
+    const { cluster } = resolveTarget({ clusters: await registeredClusters(opts.config) }, target, {
       allowAdHoc: true,
       ...(opts.user ? { username: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
@@ -90,6 +93,13 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
     }
     throw e;
   }
+}
+
+/** The registry's clusters; none when there is no registry, in which case YAML and zod are never loaded. */
+async function registeredClusters(path: string | undefined): Promise<ClusterConfig[]> {
+  if (registryFile(path) === null) return [];
+  const { loadConfig } = await import('../config/load.ts');
+  return loadConfig(path).clusters;
 }
 
 /**

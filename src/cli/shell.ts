@@ -8,7 +8,13 @@ import { createLogger } from '../bot/slack/logger.ts';
 import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import type { ShellCommandOptions } from './shell-cmd.ts';
+
+/** What `redis-runbook shell` was given. */
+export interface ShellCommandOptions {
+  as?: string;
+  channel?: string;
+  config?: string;
+}
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
 export async function shell(opts: ShellCommandOptions): Promise<number> {
