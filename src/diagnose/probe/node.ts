@@ -99,6 +99,34 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
 
 type Settled = PromiseSettledResult<unknown>;
 
+/** Every command of a probe, in the order collect() reads the replies. */
+const PROBE_COMMANDS: readonly (readonly string[])[] = [
+  ['CLUSTER', 'NODES'],
+  ['CLUSTER', 'INFO'],
+  ['INFO', 'replication'],
+  ['INFO', 'server'],
+  ['DBSIZE'],
+  ...CONFIG_PARAMS.map((p) => ['CONFIG', 'GET', p]),
+];
+
+/**
+ * Sends every probe command in one pipeline (one write, one round trip; each command still has its own
+ * timeout and its own error) and settles each reply on its own.
+ */
+async function sendAll(c: NodeClient['client']): Promise<Settled[]> {
+  const pipe = c.pipeline();
+  for (const [name, ...args] of PROBE_COMMANDS) pipe.call(name!, ...args);
+  try {
+    const replies = (await pipe.exec()) ?? [];
+    return PROBE_COMMANDS.map((_, i): Settled => {
+      const [err, value] = replies[i] ?? [new Error('no reply'), undefined];
+      return err ? { status: 'rejected', reason: err } : { status: 'fulfilled', value };
+    });
+  } catch (err) {
+    return PROBE_COMMANDS.map((): Settled => ({ status: 'rejected', reason: err }));
+  }
+}
+
 /** Sends every command at once and files the replies; returns whether CLUSTER NODES answered. */
 async function collect(
   nc: NodeClient,
@@ -107,14 +135,7 @@ async function collect(
   s: ConnectSettings,
 ): Promise<boolean> {
   const c = nc.client;
-  const [nodes, info, repl, server, dbsize, ...configs] = await Promise.allSettled([
-    c.call('CLUSTER', 'NODES'),
-    c.call('CLUSTER', 'INFO'),
-    c.call('INFO', 'replication'),
-    c.call('INFO', 'server'),
-    c.call('DBSIZE'),
-    ...CONFIG_PARAMS.map((p) => c.call('CONFIG', 'GET', p)),
-  ]);
+  const [nodes, info, repl, server, dbsize, ...configs] = await sendAll(c);
   const fail = (r: Settled): string =>
     scrub(errorMessage((r as PromiseRejectedResult).reason, nc), s.password);
   const text = (r: Settled | undefined): string | undefined =>
