@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
 import { selectRunbook } from '../runbooks/registry.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
+import type { DetailsStore } from './details.ts';
 import type { BotMessage, EphemeralTarget, MessageRef, Transport } from './message.ts';
 import { startedMessage, stepMessage, verdictMessage } from './render/diagnosis.ts';
 import { sharedDiagnosis } from './single-flight.ts';
@@ -21,6 +22,8 @@ export interface RunDiagnosisInput {
   runbook: RunbookName | null;
   runbookTitle: string | null;
   deadlineMs?: number;
+  /** Keeps the verdict's details behind its Details button. */
+  details: DetailsStore;
 }
 
 const DEFAULT_DEADLINE_MS = 60_000;
@@ -69,7 +72,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
     postStep(s, i, steps.length);
   });
   await chain;
-  const verdict = verdictFor(outcome, input);
+  const verdict = input.details.attach(verdictFor(outcome, input), cluster);
   if (posts.parent && posts.lostSteps > 0) {
     const why = explain(transport, posts.failure);
     verdict.notes = [

@@ -14,6 +14,7 @@ export function registerDiagnose(program: Command): void {
     .option('-f, --file <path>', 'diagnose saved CLUSTER NODES / INFO / --cluster check output ("-" = stdin)')
     .option('--json', 'print the diagnosis as JSON')
     .option('--color', 'colour the text report')
+    .option('-v, --verbose', 'everything: findings with their evidence, and every step in full')
     .option('--no-steps', 'offline: do not run the runbook steps over the dump')
     .option('--runbook <name>', 'live: run this runbook instead of the one the findings suggest')
     .option(

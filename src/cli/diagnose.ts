@@ -5,6 +5,7 @@
  * stderr as one clear line, never a stack trace.
  */
 import { readFile } from 'node:fs/promises';
+import { withPasteNames } from '../bot/render/names.ts';
 import { renderDiagnosisText } from '../bot/text.ts';
 import { snapshotFromPaste } from '../cluster/paste.ts';
 import { diagnose } from '../diagnose/diagnose.ts';
@@ -17,6 +18,7 @@ export interface DiagnoseCliOptions {
   file?: string;
   json?: boolean;
   color?: boolean;
+  verbose?: boolean;
   steps?: boolean;
   runbook?: string;
   config?: string;
@@ -79,8 +81,11 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
   };
 }
 
-/** Diagnoses pasted text for the CLI; throws DiagnoseInputError when there is nothing to diagnose. */
-export function diagnoseText(text: string, withSteps = true): Diagnosis {
+/**
+ * Diagnoses pasted text for the CLI; throws DiagnoseInputError when there is nothing to diagnose. `forPeople`
+ * names unnamed pasted nodes as people read them ("the pasted node"), not by their "paste#N" label.
+ */
+export function diagnoseText(text: string, withSteps = true, forPeople = false): Diagnosis {
   if (text.trim() === '') throw new DiagnoseInputError('EMPTY_INPUT', 'the input is empty');
   const snapshot = snapshotFromPaste(text);
   if (snapshot.observations.length === 0 && snapshot.checkReports.length === 0) {
@@ -89,15 +94,18 @@ export function diagnoseText(text: string, withSteps = true): Diagnosis {
       'no Redis Cluster output found (expected CLUSTER NODES, CLUSTER INFO, INFO replication or redis-cli --cluster check output)',
     );
   }
-  return withSteps ? diagnoseWithSteps(snapshot) : diagnose(snapshot);
+  const d = withSteps ? diagnoseWithSteps(snapshot) : diagnose(snapshot);
+  return forPeople ? withPasteNames(d, snapshot) : d;
 }
 
 /** Runs the offline diagnosis of a file; resolves with the exit code. */
 export async function diagnoseFile(file: string, opts: DiagnoseCliOptions, io: DiagnoseIo): Promise<number> {
   try {
-    const d = diagnoseText(await readInput(file), opts.steps !== false);
+    const d = diagnoseText(await readInput(file), opts.steps !== false, !opts.json);
     io.out(
-      opts.json ? JSON.stringify(diagnosisJson(d), null, 2) : renderDiagnosisText(d, { color: !!opts.color }),
+      opts.json
+        ? JSON.stringify(diagnosisJson(d), null, 2)
+        : renderDiagnosisText(d, { color: !!opts.color, verbose: !!opts.verbose }),
     );
     return exitCodeFor(d);
   } catch (err) {
@@ -131,7 +139,7 @@ async function liveDiagnosis(target: string, opts: DiagnoseCliOptions): Promise<
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
       ...(runbook ? { runbook } : {}),
       color: !!opts.color,
-      renderText: (d: Diagnosis) => renderDiagnosisText(d, { color: !!opts.color }),
+      verbose: !!opts.verbose,
     });
   } catch (err) {
     process.stderr.write(`redis-runbook diagnose: ${(err as Error)?.message ?? String(err)}\n`);

@@ -5,6 +5,7 @@
  * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
  * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
  */
+import { renderDiagnosisText } from '../bot/text.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { isConfigError } from '../config/errors.ts';
 import { registryFile } from '../config/registry-file.ts';
@@ -31,8 +32,8 @@ export interface LiveCliOptions {
   out?: (text: string) => void;
   err?: (text: string) => void;
   color?: boolean;
-  /** Renders the final diagnosis as text (H3's renderer); default: a short summary. */
-  renderText?: (d: Diagnosis) => string;
+  /** Print each step in full as it completes, then everything else (default: the brief, at the end). */
+  verbose?: boolean;
 }
 
 /** The diagnosis as the JSON document `diagnose --json` prints (same field order as for pastes). */
@@ -73,15 +74,14 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
         out(`Runbook: ${name} — ${title}\n`);
       },
       onStep: (step, i, total) => {
-        if (!opts.json) out(renderStepText(step, i, total, opts.color));
+        if (!opts.json && opts.verbose) out(renderStepText(step, i, total, opts.color));
       },
     });
     if (opts.json) out(JSON.stringify(liveJson(diagnosis), null, 2));
     else {
-      out('');
-      // The steps were printed as they completed; the report below leaves them out.
-      const report = { ...diagnosis, steps: [] };
-      out(opts.renderText ? opts.renderText(report) : summaryText(report));
+      // Verbose: the steps were printed in full as they completed, so the report leaves them out.
+      const report = opts.verbose ? { ...diagnosis, steps: [] } : diagnosis;
+      out(renderDiagnosisText(report, { color: !!opts.color, verbose: !!opts.verbose }).trimEnd());
       out(`(${Date.now() - started} ms)`);
     }
     if (diagnosis.visibility.nodesSeen === 0) return nobodyAnsweredExit(snapshot, err);
@@ -126,11 +126,4 @@ export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string
     'redis-runbook: no node of the cluster answered: an outage as far as redis-runbook can see [NO_NODE_ANSWERED]',
   );
   return EXIT_CRITICAL;
-}
-
-function summaryText(d: Diagnosis): string {
-  const lines = [`State: ${d.state}`];
-  for (const c of d.rootCauses) lines.push(`Root cause [${c.code}]: ${c.summary}`);
-  for (const w of d.warnings) lines.push(`Note: ${w}`);
-  return lines.join('\n');
 }

@@ -22,6 +22,7 @@ export function registerRunbookCommand(program: Command): void {
     .argument('<name>', `runbook: ${RUNBOOK_NAMES.join(', ')}`)
     .argument('<target>', 'registered cluster name, or host:port of any node')
     .option('--json', 'print the diagnosis with its steps as JSON')
+    .option('-v, --verbose', 'everything: each step in full as it completes, findings with their evidence')
     .option('-c, --config <file>', 'cluster registry (default: $REDIS_RUNBOOK_CONFIG or ./redis-runbook.yml)')
     .option('--user <name>', 'ACL user for an ad-hoc host:port')
     .option('--password-env <VAR>', 'environment variable holding the password for an ad-hoc host:port')

@@ -7,6 +7,7 @@ import { EXIT_USAGE } from './exit-codes.ts';
 
 export interface RunbookRunOptions {
   json?: boolean;
+  verbose?: boolean;
   config?: string;
   user?: string;
   passwordEnv?: string;
@@ -34,6 +35,7 @@ export async function runRunbook(name: string, target: string, opts: RunbookRunO
     runbook: name,
     color: process.stdout.isTTY === true && !opts.json,
     ...(opts.json ? { json: true } : {}),
+    ...(opts.verbose ? { verbose: true } : {}),
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),

@@ -28,7 +28,7 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination({ fd: 2, sync: true }));
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const transport = createTerminalTransport(process.stdout, {
-    diagnosisText: (d) => renderDiagnosisText(d, { color }),
+    diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   const bot = createBot({ ...buildBotDeps(config), transport, logger });
   const user = opts.as ?? 'local operator';
