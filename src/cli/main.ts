@@ -22,4 +22,10 @@ registerDiagnose(program);
 registerServeCommand(program);
 registerShellCommand(program);
 
+// `redis-runbook ... | head`: a reader that stops early is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 await program.parseAsync(process.argv);
