@@ -109,6 +109,18 @@ describe('a live diagnosis loads the Redis client, and YAML and zod only with a 
     expect(heavyIn(t)).toEqual(['ioredis']);
   });
 
+  it('prints the brief by default, and every step in full as it completes with --verbose', () => {
+    const brief = traced(['diagnose', cluster.node(0).address]);
+    const verbose = traced(['diagnose', cluster.node(0).address, '--verbose']);
+    expect(brief.out).toMatch(/^STEPS$/m);
+    expect(brief.out).toMatch(/^ {2}1\. \[ok\] /m);
+    expect(brief.out).not.toMatch(/^\[1\/\d+\] /m);
+    expect(brief.out).toContain('More with --verbose');
+    expect(verbose.out).toMatch(/^\[1\/\d+\] OK/m);
+    expect(verbose.out).toContain('FINDINGS');
+    expect(brief.out.split('\n').length).toBeLessThan(verbose.out.split('\n').length);
+  });
+
   it('a registered cluster: ioredis, yaml and zod, never Bolt or pino', () => {
     const registry = join(dir, 'registry');
     mkdirSync(registry, { recursive: true });
