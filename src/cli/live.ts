@@ -8,8 +8,7 @@
 import { renderDiagnosisText } from '../bot/text.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { isConfigError } from '../config/errors.ts';
-import { registryFile } from '../config/registry-file.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import { registeredClusters } from '../config/registered.ts';
 import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
@@ -93,13 +92,6 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
     }
     throw e;
   }
-}
-
-/** The registry's clusters; none when there is no registry, in which case YAML and zod are never loaded. */
-async function registeredClusters(path: string | undefined): Promise<ClusterConfig[]> {
-  if (registryFile(path) === null) return [];
-  const { loadConfig } = await import('../config/load.ts');
-  return loadConfig(path).clusters;
 }
 
 /**

@@ -7,9 +7,12 @@
  */
 import { Command } from 'commander';
 import { registerDiagnose } from './diagnose-cmd.ts';
+import { registerExplainCommand } from './explain-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
+import { registerSettingsCommand } from './settings-cmd.ts';
 import { registerShellCommand } from './shell-cmd.ts';
+import { registerSlotCommand } from './slot-cmd.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command('redis-runbook')
@@ -19,6 +22,9 @@ const program = new Command('redis-runbook')
 registerRunbookCommand(program);
 
 registerDiagnose(program);
+registerExplainCommand(program);
+registerSlotCommand(program);
+registerSettingsCommand(program);
 registerServeCommand(program);
 registerShellCommand(program);
 

@@ -1,6 +1,6 @@
 /**
  * The version `redis-runbook --version` prints: the `version` of this package's package.json, found by
- * walking up from this file, so it is the same from src/ (tests) and from the compiled dist/src/.
+ * walking up from this file, so it is the same from src/ (tests) and from the bundle in dist/.
  * Reads one small file; never loads another module.
  */
 import { readFileSync } from 'node:fs';
