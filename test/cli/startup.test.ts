@@ -88,6 +88,17 @@ describe('what each command loads', () => {
     }
   });
 
+  it('explain and slot without --cluster load no package at all', () => {
+    for (const args of [
+      ['explain', 'MOVED 3999 127.0.0.1:6381'],
+      ['slot', 'user:1000'],
+    ]) {
+      const t = traced(args);
+      expect(t.code).toBe(0);
+      expect([...t.packages]).toEqual([]);
+    }
+  });
+
   it('the runbook names the CLI shows without loading a runbook are the registry’s', () => {
     expect(RUNBOOKS.map((r) => r.name)).toEqual([...RUNBOOK_NAMES]);
   });
