@@ -1,6 +1,7 @@
 /**
- * `redis-runbook diagnose --file` run as a child process (node --import tsx src/cli/main.ts, what
- * `npx tsx` does): JSON shape, exit codes 0/2/3, stdin, and clean one-line errors.
+ * `redis-runbook diagnose --file` run as a child process, as a user runs it (bin/redis-runbook.js, the
+ * compiled build that vitest's global setup keeps current): JSON shape, exit codes 0/2/3, stdin, and clean
+ * one-line errors.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'diagnose-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], input?: string) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', ...args], {
+  const res = spawnSync(process.execPath, ['bin/redis-runbook.js', 'diagnose', ...args], {
     cwd: root,
     input: input ?? '',
     encoding: 'utf8',
