@@ -168,8 +168,10 @@ export function refuse(
 }
 
 /**
- * Root causes of the diagnosis this plan removes: those that recommend `action` and name one of the
- * `touched` nodes (labels), never 'healthy' or 'undetermined'.
+ * Root causes of the diagnosis this plan alone removes: those that recommend `action`, name one of the
+ * `touched` nodes (labels), and recommend no other executable action (restart-node is advice, an
+ * alternative); never 'healthy' or 'undetermined'. A cause that needs several actions (forget, then
+ * meet, then add a replica) is not claimed by any one of them.
  */
 export function fixesOf(input: PlanInput, action: ActionName, touched: readonly string[]): RootCauseCode[] {
   const codes = input.diagnosis.rootCauses
@@ -178,6 +180,7 @@ export function fixesOf(input: PlanInput, action: ActionName, touched: readonly 
         c.code !== 'healthy' &&
         c.code !== 'undetermined' &&
         c.actions.some((a) => a.action === action) &&
+        c.actions.every((a) => a.action === action || a.action === 'restart-node') &&
         c.nodes.some((n) => touched.includes(n)),
     )
     .map((c) => c.code);
