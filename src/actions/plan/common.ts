@@ -43,6 +43,18 @@ export function findNode(input: PlanInput, text: string): { node: ModelNode } | 
   return { error: `no node of the cluster is at ${t} or has that id` };
 }
 
+/** The node a parameter names, or the ACTION_BAD_PARAMS refusal that says how to name it (`how`). */
+export function nodeParam(
+  input: PlanInput,
+  action: ActionName,
+  text: string | undefined,
+  how: string,
+): { node: ModelNode } | { refusal: Refusal } {
+  const found = findNode(input, text ?? '');
+  if ('node' in found) return found;
+  return { refusal: refuse(input, action, 'ACTION_BAD_PARAMS', [found.error], how) };
+}
+
 /** The reference a step carries: the full id when known, and the announced address. */
 export function nodeRef(n: ModelNode): NodeRef {
   return { id: n.idComplete ? n.id : null, address: n.label };
