@@ -79,17 +79,17 @@ export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
   };
 }
 
-/** Diagnoses pasted text for the CLI; throws DiagnoseInputError when there is nothing to diagnose. */
-export function diagnoseText(text: string, withSteps = true): Diagnosis {
+/**
+ * Diagnoses pasted text for the CLI; throws DiagnoseInputError only for empty input. Text with nothing
+ * readable still gets a diagnosis ('undetermined', the per-line reasons and what to paste) and `unread`.
+ */
+export function diagnoseText(text: string, withSteps = true): Diagnosis & { unread?: true } {
   if (text.trim() === '') throw new DiagnoseInputError('EMPTY_INPUT', 'the input is empty');
   const snapshot = snapshotFromPaste(text);
-  if (snapshot.observations.length === 0 && snapshot.checkReports.length === 0) {
-    throw new DiagnoseInputError(
-      'NO_CLUSTER_OUTPUT',
-      'no Redis Cluster output found (expected CLUSTER NODES, CLUSTER INFO, INFO replication or redis-cli --cluster check output)',
-    );
-  }
-  return withSteps ? diagnoseWithSteps(snapshot) : diagnose(snapshot);
+  const d = withSteps ? diagnoseWithSteps(snapshot) : diagnose(snapshot);
+  return snapshot.observations.length === 0 && snapshot.checkReports.length === 0
+    ? { ...d, unread: true }
+    : d;
 }
 
 /** Runs the offline diagnosis of a file; resolves with the exit code. */
@@ -103,6 +103,12 @@ export async function diagnoseFile(
     io.out(
       opts.json ? JSON.stringify(diagnosisJson(d), null, 2) : renderDiagnosisText(d, { color: !!opts.color }),
     );
+    if (d.unread) {
+      io.err(
+        'redis-runbook diagnose: no Redis Cluster output found (expected CLUSTER NODES, CLUSTER INFO, INFO replication or redis-cli --cluster check output); the warnings above say why each line was not read [NO_CLUSTER_OUTPUT]',
+      );
+      return EXIT_USAGE;
+    }
     return exitCodeFor(d);
   } catch (err) {
     if (err instanceof DiagnoseInputError) {
