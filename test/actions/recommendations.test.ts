@@ -41,7 +41,7 @@ function snapshots(): [string, ClusterSnapshot][] {
   for (const d of readdirSync(p12, { withFileTypes: true }).filter((e) => e.isDirectory())) {
     const files = readdirSync(join(p12, d.name)).filter((f) => f.endsWith('.txt'));
     const texts = files.map((f) => readFileSync(join(p12, d.name, f), 'utf8'));
-    files.forEach((f, i) => out.push([`pastes-12/${d.name}/${f}`, readPaste(texts[i]!)]));
+    for (const [i, f] of files.entries()) out.push([`pastes-12/${d.name}/${f}`, readPaste(texts[i]!)]);
     out.push([`pastes-12/${d.name} (all)`, readPaste(texts.join('\n'))]);
   }
   const h3 = join(FIXTURES, 'diagnose-h3');
