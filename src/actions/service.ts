@@ -16,6 +16,7 @@ import { refuse } from './plan/common.ts';
 import { actionModule, makePlan } from './registry.ts';
 import type { ExecutionListener, ExecutionResult, Plan, Refusal } from './types.ts';
 
+/** How planAction probes (and the clock it stamps the plan with). */
 export interface PlanActionOptions extends ObserveOptions {
   /** Clock for the plan's createdAt (tests). */
   now?: () => Date;
@@ -53,6 +54,7 @@ export async function planAction(
     : { plan: result, diagnosis: o.diagnosis };
 }
 
+/** How executePlan probes, reports progress, stops and waits for the cluster to settle. */
 export interface ExecuteOptions extends ObserveOptions {
   /** Receives every event in order; one that throws or hangs never stops the run. */
   listener?: ExecutionListener;
