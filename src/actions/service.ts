@@ -111,7 +111,11 @@ export async function executePlan(
       ...(opts.probe?.allowHost ? { allowHost: opts.probe.allowHost } : {}),
     });
   } catch (err) {
-    if (!isConfigError(err)) throw err;
+    if (!isConfigError(err))
+      return refused(
+        'ACTION_INTERNAL',
+        `cannot set up the connections: ${(err as Error)?.message ?? String(err)}. Nothing was run.`,
+      );
     return refused('ACTION_NOPERM', `no remediation credentials: ${err.message}. Nothing was run.`);
   }
   let stepsStarted = false;
