@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { registerDiagnose } from './diagnose-cmd.ts';
 import { registerExplainCommand } from './explain-cmd.ts';
+import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
 import { registerSettingsCommand } from './settings-cmd.ts';
@@ -22,6 +23,7 @@ const program = new Command('redis-runbook')
 registerRunbookCommand(program);
 
 registerDiagnose(program);
+registerPlanCommands(program);
 registerExplainCommand(program);
 registerSlotCommand(program);
 registerSettingsCommand(program);
