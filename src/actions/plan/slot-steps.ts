@@ -79,7 +79,7 @@ export function assignStep(
     node: nodeRef(node),
     ranges,
     display: [cliFor(input, node.label, argv)],
-    waitsFor: `${node.label} answers OK; the other nodes learn the new owner by gossip`,
+    waitsFor: `${node.label} answers OK (the others learn the new owner by gossip, or at once when it announces it)`,
   };
 }
 
