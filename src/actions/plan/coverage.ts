@@ -314,6 +314,7 @@ function fixesOf(input: PlanInput, slots: readonly SlotRange[]): RootCauseCode[]
   return [...new Set(out.map((rc) => rc.code))];
 }
 
+/** fix-coverage: its planner and parameters. */
 export const fixCoverageAction: ActionModule = {
   name: NAME,
   description:

@@ -161,6 +161,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** reshard: its planner and parameters. */
 export const reshardAction: ActionModule = {
   name: 'reshard',
   description: 'Move N slots with their keys from one master to another (contiguous ranges).',
