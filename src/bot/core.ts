@@ -13,20 +13,31 @@ import { type BotMessage, type EphemeralTarget, note, type Transport } from './m
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
 import { nodesMessage } from './render/nodes.ts';
-import { pasteReplyMessage } from './render/paste.ts';
+import { pasteFailedMessage, pasteReplyMessage } from './render/paste.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
 
 /** Stable action ids of the remediation buttons (the approval flow comes later). */
 export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
 export const ACTION_REMEDIATION_DENY = 'remediation_deny';
 
+/** A paste read and diagnosed. */
+export interface PasteResult {
+  snapshot: ClusterSnapshot;
+  diagnosis: Diagnosis;
+}
+
 export interface BotDeps {
   config: Config;
   service: DiagnosisService;
   transport: Transport;
   logger: Logger;
-  /** Offline diagnosis of pasted text; null when the text is not cluster output. */
-  analyzePaste: (text: string) => { snapshot: ClusterSnapshot; diagnosis: Diagnosis } | null;
+  /**
+   * Offline diagnosis of pasted text; null when the text is not cluster output. May run elsewhere (a
+   * worker thread) and reject with a coded error (BotError: too slow, too big, busy).
+   */
+  analyzePaste: (text: string) => PasteResult | null | Promise<PasteResult | null>;
+  /** Releases what analyzePaste holds (its worker thread); called when the transport stops. */
+  release?: () => Promise<void>;
   /** Live topology of a registered cluster, for `nodes`; absent when this build cannot probe. */
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
@@ -201,15 +212,15 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async paste(req) {
-      let result: ReturnType<BotDeps['analyzePaste']>;
+      let result: PasteResult | null;
       try {
-        result = deps.analyzePaste(req.text);
+        result = await deps.analyzePaste(req.text);
       } catch (err) {
-        logger.error({ event: 'paste_failed', code: codeOf(err) }, 'paste analysis failed');
-        await transport.reply(
-          { channel: req.channel, ts: req.threadTs },
-          problem('I could not read this paste.', messageOf(err)),
+        logger.warn(
+          { event: 'paste_failed', code: codeOf(err), chars: req.text.length, channel: req.channel },
+          'paste analysis failed',
         );
+        await transport.reply({ channel: req.channel, ts: req.threadTs }, pasteFailedMessage(err));
         return true;
       }
       if (!result) {

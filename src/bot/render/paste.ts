@@ -2,10 +2,25 @@
 import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
 import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
+import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
 import { causeCodes, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
 
-/** Offline diagnosis of a paste: verdict, whose view it was, and what needs live access to check. */
+/** Notes shown under the reply; the rest go to a section (a file in Slack when long). */
+const MAX_NOTES = 20;
+/** Unreadable lines or extra notes listed at most; a count stands for the rest. */
+const MAX_LISTED = 200;
+/** Characters of one listed line shown at most. */
+const MAX_SHOWN = 300;
+
+function clip(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)` : text;
+}
+
+/**
+ * Offline diagnosis of a paste: verdict, whose view it was, and what needs live access to check. Bounded
+ * whatever the paste: long lists are cut with a count, long lines clipped.
+ */
 export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotMessage {
   const severity = overallSeverity(d);
   const summary =
@@ -31,10 +46,30 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   }
   const skipped = snapshot.parseIssues;
   if (skipped.length > 0) {
+    const shown = skipped.slice(0, MAX_LISTED);
+    const more = skipped.length - shown.length;
     sections.push({
       heading: `Lines I could not read (${skipped.length})`,
-      lines: skipped.map((i) => `line ${i.line}: ${i.text} (expected ${i.expected})`),
+      lines: [
+        ...shown.map((i) => `line ${i.line}: ${clip(i.text)} (expected ${clip(i.expected)})`),
+        ...(more > 0 ? [`… and ${more} more, not listed`] : []),
+      ],
       style: 'verbatim',
+      spill: true,
+    });
+  }
+  const snapNotes = new Set(snapshot.warnings);
+  const notes = [...snapshot.warnings, ...d.warnings.filter((w) => !snapNotes.has(w))];
+  if (notes.length > MAX_NOTES) {
+    sections.push({
+      heading: `More notes (${notes.length - MAX_NOTES})`,
+      lines: [
+        ...notes.slice(MAX_NOTES, MAX_NOTES + MAX_LISTED).map(clip),
+        ...(notes.length > MAX_NOTES + MAX_LISTED
+          ? [`… and ${notes.length - MAX_NOTES - MAX_LISTED} more, not listed`]
+          : []),
+      ],
+      style: 'list',
       spill: true,
     });
   }
@@ -49,8 +84,8 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     ],
     sections,
     notes: [
-      ...snapshot.warnings,
-      ...d.warnings.filter((w) => !snapshot.warnings.includes(w)),
+      ...notes.slice(0, MAX_NOTES),
+      ...(notes.length > MAX_NOTES ? [`${notes.length - MAX_NOTES} more notes are in the section "More notes".`] : []),
       'For a live diagnosis of a registered cluster: /redis diagnose <cluster>.',
     ],
     fallback: `${title} (severity ${severity})`,
@@ -105,4 +140,23 @@ export function blindSpots(snapshot: ClusterSnapshot): string[] {
   out.push('How many keys live in the affected slots, so whether data is at stake.');
   out.push('Whether the cluster bus ports are reachable.');
   return out;
+}
+
+const PASTE_HINT =
+  'Nothing from it was diagnosed. Paste less at a time (the CLUSTER NODES of a few nodes, each behind its prompt line), or run /redis diagnose <cluster> for a live diagnosis of a registered cluster.';
+
+/** The polite answer to a paste that could not be read: what happened, and what to do instead. */
+export function pasteFailedMessage(err: unknown): BotMessage {
+  const why = isBotError(err) ? err.message : 'an internal error';
+  const busy = isBotError(err, 'PASTE_BUSY');
+  const text = busy
+    ? `I am reading other pastes right now (${why}), so I did not read this one.`
+    : `I could not finish reading this paste: ${why}.`;
+  const hint = busy ? 'Paste it again in a minute.' : PASTE_HINT;
+  return {
+    tone: 'warning',
+    text,
+    sections: [{ lines: [hint], style: 'prose' }],
+    fallback: `${text} ${hint}`,
+  };
 }

@@ -218,6 +218,7 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     },
     async stop() {
       await app.stop();
+      await opts.release?.();
     },
   };
 }
