@@ -63,6 +63,8 @@ export interface PasteRequest extends Requester {
   threadTs: string;
   /** True when the bot was mentioned: then a non-dump gets a hint instead of silence. */
   mentioned: boolean;
+  /** What the transport could not hand over whole (a snippet cut at its size limit), for the reply. */
+  notes?: string[];
 }
 
 export interface ActionRequest extends Requester {
@@ -220,7 +222,8 @@ export function createBot(deps: BotDeps): Bot {
           { event: 'paste_failed', code: codeOf(err), chars: req.text.length, channel: req.channel },
           'paste analysis failed',
         );
-        await transport.reply({ channel: req.channel, ts: req.threadTs }, pasteFailedMessage(err));
+        const failed = pasteFailedMessage(err);
+        await transport.reply({ channel: req.channel, ts: req.threadTs }, withNotes(failed, req.notes));
         return true;
       }
       if (!result) {
@@ -232,7 +235,7 @@ export function createBot(deps: BotDeps): Bot {
       }
       await transport.reply(
         { channel: req.channel, ts: req.threadTs },
-        pasteReplyMessage(result.diagnosis, result.snapshot),
+        withNotes(pasteReplyMessage(result.diagnosis, result.snapshot), req.notes),
       );
       logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.diagnosis.state });
       return true;
@@ -261,6 +264,11 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
   };
+}
+
+/** `msg` with the transport's notes (what it could not hand over whole) first among its notes. */
+function withNotes(msg: BotMessage, notes: string[] | undefined): BotMessage {
+  return notes && notes.length > 0 ? { ...msg, notes: [...notes, ...(msg.notes ?? [])] } : msg;
 }
 
 /** A refusal or error for one user: what is wrong, then what would work. */

@@ -15,7 +15,7 @@ export interface PasteRunnerOptions {
   startupMs?: number;
   /** Pastes waiting behind the running one at most; more are refused (default 8). */
   maxQueued?: number;
-  /** Heap of the worker in MB (default 384). */
+  /** Heap of the worker in MB (default 256). */
   heapMb?: number;
 }
 
@@ -58,7 +58,7 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
   const deadlineMs = opts.deadlineMs ?? 10_000;
   const startupMs = opts.startupMs ?? 60_000;
   const maxQueued = opts.maxQueued ?? 8;
-  const heapMb = opts.heapMb ?? 384;
+  const heapMb = opts.heapMb ?? 256;
   const queue: Job[] = [];
   let worker: Worker | null = null;
   let ready = false;
@@ -134,7 +134,7 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
       drop(
         new BotError(
           'PASTE_TIMEOUT',
-          `reading it took longer than ${Math.round(deadlineMs / 1000)} s, so I stopped`,
+          `reading it took longer than ${deadlineMs < 1000 ? `${deadlineMs} ms` : `${Math.round(deadlineMs / 1000)} s`}, so I stopped`,
         ),
       );
     }, deadlineMs);

@@ -134,7 +134,7 @@ export function limitPaste(text: string, limits: PasteLimits = DEFAULT_PASTE_LIM
     } else lines.push(line);
     readChars = end;
   });
-  const stoppedBy = byChars ? 'chars' : readChars < input.length ? 'lines' : null;
+  const stoppedBy = readChars < input.length ? 'lines' : byChars ? 'chars' : null;
   if (stoppedBy === 'lines') lines.push('');
   return {
     lines,
@@ -152,6 +152,7 @@ export function limitPaste(text: string, limits: PasteLimits = DEFAULT_PASTE_LIM
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** The report as sentences for the answer: what was read, and what was cut. Empty when nothing was. */
 export function limitNotes(report: LimitReport): string[] {
@@ -161,7 +162,7 @@ export function limitNotes(report: LimitReport): string[] {
     out.push(`the paste has more than ${limits.maxLines} lines; only the first ${limits.maxLines} were read`);
   } else if (report.stoppedBy === 'chars') {
     out.push(
-      `the paste is ${fmt(report.totalChars)} characters long, more than the ${fmt(limits.maxChars)} I read: only lines 1-${report.readLines} were read and the remaining ${fmt(report.totalChars - limits.maxChars)} characters were not`,
+      `the paste is ${fmt(report.totalChars)} characters long, more than the ${fmt(limits.maxChars)} I read: only lines 1-${report.readLines} were read and the remaining ${plural(report.totalChars - limits.maxChars, 'character')} were not`,
     );
   }
   if (report.cutCount > 0) {

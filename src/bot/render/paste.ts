@@ -85,7 +85,9 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     sections,
     notes: [
       ...notes.slice(0, MAX_NOTES),
-      ...(notes.length > MAX_NOTES ? [`${notes.length - MAX_NOTES} more notes are in the section "More notes".`] : []),
+      ...(notes.length > MAX_NOTES
+        ? [`${notes.length - MAX_NOTES} more notes are in the section "More notes".`]
+        : []),
       'For a live diagnosis of a registered cluster: /redis diagnose <cluster>.',
     ],
     fallback: `${title} (severity ${severity})`,

@@ -63,6 +63,13 @@ const ACTION_IDS = [
   ACTION_SHOW_NODES,
 ];
 
+/** The note for a snippet read only in part: its name, how much was read, how big it is. */
+function snippetCutNote(file: SlackFileRef, cut: { readBytes: number; sizeBytes: number | null }): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const size = cut.sizeBytes ? ` of its ${n(cut.sizeBytes)}` : '';
+  return `the snippet ${file.name ?? file.id ?? ''} is larger than I read: only its first ${n(cut.readBytes)} bytes${size} were read`;
+}
+
 /** Why the bot could not start: a rejected token (SLACK_AUTH) or no route to Slack (SLACK_UNREACHABLE). */
 export class SlackStartError extends Error {
   readonly code: 'SLACK_AUTH' | 'SLACK_UNREACHABLE';
@@ -147,9 +154,12 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     if (botUserId && raw.user === botUserId) return;
     if (!mentioned && botUserId && raw.text?.includes(`<@${botUserId}>`)) return; // app_mention answers it
     let text = stripSlackReferences(raw.text ?? '');
+    const notes: string[] = [];
     for (const file of (raw.files ?? []).slice(0, 5)) {
       try {
-        text += `\n${await fetchFileText(file, { token: env.botToken, extraHosts: apiHost })}`;
+        const got = await fetchFileText(file, { token: env.botToken, extraHosts: apiHost });
+        text += `\n${got.text}`;
+        if (got.cut) notes.push(snippetCutNote(file, got.cut));
       } catch (err) {
         logger.info({ event: 'file_skipped', code: slackCode(err), file: file.id }, 'file not read');
       }
@@ -161,6 +171,7 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
         threadTs: raw.thread_ts ?? raw.ts,
         text,
         mentioned,
+        ...(notes.length > 0 ? { notes } : {}),
       });
     } catch (err) {
       // No response_url comes with an event, and postEphemeral needs the same membership: log it clearly.
