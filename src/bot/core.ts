@@ -5,26 +5,20 @@
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { Config } from '../config/schema.ts';
-import type { Diagnosis } from '../diagnose/types.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { checkAccess, clustersForChannel } from './access.ts';
 import { type Command, parseCommand } from './commands.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
+import type { PasteReply } from './paste-analysis.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
 import { nodesMessage } from './render/nodes.ts';
-import { pasteFailedMessage, pasteReplyMessage } from './render/paste.ts';
+import { pasteFailedMessage } from './render/paste.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
 
 /** Stable action ids of the remediation buttons (the approval flow comes later). */
 export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
 export const ACTION_REMEDIATION_DENY = 'remediation_deny';
-
-/** A paste read and diagnosed. */
-export interface PasteResult {
-  snapshot: ClusterSnapshot;
-  diagnosis: Diagnosis;
-}
 
 export interface BotDeps {
   config: Config;
@@ -32,10 +26,12 @@ export interface BotDeps {
   transport: Transport;
   logger: Logger;
   /**
-   * Offline diagnosis of pasted text; null when the text is not cluster output. May run elsewhere (a
-   * worker thread) and reject with a coded error (BotError: too slow, too big, busy).
+   * The reply to pasted text (its offline diagnosis); null when the text is not cluster output. May run
+   * elsewhere (a worker thread) and reject with a coded error (BotError: too slow, too big, busy).
    */
-  analyzePaste: (text: string) => PasteResult | null | Promise<PasteResult | null>;
+  analyzePaste: (text: string) => PasteReply | null | Promise<PasteReply | null>;
+  /** Gets analyzePaste ready (starts its worker thread); a transport calls it once while starting. */
+  warm?: () => Promise<void>;
   /** Releases what analyzePaste holds (its worker thread); called when the transport stops. */
   release?: () => Promise<void>;
   /** Live topology of a registered cluster, for `nodes`; absent when this build cannot probe. */
@@ -214,7 +210,7 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async paste(req) {
-      let result: PasteResult | null;
+      let result: PasteReply | null;
       try {
         result = await deps.analyzePaste(req.text);
       } catch (err) {
@@ -233,11 +229,8 @@ export function createBot(deps: BotDeps): Bot {
         await transport.reply({ channel: req.channel, ts: req.threadTs }, note(text));
         return true;
       }
-      await transport.reply(
-        { channel: req.channel, ts: req.threadTs },
-        withNotes(pasteReplyMessage(result.diagnosis, result.snapshot), req.notes),
-      );
-      logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.diagnosis.state });
+      await transport.reply({ channel: req.channel, ts: req.threadTs }, withNotes(result.message, req.notes));
+      logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.state });
       return true;
     },
 

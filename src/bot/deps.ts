@@ -9,7 +9,7 @@ import { resolveTarget } from '../config/target.ts';
 import { probeCluster } from '../diagnose/probe/probe.ts';
 import { createDiagnosisService, type ServiceOptions } from '../runbooks/service.ts';
 import type { BotDeps } from './core.ts';
-import { analyzePasteText } from './paste-analysis.ts';
+import { replyToPaste } from './paste-analysis.ts';
 import { createPasteRunner, type PasteRunnerOptions } from './paste-runner.ts';
 
 export interface BotDepsOptions extends ServiceOptions {
@@ -33,8 +33,8 @@ export function buildBotDeps(
     analyzePaste: runner
       ? (text) =>
           text.length <= INLINE_CHECK_CHARS && !looksLikeClusterOutput(text) ? null : runner.analyze(text)
-      : analyzePasteText,
-    ...(runner ? { release: () => runner.close() } : {}),
+      : (text) => replyToPaste(text, true),
+    ...(runner ? { warm: () => runner.warm(), release: () => runner.close() } : {}),
     topology: (name) => probeCluster(resolveTarget(config, name, { allowAdHoc: false }).cluster, opts.probe),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BotError } from './errors.ts';
-import type { PasteAnalysis, PasteWorkerMessage } from './paste-analysis.ts';
+import type { PasteReply, PasteWorkerMessage } from './paste-analysis.ts';
 
 export interface PasteRunnerOptions {
   /** Longest one paste may take once the worker is running (default 10 s). */
@@ -21,8 +21,10 @@ export interface PasteRunnerOptions {
 
 /** Analyses pastes off the main thread. */
 export interface PasteRunner {
-  /** The paste's analysis, null when it is not cluster output; rejects with a BotError. */
-  analyze(text: string): Promise<PasteAnalysis | null>;
+  /** The reply to the paste, null when it is not cluster output; rejects with a BotError. */
+  analyze(text: string): Promise<PasteReply | null>;
+  /** Starts the worker now, so the first paste does not wait for it; resolves once it is ready. */
+  warm(): Promise<void>;
   /** Stops the worker; queued pastes fail with PASTE_WORKER_FAILED. */
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export interface PasteRunner {
 interface Job {
   id: number;
   text: string;
-  resolve: (result: PasteAnalysis | null) => void;
+  resolve: (result: PasteReply | null) => void;
   reject: (err: BotError) => void;
 }
 
@@ -66,8 +68,19 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
   let timer: NodeJS.Timeout | undefined;
   let nextId = 1;
   let closed = false;
+  let waiting: { resolve: () => void; reject: (err: BotError) => void }[] = [];
 
-  function finish(job: Job, outcome: { result: PasteAnalysis | null } | { error: BotError }): void {
+  /** Settles every warm() waiting for the worker to be ready. */
+  function settleWarm(err?: BotError): void {
+    const all = waiting;
+    waiting = [];
+    for (const w of all) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
+  }
+
+  function finish(job: Job, outcome: { result: PasteReply | null } | { error: BotError }): void {
     if (current !== job) return;
     clearTimeout(timer);
     current = null;
@@ -83,7 +96,10 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
     ready = false;
     if (w) void w.terminate();
     if (current) finish(current, { error });
-    else for (const job of queue.splice(0)) job.reject(error);
+    else {
+      for (const job of queue.splice(0)) job.reject(error);
+      settleWarm(error);
+    }
   }
 
   function start(): void {
@@ -99,6 +115,7 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
       if (msg.kind === 'ready') {
         ready = true;
         clearTimeout(timer);
+        settleWarm();
         pump();
       } else if (current && msg.id === current.id) {
         if (msg.kind === 'done') finish(current, { result: msg.result });
@@ -154,8 +171,17 @@ export function createPasteRunner(opts: PasteRunnerOptions = {}): PasteRunner {
         pump();
       });
     },
+    warm() {
+      if (closed) return Promise.reject(new BotError('PASTE_WORKER_FAILED', 'the bot is shutting down'));
+      if (worker && ready) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        if (!worker) start();
+      });
+    },
     async close() {
       closed = true;
+      settleWarm(new BotError('PASTE_WORKER_FAILED', 'the bot is shutting down'));
       clearTimeout(timer);
       const w = worker;
       worker = null;

@@ -12,9 +12,31 @@ const MAX_NOTES = 20;
 const MAX_LISTED = 200;
 /** Characters of one listed line shown at most. */
 const MAX_SHOWN = 300;
+/** Lines of any section at most, and characters of any line: a reply stays readable and cheap to post. */
+const MAX_SECTION_LINES = 300;
+const MAX_LINE_CHARS = 2000;
+const FULL =
+  'Long lists in this reply were shortened (marked with "…"). For everything, save the paste to a file and run: redis-runbook diagnose --file <file>';
 
-function clip(text: string): string {
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)` : text;
+function clip(text: string, max = MAX_SHOWN): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+/** `sections` with at most MAX_SECTION_LINES lines of at most MAX_LINE_CHARS each; says whether it cut. */
+function boundSections(sections: MessageSection[]): { sections: MessageSection[]; cut: boolean } {
+  let cut = false;
+  const out = sections.map((section) => {
+    const long = section.lines.length > MAX_SECTION_LINES;
+    const lines = section.lines.slice(0, MAX_SECTION_LINES).map((l) => {
+      if (l.length <= MAX_LINE_CHARS) return l;
+      cut = true;
+      return clip(l, MAX_LINE_CHARS);
+    });
+    if (!long) return { ...section, lines };
+    cut = true;
+    return { ...section, lines: [...lines, `… and ${section.lines.length - MAX_SECTION_LINES} more`] };
+  });
+  return { sections: out, cut };
 }
 
 /**
@@ -73,6 +95,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       spill: true,
     });
   }
+  const bounded = boundSections(sections);
   return {
     tone: toneOf(severity),
     title,
@@ -82,9 +105,10 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       { label: 'Root cause', value: causeCodes(d) },
       { label: 'Seen', value: d.visibility.summary },
     ],
-    sections,
+    sections: bounded.sections,
     notes: [
       ...notes.slice(0, MAX_NOTES),
+      ...(bounded.cut ? [FULL] : []),
       ...(notes.length > MAX_NOTES
         ? [`${notes.length - MAX_NOTES} more notes are in the section "More notes".`]
         : []),

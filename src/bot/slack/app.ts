@@ -220,6 +220,15 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
             : `could not reach the Slack Web API${env.apiUrl ? ` at ${env.apiUrl}` : ''} (${code})`,
         );
       }
+      // The paste reader starts now, so the first paste is not kept waiting; if it cannot, pastes retry it.
+      await opts
+        .warm?.()
+        .catch((err: unknown) =>
+          logger.warn(
+            { event: 'paste_reader_not_started', code: slackCode(err) },
+            'paste reader not started',
+          ),
+        );
       if (socketMode) {
         await app.start();
         return { port: null };
