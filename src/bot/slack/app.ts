@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import {
   ACTION_REMEDIATION_APPROVE,
@@ -20,6 +20,8 @@ import { fetchFileText, type SlackFileRef } from './files.ts';
 import { boltLogger } from './logger.ts';
 import { stripSlackReferences } from './mrkdwn.ts';
 import type { RateLimitPolicy } from './rate-limit.ts';
+import { memoryReplayStore, type ReplayStore, redisReplayStore } from './replay.ts';
+import { guardRequests } from './request-guard.ts';
 import { ackPayloads, createSlackTransport, postHint, postToReplyUrl, slackCode } from './transport.ts';
 
 export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
@@ -32,6 +34,8 @@ export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
   retries?: number;
   /** How long a call waits out HTTP 429 Retry-After headers before giving up (default 3 retries, 10 s). */
   rateLimit?: RateLimitPolicy;
+  /** Where seen request signatures are kept (default: the queue Redis of env.redisUrl, else memory). */
+  replayStore?: ReplayStore;
 }
 
 export interface RunningSlackBot {
@@ -63,6 +67,18 @@ const ACTION_IDS = [
   ACTION_SHOW_NODES,
 ];
 
+/** Bolt's HTTP receiver behind the freshness and replay checks of request-guard.ts. */
+function guardedReceiver(
+  signingSecret: string,
+  store: ReplayStore,
+  logger: Logger,
+  slackLog: ReturnType<typeof boltLogger>,
+): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, logger: slackLog, processBeforeResponse: false });
+  receiver.requestListener = guardRequests(receiver.requestListener, { signingSecret, store, logger });
+  return receiver;
+}
+
 /** The note for a snippet read only in part: its name, how much was read, how big it is. */
 function snippetCutNote(file: SlackFileRef, cut: { readBytes: number; sizeBytes: number | null }): string {
   const n = (x: number) => x.toLocaleString('en-US');
@@ -85,23 +101,22 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
   const { env, logger } = opts;
   const socketMode = env.appToken !== undefined;
   const slackLog = boltLogger(logger);
+  const replays =
+    opts.replayStore ?? (env.redisUrl ? redisReplayStore(env.redisUrl, logger) : memoryReplayStore());
   const app = new App({
     token: env.botToken,
-    ...(socketMode
-      ? {
-          receiver: new SocketModeReceiver({
-            appToken: env.appToken ?? '',
-            logger: slackLog,
-            // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
-            installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
-          }),
-        }
-      : { signingSecret: env.signingSecret }),
+    receiver: socketMode
+      ? new SocketModeReceiver({
+          appToken: env.appToken ?? '',
+          logger: slackLog,
+          // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
+          installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
+        })
+      : guardedReceiver(env.signingSecret ?? '', replays, logger, slackLog),
     logger: slackLog,
     developerMode: false,
     // auth.test runs in start(), where a bad token or an unreachable Slack is a clear error, not a crash.
     deferInitialization: true,
-    processBeforeResponse: false,
     clientOptions: {
       ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
       retryConfig: { retries: opts.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 4000 },
@@ -239,6 +254,7 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     async stop() {
       await app.stop();
       await opts.release?.();
+      await replays.close();
     },
   };
 }
