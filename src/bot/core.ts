@@ -91,37 +91,46 @@ export function createBot(deps: BotDeps): Bot {
     replyUrl: r.replyUrl,
   });
 
-  /** Null when `r` may read `cluster`; else the refusal to show (and the refusal is logged). */
+  /**
+   * Null when `r` may read `cluster`; else the refusal to show, which is logged with its real reason.
+   * In chat an unknown name and a name not bound to the channel get the same answer, so nobody can probe
+   * which clusters exist; the terminal's operator (bound by no channel) is told precisely.
+   */
   function gate(r: Requester, cluster: string, command: string): BotMessage | null {
     if (known().length === 0) return noClustersMessage();
-    if (!known().includes(cluster)) {
-      const here = usable(r);
-      const list =
-        here.length > 0
-          ? `Clusters usable here: ${here.join(', ')}.`
-          : 'No cluster is bound to this channel.';
-      return problem(
+    const refuse = (code: string, message: string, hint: string) => {
+      logger.warn({ event: 'access_refused', code, user: r.user, channel: r.channel, cluster, command });
+      return problem(message, hint);
+    };
+    const here = usable(r);
+    const list =
+      here.length > 0 ? `Clusters usable here: ${here.join(', ')}.` : 'No cluster is bound to this channel.';
+    const unknown = !known().includes(cluster);
+    if (unknown && (r.unbound || r.operator)) {
+      return refuse(
+        'UNKNOWN_CLUSTER',
         `Unknown cluster "${cluster}".`,
         `${list} Names are case-sensitive; /redis clusters lists them.`,
       );
     }
-    const denied = checkAccess(config.access, {
-      user: r.user,
-      channel: r.unbound ? null : r.channel,
-      cluster,
-      permission: r.operator ? null : 'diagnose',
-      known: known(),
-    });
+    const denied = unknown
+      ? { code: 'UNKNOWN_CLUSTER' }
+      : checkAccess(config.access, {
+          user: r.user,
+          channel: r.unbound ? null : r.channel,
+          cluster,
+          permission: r.operator ? null : 'diagnose',
+          known: known(),
+        });
     if (!denied) return null;
-    logger.warn({
-      event: 'access_refused',
-      code: denied.code,
-      user: r.user,
-      channel: r.channel,
-      cluster,
-      command,
-    });
-    return problem(denied.message, denied.hint);
+    if (denied.code === 'PERMISSION_DENIED' && 'message' in denied) {
+      return refuse(denied.code, denied.message, denied.hint);
+    }
+    return refuse(
+      denied.code,
+      `Cluster "${cluster}" is not available in this channel.`,
+      `${list} Names are case-sensitive; /redis clusters lists them. An admin binds clusters to channels under access.channels in the config.`,
+    );
   }
 
   async function showNodes(r: Requester, cluster: string): Promise<void> {
