@@ -4,6 +4,7 @@
  * (no Slack markup); ANSI colour only when asked for.
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
+import { overallSeverity, stateText } from './render/diagnosis.ts';
 
 export interface TextOptions {
   /** Colour headings and severities with ANSI escapes (for a TTY). */
@@ -89,10 +90,12 @@ function stepLines(s: StepResult, i: number, width: number, paint: Paint): strin
 export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): string {
   const width = Math.max(40, opts.width ?? 100);
   const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
-  const stateStyle = d.state === 'ok' ? 'green' : d.state === 'fail' ? 'red' : 'yellow';
+  const severity = overallSeverity(d);
+  const stateStyle =
+    severity === 'critical' ? 'red' : d.state === 'ok' && severity !== 'warning' ? 'green' : 'yellow';
   const what = d.cluster ? `cluster ${d.cluster}` : d.source === 'paste' ? 'pasted output' : 'live cluster';
   const out: string[] = [
-    `${paint('Redis Cluster diagnosis', 'bold')}: ${what}   state: ${paint(d.state.toUpperCase(), stateStyle)}`,
+    `${paint('Redis Cluster diagnosis', 'bold')}: ${what}   state: ${paint(stateText(d), stateStyle)}`,
     ...wrap(`Seen: ${d.visibility.summary}`, width),
     '',
   ];

@@ -4,6 +4,7 @@
  * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
  * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
  */
+import { stateText } from '../bot/render/diagnosis.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
@@ -119,7 +120,7 @@ export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string
 }
 
 function summaryText(d: Diagnosis): string {
-  const lines = [`State: ${d.state}`];
+  const lines = [`State: ${stateText(d)}`];
   for (const c of d.rootCauses) lines.push(`Root cause [${c.code}]: ${c.summary}`);
   for (const w of d.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
-import { causeCodes, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
+import { causeCodes, diagnosisSections, overallSeverity, stateText, toneOf } from './diagnosis.ts';
 
 /** Notes shown under the reply; the rest go to a section (a file in Slack when long). */
 const MAX_NOTES = 20;
@@ -100,7 +100,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     tone: toneOf(severity),
     title,
     fields: [
-      { label: 'Cluster state', value: d.state.toUpperCase() },
+      { label: 'Cluster state', value: stateText(d) },
       { label: 'Severity', value: severity },
       { label: 'Root cause', value: causeCodes(d) },
       { label: 'Seen', value: d.visibility.summary },
