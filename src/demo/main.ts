@@ -9,6 +9,7 @@ import { conditions, type DevCluster, startCluster } from '../devcluster/index.t
 import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import { runLive } from '../runbooks/run.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
+import { demoCluster, demoCommand } from './target.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 
@@ -62,14 +63,10 @@ async function breakIt(c: DevCluster): Promise<void> {
 }
 
 async function diagnoseIt(c: DevCluster): Promise<void> {
-  heading('3. The on-call engineer runs: redis-runbook runbook run clusterdown ' + c.node(1).address);
+  heading(`3. The on-call engineer runs: ${demoCommand(c.node(1).address)}`);
   const started = Date.now();
   const { diagnosis } = await runLive(
-    {
-      name: 'demo',
-      seeds: [c.node(1).address],
-      timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
-    },
+    demoCluster(c.node(1).address),
     {
       runbook: 'clusterdown',
       probe: { allowHost: isLoopbackHost },
@@ -94,7 +91,7 @@ async function diagnoseIt(c: DevCluster): Promise<void> {
       say(`     ${a.why}`);
     });
   }
-  say('\nredis-runbook never runs these by itself: each fix needs an explicit, separate approval.');
+  say('\nredis-runbook only diagnoses and recommends: it ran none of these, and changed nothing in the cluster.');
 }
 
 let current: DevCluster | undefined;
