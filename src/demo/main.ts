@@ -65,24 +65,19 @@ async function breakIt(c: DevCluster): Promise<void> {
 async function diagnoseIt(c: DevCluster): Promise<void> {
   heading(`3. The on-call engineer runs: ${demoCommand(c.node(1).address)}`);
   const started = Date.now();
-  const { diagnosis } = await runLive(
-    demoCluster(c.node(1).address),
-    {
-      runbook: 'clusterdown',
-      probe: { allowHost: isLoopbackHost },
-      onSelected: (_name, snapshot) => {
-        const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
-        say(
-          `Probed ${snapshot.observations.length} nodes in ${Date.now() - started} ms (${seen} answered).\n`,
-        );
-      },
-      onStep: async (step, i, total) => {
-        say(renderStepText(step, i, total, colorOn()));
-        say('');
-        await pause(250);
-      },
+  const { diagnosis } = await runLive(demoCluster(c.node(1).address), {
+    runbook: 'clusterdown',
+    probe: { allowHost: isLoopbackHost },
+    onSelected: (_name, snapshot) => {
+      const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
+      say(`Probed ${snapshot.observations.length} nodes in ${Date.now() - started} ms (${seen} answered).\n`);
     },
-  );
+    onStep: async (step, i, total) => {
+      say(renderStepText(step, i, total, colorOn()));
+      say('');
+      await pause(250);
+    },
+  });
   heading('4. Verdict');
   for (const cause of diagnosis.rootCauses) {
     say(paint('1', `Root cause: ${cause.summary}`));
@@ -91,7 +86,9 @@ async function diagnoseIt(c: DevCluster): Promise<void> {
       say(`     ${a.why}`);
     });
   }
-  say('\nredis-runbook only diagnoses and recommends: it ran none of these, and changed nothing in the cluster.');
+  say(
+    '\nredis-runbook only diagnoses and recommends: it ran none of these, and changed nothing in the cluster.',
+  );
 }
 
 let current: DevCluster | undefined;
