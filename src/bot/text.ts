@@ -57,7 +57,7 @@ function causeLines(c: RootCause, i: number, total: number, width: number, paint
   if (where) out.push(...wrap(where, width, '  '));
   out.push('', ...wrap(c.explanation, width, '  '));
   if (c.actions.length > 0) {
-    out.push('', paint('  Recommended actions (in order; each needs approval):', 'bold'));
+    out.push('', paint('  Recommended actions (in order; redis-runbook runs none of them):', 'bold'));
     c.actions.forEach((a, n) => {
       out.push(...wrap(`${n + 1}. ${a.action}: ${a.target}`, width, '    '));
       out.push(...wrap(a.why, width, '       '));

@@ -6,7 +6,9 @@ import { registerServeCommand } from './serve-cmd.ts';
 import { registerShellCommand } from './shell-cmd.ts';
 
 const program = new Command('redis-runbook')
-  .description('Incident-response runbooks for Redis Cluster: diagnose, explain, and gate every fix.')
+  .description(
+    'Incident-response runbooks for Redis Cluster: diagnose, explain, and recommend the next safe action (read-only).',
+  )
   .showHelpAfterError();
 registerRunbookCommand(program);
 
