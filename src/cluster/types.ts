@@ -78,12 +78,37 @@ export type ProbeErrorKind =
   | 'not-cluster' // cluster_enabled:0 or "ERR This instance has cluster support disabled"
   | 'error'; // anything else, with the message
 
-/** Cluster-relevant settings read with CONFIG GET (absent when CONFIG is renamed or denied). */
+/**
+ * Settings read with CONFIG GET. A field is absent when it could not be read (CONFIG renamed or denied,
+ * or the server does not know the parameter): unknown, never a default.
+ */
 export interface NodeConfig {
   requireFullCoverage?: boolean;
   nodeTimeoutMs?: number;
   replicaValidityFactor?: number;
   allowReadsWhenDown?: boolean;
+  /** cluster-replica-no-failover. */
+  replicaNoFailover?: boolean;
+  migrationBarrier?: number;
+  /** cluster-allow-replica-migration (Redis 6.2+). */
+  allowReplicaMigration?: boolean;
+  /** repl-ping-replica-period, in seconds. */
+  replPingReplicaPeriodS?: number;
+  appendonly?: boolean;
+  /** RDB save points as CONFIG GET prints them ("3600 1 300 100"); '' means no RDB snapshots. */
+  save?: string;
+  /** maxmemory in bytes; 0 means no limit. */
+  maxmemoryBytes?: number;
+  maxmemoryPolicy?: string;
+  /** cluster-announce-ip; '' when unset. */
+  announceIp?: string;
+  /** cluster-announce-hostname (Redis 7+); '' when unset. */
+  announceHostname?: string;
+  /** cluster-announce-port; 0 when unset. */
+  announcePort?: number;
+  announceBusPort?: number;
+  /** cluster-preferred-endpoint-type (Redis 7+): ip, hostname or unknown-endpoint. */
+  preferredEndpointType?: string;
 }
 
 /** Everything known about one node from its own mouth (a live probe, or its own pasted dump). */

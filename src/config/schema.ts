@@ -52,6 +52,20 @@ export const clusterSchema = z
       .optional(),
     /** Announced "ip:port" -> reachable "host:port". */
     natMap: z.record(address, address).optional(),
+    /**
+     * Credentials for fixes, separate from the read-only diagnosis user: an ACL user allowed the mutating
+     * commands each action needs (README: Fixing). Each field falls back to the diagnosis one.
+     */
+    remediation: z
+      .object({
+        username: z.string().min(1).optional(),
+        passwordEnv: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+          .optional(),
+      })
+      .strict()
+      .optional(),
     timeouts: timeoutsSchema.prefault({}),
   })
   .strict();

@@ -11,11 +11,14 @@ export interface DiagnoseOptions {
   replicationLagBytes?: number;
   /** cluster-node-timeout below which NODE_TIMEOUT_LOW is raised, in ms (default 2000). */
   minNodeTimeoutMs?: number;
+  /** Replica validity window below which REPLICA_VALIDITY_BLOCKS (info) is raised, in ms (default 60 s). */
+  minValidityWindowMs?: number;
 }
 
 export const DEFAULT_OPTIONS: Required<DiagnoseOptions> = {
   replicationLagBytes: 1024 * 1024,
   minNodeTimeoutMs: 2000,
+  minValidityWindowMs: 60_000,
 };
 
 /** A cluster setting as far as we know it: the value in effect, and whether it was read or assumed. */

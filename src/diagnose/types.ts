@@ -3,6 +3,18 @@
  * Codes here are stable; the README documents each one.
  */
 
+/** Findings about settings that cause the next outage (rules/production-settings.ts). */
+export const PRODUCTION_SETTING_CODES = [
+  'SETTINGS_DIFFER',
+  'REPLICA_NO_FAILOVER',
+  'REPLICA_VALIDITY_BLOCKS',
+  'MIGRATION_BARRIER',
+  'COVERAGE_POLICY',
+  'NO_PERSISTENCE',
+  'EVICTION_POLICY',
+  'ANNOUNCE_UNSET',
+] as const;
+
 export const FINDING_CODES = [
   'CLUSTER_STATE_FAIL',
   'SLOTS_UNASSIGNED',
@@ -40,6 +52,7 @@ export const FINDING_CODES = [
   'CONFIG_LOST',
   'NO_ELIGIBLE_VOTERS',
   'PASTE_INCOMPLETE',
+  ...PRODUCTION_SETTING_CODES,
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -89,8 +102,46 @@ export const ACTION_NAMES = [
   'forget-node',
   'restart-node',
   'meet',
+  'reshard',
+  'rebalance',
+  'del-node',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
+
+/**
+ * Options that can lose data. A planner refuses what needs one unless the user turned it on by name
+ * (a loudly named CLI flag or chat word); the plan's risks then say what is lost.
+ */
+export const DANGEROUS_OPTIONS = [
+  /** fix-coverage: assign slots whose owner is failed or unreachable; it deletes its keys if it returns. */
+  'discard-dead-owner-data',
+  /** MIGRATE ... REPLACE: overwrite keys that already exist on the target. */
+  'replace-existing-keys',
+  /** del-node/forget-node: remove the last replica of a master. */
+  'allow-no-replica',
+] as const;
+export type DangerousOption = (typeof DANGEROUS_OPTIONS)[number];
+
+/**
+ * Structured parameters of an action, exactly what a planner takes: CLI flags, chat words or a diagnosis's
+ * recommendation all arrive in this shape. Nodes are "ip:port" or a node id (full, or a unique prefix).
+ */
+export interface ActionParams {
+  /** The node acted on: the replica to promote, the node to add, forget, remove or restart. */
+  node?: string;
+  /** add-replica: the master to replicate. failover: the master being replaced (checked, not required). */
+  master?: string;
+  /** reshard: the source master; del-node/rebalance: unused. */
+  from?: string;
+  /** reshard/del-node: the receiving master. */
+  to?: string;
+  /** reshard: how many slots to move. */
+  slots?: number;
+  /** fix-coverage / fix-open-slot: the slots concerned, "0-5460,5462" (default: all that need it). */
+  slotRanges?: string;
+  /** Data-losing options the user turned on by name. */
+  allow?: DangerousOption[];
+}
 
 export interface RecommendedAction {
   action: ActionName;
@@ -98,6 +149,11 @@ export interface RecommendedAction {
   target: string;
   /** Why, and any data-loss risk, in one or two sentences. */
   why: string;
+  /**
+   * The parameters a planner needs to turn this recommendation into a plan, without reading `target`.
+   * Absent for advice that has no plan (e.g. wait for an election).
+   */
+  params?: ActionParams;
 }
 
 export interface RootCause {

@@ -5,46 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type BotDeps, createBot } from '../../src/bot/core.ts';
-import type { BotMessage, MessageRef, Transport } from '../../src/bot/message.ts';
+import type { BotMessage, Transport } from '../../src/bot/message.ts';
 import { createLogger } from '../../src/bot/slack/logger.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Diagnosis, StepResult } from '../../src/diagnose/types.ts';
 import type { DiagnosisService } from '../../src/runbooks/types.ts';
-
-interface Sent {
-  op: 'post' | 'reply' | 'update' | 'ephemeral' | 'upload';
-  ref?: MessageRef;
-  msg?: BotMessage;
-}
-
-function recorder(opts: { failUpdate?: boolean } = {}) {
-  const sent: Sent[] = [];
-  let n = 0;
-  const transport: Transport = {
-    async post(channel, msg) {
-      sent.push({ op: 'post', msg });
-      n += 1;
-      return { channel, ts: `p${n}` };
-    },
-    async reply(parent, msg) {
-      sent.push({ op: 'reply', ref: parent, msg });
-      n += 1;
-      return { channel: parent.channel, ts: `r${n}` };
-    },
-    async update(ref, msg) {
-      if (opts.failUpdate)
-        throw Object.assign(new Error('cant_update_message'), { code: 'cant_update_message' });
-      sent.push({ op: 'update', ref, msg });
-    },
-    async ephemeral(_to, msg) {
-      sent.push({ op: 'ephemeral', msg });
-    },
-    async upload(parent) {
-      sent.push({ op: 'upload', ref: parent });
-    },
-  };
-  return { sent, transport };
-}
+import { recorder } from './helpers/recorder.ts';
 
 const step = (id: string, verdict: StepResult['verdict'] = 'ok'): StepResult => ({
   id,

@@ -1,13 +1,16 @@
 /**
  * Freshness and replay of signed Slack requests (issue 13): a timestamp more than 5 minutes off either
  * way is refused; the same signed command or button click sent twice, byte for byte, is answered once,
- * also across two bot instances sharing the queue Redis (a real standalone redis-server); with that
- * Redis down the bot still answers, falls back to its own memory and logs it once.
+ * also across two bot instances sharing the queue Redis (a real standalone redis-server, claimed as
+ * `serve` claims it); with that Redis down the bot still answers, falls back to its own memory and logs
+ * it once.
  */
+
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSlackEnv } from '../../src/bot/slack/env.ts';
 import type { DevCluster } from '../../src/devcluster/index.ts';
 import { startStandalone } from '../../src/devcluster/start.ts';
+import { connectQueueRedis, type QueueRedis } from '../../src/ops/health/queue-redis.ts';
 import { startTestBot, type TestBot } from './helpers/bot.ts';
 import { type FakeSlack, startFakeSlack, waitUntil } from './helpers/fake-slack.ts';
 import { actionBody, postForm, signHeaders, slashBody } from './helpers/signed.ts';
@@ -22,20 +25,30 @@ let queue: DevCluster;
 let alone: TestBot;
 let a: TestBot;
 let b: TestBot;
+const clients: QueueRedis[] = [];
 let seq = 0;
+
+/** Claims keys in the queue Redis the way `serve` wires it, over a client of its own (as each replica has). */
+function claimIn(url: string) {
+  const q = connectQueueRedis(url, pino({ level: 'silent' }));
+  clients.push(q);
+  return async (key: string, ttlMs: number) => (await q.client.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK';
+}
 
 beforeAll(async () => {
   fake = await startFakeSlack();
   queue = await startStandalone({ label: 'replay-queue' });
-  const redisUrl = `redis://${queue.node(0).address}`;
+  const url = `redis://${queue.node(0).address}`;
   alone = await startTestBot(fake, CONFIG, {}, { pasteWorker: false });
-  a = await startTestBot(fake, CONFIG, { redisUrl }, { pasteWorker: false });
-  b = await startTestBot(fake, CONFIG, { redisUrl }, { pasteWorker: false });
+  a = await startTestBot(fake, CONFIG, { claimEvent: claimIn(url) }, { pasteWorker: false });
+  b = await startTestBot(fake, CONFIG, { claimEvent: claimIn(url) }, { pasteWorker: false });
+  for (const q of clients) expect((await q.waitUntilReachable(5000)).ok).toBe(true);
 }, 60_000);
 afterAll(async () => {
   await alone?.stop();
   await a?.stop();
   await b?.stop();
+  for (const q of clients) await q.close();
   await fake?.close();
   await queue?.stop();
 });
@@ -102,7 +115,7 @@ describe('replayed requests', () => {
     expect((await send(a, r)).text).toContain('redis-runbook');
     expect(await send(b, r)).toEqual({ status: 200, text: '' });
     expect(refusals(b, 'SLACK_REPLAY')).toBe(1);
-    const keys = (await queue.call(queue.node(0), ['KEYS', 'redis-runbook:slack-seen:*'])) as string[];
+    const keys = (await queue.call(queue.node(0), ['KEYS', 'redis-runbook:slack-request:*'])) as string[];
     expect(keys.length).toBeGreaterThanOrEqual(1);
     const ttl = Number(await queue.cli(queue.node(0), 'TTL', keys[0] ?? ''));
     expect(ttl).toBeGreaterThan(290);
@@ -118,18 +131,5 @@ describe('replayed requests', () => {
     const outages = a.logs.filter((l) => l.includes('"event":"replay_store_unavailable"'));
     expect(outages).toHaveLength(1);
     expect(outages.join('')).not.toContain(queue.node(0).address); // nor any URL or password
-  });
-});
-
-describe('REDIS_URL', () => {
-  it('names the queue Redis for the replay memory; anything but redis:// or rediss:// is refused', () => {
-    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
-    const ok = readSlackEnv({ ...base, REDIS_URL: 'redis://:pw@10.0.0.5:6379/0' });
-    expect(ok.ok && ok.env.redisUrl).toBe('redis://:pw@10.0.0.5:6379/0');
-    expect(readSlackEnv(base)).toMatchObject({ ok: true, env: { botToken: 'xoxb-1' } });
-    const bad = readSlackEnv({ ...base, REDIS_URL: 'http://10.0.0.5:6379' });
-    expect(bad.ok ? [] : bad.problems).toEqual([
-      'REDIS_URL must be a redis:// or rediss:// URL (the queue Redis).',
-    ]);
   });
 });

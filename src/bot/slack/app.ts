@@ -6,6 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { CheckResult } from '../../ops/health/readiness.ts';
+import type { OpsRoute } from '../../ops/http/routes.ts';
+import type { WorkTracker } from '../../ops/lifecycle/drain.ts';
+import { boltLogger } from '../../ops/log/bolt.ts';
+import { nullMetrics } from '../../ops/metrics.ts';
 import {
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
@@ -14,14 +19,14 @@ import {
   createBot,
 } from '../core.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
-import { SeenKeys } from './dedupe.ts';
+import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
 import { fetchFileText, type SlackFileRef } from './files.ts';
-import { boltLogger } from './logger.ts';
 import { stripSlackReferences } from './mrkdwn.ts';
 import type { RateLimitPolicy } from './rate-limit.ts';
-import { memoryReplayStore, type ReplayStore, redisReplayStore } from './replay.ts';
+import { type ReplayStore, replayStore } from './replay.ts';
 import { guardRequests } from './request-guard.ts';
+import { type Claim, sharedSeen } from './seen-shared.ts';
 import { ackPayloads, createSlackTransport, postHint, postToReplyUrl, slackCode } from './transport.ts';
 
 export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
@@ -34,8 +39,15 @@ export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
   retries?: number;
   /** How long a call waits out HTTP 429 Retry-After headers before giving up (default 3 retries, 10 s). */
   rateLimit?: RateLimitPolicy;
-  /** Where seen request signatures are kept (default: the queue Redis of env.redisUrl, else memory). */
-  replayStore?: ReplayStore;
+  /** HTTP mode: extra GET routes on the same server as /slack/events (/healthz, /readyz, /metrics). */
+  routes?: OpsRoute[];
+  /** Given every request's work (ack and all that follows), so shutdown can wait for it. */
+  inFlight?: WorkTracker;
+  /**
+   * Claims a key in the queue Redis, so replicas answer a retried event, and a replayed command or
+   * button click, once between them.
+   */
+  claimEvent?: Claim;
 }
 
 export interface RunningSlackBot {
@@ -43,7 +55,12 @@ export interface RunningSlackBot {
   bot: Bot;
   /** HTTP mode: starts listening (port 0 = any free port) and returns it; Socket Mode: connects. */
   start(port?: number, host?: string): Promise<{ port: number | null }>;
+  /** Stops taking Slack requests (closes the HTTP listener or the WebSocket); work in flight goes on. */
   stop(): Promise<void>;
+  /** HTTP mode: drops connections still open (after `stop` took too long). */
+  dropConnections(): void;
+  /** Whether Slack is connected (Socket Mode) or its Web API answers (HTTP mode), for /readyz. */
+  slackCheck(): Promise<CheckResult>;
 }
 
 /** The message fields we read; Bolt's union of message subtypes is wider than we need. */
@@ -67,14 +84,33 @@ const ACTION_IDS = [
   ACTION_SHOW_NODES,
 ];
 
-/** Bolt's HTTP receiver behind the freshness and replay checks of request-guard.ts. */
+/** Why the bot could not start: a rejected token (SLACK_AUTH) or no route to Slack (SLACK_UNREACHABLE). */
+export class SlackStartError extends Error {
+  readonly code: 'SLACK_AUTH' | 'SLACK_UNREACHABLE';
+  constructor(code: SlackStartError['code'], message: string) {
+    super(message);
+    this.name = 'SlackStartError';
+    this.code = code;
+  }
+}
+
+/**
+ * Bolt's HTTP receiver (with `routes` beside /slack/events) behind the freshness and replay checks of
+ * request-guard.ts.
+ */
 function guardedReceiver(
   signingSecret: string,
   store: ReplayStore,
   logger: Logger,
   slackLog: ReturnType<typeof boltLogger>,
+  routes: OpsRoute[] | undefined,
 ): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret, logger: slackLog, processBeforeResponse: false });
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    logger: slackLog,
+    processBeforeResponse: false,
+    ...(routes ? { customRoutes: routes } : {}),
+  });
   receiver.requestListener = guardRequests(receiver.requestListener, { signingSecret, store, logger });
   return receiver;
 }
@@ -86,33 +122,24 @@ function snippetCutNote(file: SlackFileRef, cut: { readBytes: number; sizeBytes:
   return `the snippet ${file.name ?? file.id ?? ''} is larger than I read: only its first ${n(cut.readBytes)} bytes${size} were read`;
 }
 
-/** Why the bot could not start: a rejected token (SLACK_AUTH) or no route to Slack (SLACK_UNREACHABLE). */
-export class SlackStartError extends Error {
-  readonly code: 'SLACK_AUTH' | 'SLACK_UNREACHABLE';
-  constructor(code: SlackStartError['code'], message: string) {
-    super(message);
-    this.name = 'SlackStartError';
-    this.code = code;
-  }
-}
-
 /** Builds the Bolt app and the bot core behind it; nothing listens until `start`. */
 export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
   const { env, logger } = opts;
   const socketMode = env.appToken !== undefined;
   const slackLog = boltLogger(logger);
-  const replays =
-    opts.replayStore ?? (env.redisUrl ? redisReplayStore(env.redisUrl, logger) : memoryReplayStore());
+  const metrics = opts.metrics ?? nullMetrics;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: env.appToken ?? '',
+        logger: slackLog,
+        // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
+        installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
+      })
+    : null;
+  const replays = replayStore(opts.claimEvent, logger);
   const app = new App({
     token: env.botToken,
-    receiver: socketMode
-      ? new SocketModeReceiver({
-          appToken: env.appToken ?? '',
-          logger: slackLog,
-          // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
-          installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
-        })
-      : guardedReceiver(env.signingSecret ?? '', replays, logger, slackLog),
+    receiver: receiver ?? guardedReceiver(env.signingSecret ?? '', replays, logger, slackLog, opts.routes),
     logger: slackLog,
     developerMode: false,
     // auth.test runs in start(), where a bad token or an unreachable Slack is a clear error, not a crash.
@@ -135,17 +162,23 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     opts.rateLimit ? { rateLimit: opts.rateLimit } : {},
   );
   const bot = createBot({ ...opts, transport, logger });
-  const events = new SeenKeys();
+  const events = sharedSeen(opts.claimEvent);
+  const slackCheck = receiver ? socketModeCheck(receiver) : webApiCheck(env.botToken, env.apiUrl, slackLog);
   const apiHost = env.apiUrl ? [new URL(env.apiUrl).host] : [];
   let server: Server | null = null;
+  const inFlight = opts.inFlight;
+  // Global middleware: next() resolves once every listener is done, so this tracks each request's work.
+  if (inFlight) app.use(async ({ next }) => inFlight.track(next()));
 
   app.command(/^\/redis/, async ({ command, ack }) => {
+    const started = performance.now();
     const replyUrl = command.response_url;
     await bot.command(
       { user: command.user_id, channel: command.channel_id, replyUrl, text: command.text ?? '' },
       async (msg) => {
         const { ack: body, more } = ackPayloads(msg);
         await ack(body);
+        metrics.slackAck('command', (performance.now() - started) / 1000);
         for (const extra of more) {
           await postToReplyUrl(replyUrl, extra).catch((err) =>
             logger.warn(
@@ -164,10 +197,13 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     botUserId: string | undefined,
     mentioned: boolean,
   ) => {
-    if (eventId && events.checkAndAdd(eventId)) return;
     if (raw.bot_id || !PASTE_SUBTYPES.has(raw.subtype) || !raw.channel || !raw.ts) return;
     if (botUserId && raw.user === botUserId) return;
     if (!mentioned && botUserId && raw.text?.includes(`<@${botUserId}>`)) return; // app_mention answers it
+    if (eventId && (await events.checkAndAdd(eventId))) {
+      logger.debug({ event: 'duplicate_event', eventId }, 'event already handled (Slack retry)');
+      return;
+    }
     let text = stripSlackReferences(raw.text ?? '');
     const notes: string[] = [];
     for (const file of (raw.files ?? []).slice(0, 5)) {
@@ -206,7 +242,9 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
 
   for (const actionId of ACTION_IDS) {
     app.action(actionId, async ({ ack, body, action }) => {
+      const started = performance.now();
       await ack();
+      metrics.slackAck('action', (performance.now() - started) / 1000);
       const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
       const channel = ('channel' in body && body.channel?.id) || '';
       const replyUrl =
@@ -254,7 +292,10 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     async stop() {
       await app.stop();
       await opts.release?.();
-      await replays.close();
     },
+    dropConnections() {
+      server?.closeAllConnections();
+    },
+    slackCheck,
   };
 }

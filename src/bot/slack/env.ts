@@ -9,13 +9,11 @@ export interface SlackEnv {
   /** Web API base URL (GovSlack, a proxy, or a test double); ends with "/". */
   apiUrl?: string;
   port: number;
-  /** The queue Redis (redis:// or rediss://, may carry a password: never logged); unset = memory only. */
-  redisUrl?: string;
 }
 
 export type SlackEnvResult = { ok: true; env: SlackEnv } | { ok: false; problems: string[] };
 
-/** Validates SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT and REDIS_URL. */
+/** Validates SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL and PORT. */
 export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): SlackEnvResult {
   const problems: string[] = [];
   const get = (name: string) => {
@@ -27,7 +25,6 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): SlackEnvResu
   const appToken = get('SLACK_APP_TOKEN');
   const apiUrl = get('SLACK_API_URL');
   const portText = get('PORT') ?? '3000';
-  const redisUrl = get('REDIS_URL');
   if (!botToken) problems.push('SLACK_BOT_TOKEN is not set (the xoxb-... token from OAuth & Permissions).');
   else if (!botToken.startsWith('xoxb-'))
     problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb-.');
@@ -44,9 +41,6 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): SlackEnvResu
   if (apiUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiUrl)) {
     problems.push('SLACK_API_URL must be an http(s) URL such as https://slack.com/api/.');
   }
-  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
-    problems.push('REDIS_URL must be a redis:// or rediss:// URL (the queue Redis).');
-  }
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     problems.push(`PORT must be a port number, not "${portText}".`);
@@ -59,7 +53,6 @@ export function readSlackEnv(env: NodeJS.ProcessEnv = process.env): SlackEnvResu
       ...(signingSecret ? { signingSecret } : {}),
       ...(appToken ? { appToken } : {}),
       ...(apiUrl ? { apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
-      ...(redisUrl ? { redisUrl } : {}),
     },
   };
 }

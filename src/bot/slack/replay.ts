@@ -1,17 +1,20 @@
 /**
  * Memory of Slack request signatures already answered, so a replayed command or button click is answered
- * once. In the queue Redis when one is configured (shared by every replica), else in process memory. A
- * queue Redis that is down or slow never refuses a request: the memory takes over and the outage is
- * logged once. Keys hold a hash of the signature, never a secret.
+ * once. Each process remembers in its own bounded memory, and through `claim` in the queue Redis too, so
+ * replicas share it. A queue Redis that does not answer never refuses a request: the process memory
+ * decides alone meanwhile, and the outage is logged once. Keys hold a hash of the signature, never a secret.
  */
 import type { Logger } from 'pino';
+import type { Claim } from './seen-shared.ts';
 
 /** Where seen signatures are remembered. */
 export interface ReplayStore {
-  /** Remembers `key` for `ttlSec` seconds; true when it was not remembered yet (first sight). */
+  /** Remembers `key` for `ttlSec` seconds; true when nobody had seen it yet (first sight). */
   firstSeen(key: string, ttlSec: number): Promise<boolean>;
-  close(): Promise<void>;
 }
+
+/** Key prefix in the queue Redis. */
+export const REPLAY_PREFIX = 'redis-runbook:slack-request:';
 
 /** Seen keys in this process: expired ones are dropped as new ones come, and at most `max` are kept. */
 export function memoryReplayStore(max = 100_000, now = () => Date.now()): ReplayStore {
@@ -31,60 +34,23 @@ export function memoryReplayStore(max = 100_000, now = () => Date.now()): Replay
       }
       return true;
     },
-    async close() {
-      seen.clear();
-    },
   };
 }
 
-/** Key prefix in the queue Redis. */
-export const REPLAY_PREFIX = 'redis-runbook:slack-seen:';
-
-/** The subset of an ioredis client this store uses. */
-interface SetNxClient {
-  set(key: string, value: string, ex: 'EX', ttl: number, nx: 'NX'): Promise<string | null>;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-  on(event: 'error' | 'ready', listener: (err?: Error) => void): unknown;
-}
-
-/** How long the first request waits for the first connection before using the memory. */
-const FIRST_CONNECT_MS = 2000;
-
-/**
- * Seen keys in the Redis at `url` (SET NX EX: atomic across replicas). ioredis is loaded and connects
- * when the store is made. Fails fast (no offline queue, a short command timeout), reconnects by itself,
- * and falls back to `fallback` on any error.
- */
-export function redisReplayStore(
-  url: string,
-  logger: Logger,
-  fallback: ReplayStore = memoryReplayStore(),
-): ReplayStore {
+/** The process memory, shared through `claim` (SET NX with the key's TTL in the queue Redis) when given. */
+export function replayStore(claim: Claim | undefined, logger: Logger): ReplayStore {
+  const local = memoryReplayStore();
   let down = false;
-  const client: Promise<SetNxClient> = import('ioredis').then(async ({ Redis }) => {
-    const r = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: FIRST_CONNECT_MS,
-      commandTimeout: 500,
-      retryStrategy: (attempt: number) => Math.min(attempt * 250, 5000),
-    }) as unknown as SetNxClient & { connect(): Promise<void> };
-    r.on('error', () => {}); // every failure is seen (and logged once) where a command fails
-    r.on('ready', () => {
-      if (down) logger.info({ event: 'replay_store_back' }, 'queue Redis answers again: replays are shared');
-      down = false;
-    });
-    await r.connect().catch(() => {}); // not up yet: ioredis keeps trying, requests use the memory meanwhile
-    return r;
-  });
-  client.catch(() => {});
   return {
     async firstSeen(key, ttlSec) {
+      if (!(await local.firstSeen(key, ttlSec))) return false;
+      if (!claim) return true;
       try {
-        const r = await client;
-        return (await r.set(REPLAY_PREFIX + key, '1', 'EX', ttlSec, 'NX')) === 'OK';
+        const first = await claim(`${REPLAY_PREFIX}${key}`, ttlSec * 1000);
+        if (down)
+          logger.info({ event: 'replay_store_back' }, 'queue Redis answers again: replays are shared');
+        down = false;
+        return first;
       } catch (err) {
         if (!down) {
           logger.warn(
@@ -93,13 +59,8 @@ export function redisReplayStore(
           );
         }
         down = true;
-        return fallback.firstSeen(key, ttlSec);
+        return true;
       }
-    },
-    async close() {
-      const r = await client.catch(() => null);
-      if (r) await r.quit().catch(() => r.disconnect());
-      await fallback.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { ghostRule } from './ghosts.ts';
 import { linksRule } from './links.ts';
 import { nodeFlagsRule } from './node-flags.ts';
 import { probeRule } from './probe.ts';
+import { productionSettingsRule } from './production-settings.ts';
 import { quorumRule } from './quorum.ts';
 import { redundancyRule } from './redundancy.ts';
 import { replicationRule } from './replication.ts';
@@ -35,6 +36,7 @@ export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'redundancy', run: redundancyRule },
   { name: 'config epochs', run: epochRule },
   { name: 'settings', run: settingsRule },
+  { name: 'production settings', run: productionSettingsRule },
   { name: 'completeness', run: completenessRule },
   { name: 'stale addresses', run: staleAddressRule },
   { name: 'announced addresses', run: announcedAddressRule },

@@ -17,12 +17,12 @@ export interface TestBot {
 /**
  * Runs the bot with `rawConfig` (validated like a YAML file) on a free loopback port. By default no Web
  * API call is retried after a network error (`retries: 0`); `opts` can change that and the 429 policy,
- * and name a queue Redis (REDIS_URL) for the replay memory; `deps` sets the paste worker's limits.
+ * and claim keys in a queue Redis as `serve` does; `deps` sets the paste worker's limits.
  */
 export async function startTestBot(
   fake: FakeSlack,
   rawConfig: unknown,
-  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit'> & { redisUrl?: string } = {},
+  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit' | 'claimEvent'> = {},
   deps: Pick<BotDepsOptions, 'pasteWorker'> = {},
 ): Promise<TestBot> {
   const logs: string[] = [];
@@ -35,17 +35,10 @@ export async function startTestBot(
   const config = parseConfig(rawConfig);
   const running = createSlackBot({
     ...buildBotDeps(config, { probe: { allowHost: isLoopbackHost }, ...deps }),
-    env: {
-      botToken: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
-      apiUrl: fake.apiUrl,
-      port: 0,
-      ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
-    },
+    env: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 },
     logger: createLogger('info', sink),
     retries: 0,
-    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    ...opts,
   });
   const { port } = await running.start(0, '127.0.0.1');
   return { url: `http://127.0.0.1:${port}/slack/events`, logs, stop: () => running.stop() };
