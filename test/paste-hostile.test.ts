@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzePasteText } from '../src/bot/paste-analysis.ts';
 import { pasteReplyMessage } from '../src/bot/render/paste.ts';
 import { snapshotFromPaste } from '../src/cluster/paste.ts';
-import { DEFAULT_PASTE_LIMITS, limitPaste, splitLines } from '../src/cluster/paste-limits.ts';
+import { boundIssues, DEFAULT_PASTE_LIMITS, limitPaste, splitLines } from '../src/cluster/paste-limits.ts';
 import { diagnoseWithSteps } from '../src/runbooks/run.ts';
 import { fixture } from './bot/helpers/big-dump.ts';
 
@@ -87,6 +87,20 @@ describe('the hostile pastes of issue 13', () => {
     // without the cap the same paste is read whole: healthy
     const whole = snapshotFromPaste(text, { limits: { ...DEFAULT_PASTE_LIMITS, maxLineChars: 50_000 } });
     expect(diagnoseWithSteps(whole).rootCauses.map((r) => r.code)).toEqual(['healthy']);
+  });
+
+  it('redacts each line once, whatever its number of issues', () => {
+    const line = `${RECORD} AUTH default s3cret ${'x '.repeat(5000)}`;
+    const issues = Array.from({ length: 5000 }, (_, i) => ({ line: 1 + (i % 2), text: line, expected: 'x' }));
+    let calls = 0;
+    const out = boundIssues(issues, (t) => {
+      calls++;
+      return t.replace('s3cret', '***');
+    });
+    expect(calls).toBe(1); // one line text, shared by both line numbers' issues
+    expect(out.map((i) => i.line)).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(out.at(-1)?.expected).toBe('x; and 2497 more unreadable entries on this line, not listed');
+    expect(JSON.stringify(out)).not.toContain('s3cret');
   });
 
   it('splits lines exactly as /\\r*\\n|\\r/ does', () => {

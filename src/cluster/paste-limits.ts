@@ -175,11 +175,6 @@ export function limitNotes(report: LimitReport): string[] {
   return out;
 }
 
-/** True when the caps cut anything. */
-export function wasLimited(report: LimitReport): boolean {
-  return report.stoppedBy !== null || report.cutCount > 0;
-}
-
 /** Unreadable entries listed per line; the rest are counted in one more issue. */
 export const MAX_ISSUES_PER_LINE = 3;
 
