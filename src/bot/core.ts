@@ -11,6 +11,7 @@ import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { checkAccess, clustersForChannel } from './access.ts';
 import { type Command, parseCommand } from './commands.ts';
+import { ACTION_SHOW_DETAILS, createDetailsStore, DETAILS_GONE } from './details.ts';
 import { codeOf, messageOf } from './error-text.ts';
 import { type ExplainFlowInput, explainCommand, explainPaste } from './explain-flow.ts';
 import { type LiveReadInput, postLiveRead } from './live-read.ts';
@@ -78,6 +79,8 @@ export interface PasteRequest extends Requester {
 export interface ActionRequest extends Requester {
   actionId: string;
   value: string;
+  /** The thread of the message whose button was clicked, when the transport knows it. */
+  threadTs?: string;
 }
 
 export type Ack = (msg: BotMessage) => Promise<void>;
@@ -95,6 +98,7 @@ export interface Bot {
 /** Builds the bot core over its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { config, service, transport, logger } = deps;
+  const details = createDetailsStore();
   const known = () => service.clusterNames();
   const usable = (r: Requester) => clustersForChannel(config.access, r.unbound ? null : r.channel, known());
   const target = (r: Requester): EphemeralTarget => ({
@@ -193,7 +197,15 @@ export function createBot(deps: BotDeps): Bot {
 
   async function live(r: Requester, cluster: string, runbook: RunbookName | null): Promise<void> {
     const title = runbook ? (service.listRunbooks().find((b) => b.name === runbook)?.title ?? runbook) : null;
-    await runDiagnosis({ ...deps, requester: r, target: target(r), cluster, runbook, runbookTitle: title });
+    await runDiagnosis({
+      ...deps,
+      requester: r,
+      target: target(r),
+      cluster,
+      runbook,
+      runbookTitle: title,
+      details,
+    });
   }
 
   async function route(r: Requester, cmd: Command, ack: Ack): Promise<void> {
@@ -292,7 +304,10 @@ export function createBot(deps: BotDeps): Bot {
         await transport.reply({ channel: req.channel, ts: req.threadTs }, note(text));
         return true;
       }
-      await transport.reply({ channel: req.channel, ts: req.threadTs }, withNotes(result.message, req.notes));
+      await transport.reply(
+        { channel: req.channel, ts: req.threadTs },
+        details.attach(withNotes(result.message, req.notes), null),
+      );
       logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.state });
       return true;
     },
@@ -305,6 +320,23 @@ export function createBot(deps: BotDeps): Bot {
             target(req),
             note('Remediation is not enabled yet: this build only diagnoses, and nothing was changed.'),
           );
+        case ACTION_SHOW_DETAILS: {
+          const kept = details.get(req.value);
+          if (!kept) return transport.ephemeral(target(req), note(DETAILS_GONE));
+          const refusal = kept.cluster === null ? null : gate(req, kept.cluster, req.actionId);
+          if (refusal || !req.threadTs) return transport.ephemeral(target(req), refusal ?? kept.details);
+          // In the thread, where evidence too long for a message can be attached as a file.
+          try {
+            await transport.reply({ channel: req.channel, ts: req.threadTs }, kept.details);
+          } catch (err) {
+            logger.warn(
+              { event: 'details_post_failed', code: codeOf(err) },
+              'details sent to the clicker only',
+            );
+            await transport.ephemeral(target(req), kept.details);
+          }
+          return;
+        }
         case ACTION_DIAGNOSE_AGAIN:
         case ACTION_SHOW_NODES: {
           const refusal = gate(req, req.value, req.actionId);

@@ -10,6 +10,7 @@ import { readPaste } from '../diagnose/diagnose.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
 import { diagnoseWithSteps } from '../runbooks/run.ts';
 import type { BotMessage } from './message.ts';
+import { withPasteNames } from './render/names.ts';
 import { pasteReplyMessage } from './render/paste.ts';
 
 /** A paste read and diagnosed. */
@@ -38,7 +39,8 @@ export interface PasteReply {
 export function replyToPaste(text: string, keepDiagnosis: boolean): PasteReply | null {
   const analysis = analyzePasteText(text);
   if (!analysis) return null;
-  const { diagnosis, ...lean } = pasteReplyMessage(analysis.diagnosis, analysis.snapshot);
+  const named = withPasteNames(analysis.diagnosis, analysis.snapshot);
+  const { diagnosis, ...lean } = pasteReplyMessage(named, analysis.snapshot);
   return {
     message: keepDiagnosis && diagnosis ? { ...lean, diagnosis } : lean,
     state: analysis.diagnosis.state,

@@ -4,8 +4,9 @@
  * probe or ioredis. Throws the registry's coded errors (unknown cluster, bad address, missing password).
  */
 import type { ClusterSnapshot } from '../cluster/types.ts';
-import { loadConfig, resolveTarget } from '../config/load.ts';
+import { registeredClusters } from '../config/registered.ts';
 import type { ClusterConfig } from '../config/schema.ts';
+import { resolveTarget } from '../config/target.ts';
 import { type ProbeOptions, probeCluster } from '../diagnose/probe/probe.ts';
 import type { TargetOptions } from './target-options.ts';
 
@@ -14,8 +15,7 @@ export async function probeTarget(
   target: string,
   opts: TargetOptions & { probe?: ProbeOptions },
 ): Promise<{ cluster: ClusterConfig; snapshot: ClusterSnapshot }> {
-  const config = loadConfig(opts.config);
-  const { cluster } = resolveTarget(config, target, {
+  const { cluster } = resolveTarget({ clusters: await registeredClusters(opts.config) }, target, {
     allowAdHoc: true,
     ...(opts.user ? { username: opts.user } : {}),
     ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),

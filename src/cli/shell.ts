@@ -8,7 +8,13 @@ import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, isLogLevel, LOG_LEVELS } from '../ops/logger.ts';
-import type { ShellCommandOptions } from './shell-cmd.ts';
+
+/** What `redis-runbook shell` was given. */
+export interface ShellCommandOptions {
+  as?: string;
+  channel?: string;
+  config?: string;
+}
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
 export async function shell(opts: ShellCommandOptions): Promise<number> {
@@ -27,7 +33,7 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const logger = createLogger(level, pino.destination({ fd: 2, sync: true }));
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const transport = createTerminalTransport(process.stdout, {
-    diagnosisText: (d) => renderDiagnosisText(d, { color }),
+    diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   // The operator's own terminal acks no chat: pastes are read here, and printed as a whole diagnosis.
   const bot = createBot({ ...buildBotDeps(config, { pasteWorker: false }), transport, logger });

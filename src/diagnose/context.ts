@@ -45,6 +45,11 @@ export interface QuorumFacts {
   reachable: ModelNode[];
   down: ModelNode[];
   lost: boolean;
+  /**
+   * The paste provably misses lines: `size` is a lower bound, so `lost` is never derived (false) and the
+   * majority cannot be judged. Voter and host-majority arithmetic must not run either.
+   */
+  partial?: boolean;
 }
 
 export interface Facts {
@@ -55,6 +60,11 @@ export interface Facts {
   /** Slots nobody owns by consensus (only meaningful when `model.hasFullView`). */
   unassigned: SlotRange[];
   quorum: QuorumFacts;
+  /**
+   * The input provably misses node lines (a cut or filtered paste): counts are lower bounds, and nothing
+   * that needs the whole cluster (quorum, full coverage, host majority) is derived from them.
+   */
+  partial: boolean;
 }
 
 export interface RuleContext {

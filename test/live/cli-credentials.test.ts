@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderDiagnosisText } from '../../src/bot/text.ts';
 import { diagnoseLiveForCli } from '../../src/cli/live.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
@@ -38,7 +37,7 @@ async function run(target: string, opts: { config?: string; passwordEnv?: string
     probe: { allowHost: isLoopbackHost },
     out: (t) => lines.push(t),
     err: (t) => lines.push(t),
-    renderText: (d) => renderDiagnosisText(d),
+    verbose: true,
   });
   return { code, text: lines.join('\n') };
 }

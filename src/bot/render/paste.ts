@@ -4,9 +4,17 @@ import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
-import { causeCodes, diagnosisSections, overallSeverity, stateText, toneOf } from './diagnosis.ts';
+import { briefSteps, briefStepText } from './brief.ts';
+import {
+  causeCodes,
+  detailsMessage,
+  diagnosisSections,
+  overallSeverity,
+  stateText,
+  toneOf,
+} from './diagnosis.ts';
 
-/** Notes shown under the reply; the rest go to a section (a file in Slack when long). */
+/** Notes shown under the reply; the rest go to a section of the details (a file in Slack when long). */
 const MAX_NOTES = 20;
 /** Unreadable lines or extra notes listed at most; a count stands for the rest. */
 const MAX_LISTED = 200;
@@ -40,8 +48,10 @@ function boundSections(sections: MessageSection[]): { sections: MessageSection[]
 }
 
 /**
- * Offline diagnosis of a paste: verdict, whose view it was, and what needs live access to check. Bounded
- * whatever the paste: long lists are cut with a count, long lines clipped.
+ * Offline diagnosis of a paste: the verdict, root causes with actions and each runbook step in one line;
+ * its details (whose view it was, what needs live access, findings, evidence, full steps, unread lines)
+ * behind the Details button. Bounded whatever the paste: long lists are cut with a count, long lines
+ * clipped, and the reply says so.
  */
 export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotMessage {
   const severity = overallSeverity(d);
@@ -50,9 +60,9 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   const title = `Offline diagnosis of the pasted output: ${summary}`;
   const views = describeViews(snapshot);
   const { primary, detail } = diagnosisSections(d);
-  const sections: MessageSection[] = [
+  const sections: MessageSection[] = [...primary];
+  const details: MessageSection[] = [
     { heading: 'Whose view this is', lines: views, style: 'list' },
-    ...primary,
     { heading: 'What I could not check without live access', lines: blindSpots(snapshot), style: 'list' },
     ...detail,
   ];
@@ -60,17 +70,31 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   if (steps.length > 0) {
     sections.push({
       heading: `Runbook steps, offline (${steps.length})`,
-      lines: steps.map((s, i) => `${i + 1}. [${s.verdict}] ${s.title}: ${s.skippedReason ?? s.meaning}`),
+      lines: briefSteps(d).map((s, i) => `${i + 1}. [${s.verdict}] ${briefStepText(s)}`),
       style: 'list',
+      fromDiagnosis: true,
+    });
+    details.push({
+      heading: `Runbook steps in full (${steps.length})`,
+      lines: steps.flatMap((s, i) => [
+        `${i + 1}. [${s.verdict}] ${s.title}: ${s.skippedReason ?? s.meaning}`,
+        ...(s.command ? [`   $ ${s.command}`] : []),
+        ...s.evidence.map((e) => `   > ${e}`),
+      ]),
+      style: 'verbatim',
       spill: true,
       fromDiagnosis: true,
     });
   }
   const skipped = snapshot.parseIssues;
   if (skipped.length > 0) {
+    sections.push({
+      lines: [`${skipped.length} line(s) of the paste could not be read: Details lists them.`],
+      style: 'prose',
+    });
     const shown = skipped.slice(0, MAX_LISTED);
     const more = skipped.length - shown.length;
-    sections.push({
+    details.push({
       heading: `Lines I could not read (${skipped.length})`,
       lines: [
         ...shown.map((i) => `line ${i.line}: ${clip(i.text)} (expected ${clip(i.expected)})`),
@@ -83,10 +107,10 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   const snapNotes = new Set(snapshot.warnings);
   const notes = [...snapshot.warnings, ...d.warnings.filter((w) => !snapNotes.has(w))];
   if (notes.length > MAX_NOTES) {
-    sections.push({
+    details.push({
       heading: `More notes (${notes.length - MAX_NOTES})`,
       lines: [
-        ...notes.slice(MAX_NOTES, MAX_NOTES + MAX_LISTED).map(clip),
+        ...notes.slice(MAX_NOTES, MAX_NOTES + MAX_LISTED).map((n) => clip(n)),
         ...(notes.length > MAX_NOTES + MAX_LISTED
           ? [`… and ${notes.length - MAX_NOTES - MAX_LISTED} more, not listed`]
           : []),
@@ -95,7 +119,8 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       spill: true,
     });
   }
-  const bounded = boundSections(sections);
+  const shown = boundSections(sections);
+  const behind = boundSections(details);
   return {
     tone: toneOf(severity),
     title,
@@ -105,17 +130,18 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       { label: 'Root cause', value: causeCodes(d) },
       { label: 'Seen', value: d.visibility.summary },
     ],
-    sections: bounded.sections,
+    sections: shown.sections,
     notes: [
       ...notes.slice(0, MAX_NOTES),
-      ...(bounded.cut ? [FULL] : []),
+      ...(shown.cut || behind.cut ? [FULL] : []),
       ...(notes.length > MAX_NOTES
-        ? [`${notes.length - MAX_NOTES} more notes are in the section "More notes".`]
+        ? [`${notes.length - MAX_NOTES} more notes are in the details ("More notes").`]
         : []),
       'For a live diagnosis of a registered cluster: /redis diagnose <cluster>.',
     ],
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,
+    details: detailsMessage('Details of the pasted output', behind.sections),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type BotDeps,
   createBot,
 } from '../core.ts';
+import { ACTION_SHOW_DETAILS } from '../details.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
 import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
@@ -78,6 +79,7 @@ interface IncomingMessage {
 
 const PASTE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 const ACTION_IDS = [
+  ACTION_SHOW_DETAILS,
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
   ACTION_DIAGNOSE_AGAIN,
@@ -249,7 +251,17 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
       const channel = ('channel' in body && body.channel?.id) || '';
       const replyUrl =
         'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
-      await bot.action({ actionId, value, user: body.user.id, channel, ...(replyUrl ? { replyUrl } : {}) });
+      // The thread the clicked message is in (or starts), for answers that belong under it.
+      const message = (body as { message?: { ts?: unknown; thread_ts?: unknown } }).message;
+      const thread = message?.thread_ts ?? message?.ts;
+      await bot.action({
+        actionId,
+        value,
+        user: body.user.id,
+        channel,
+        ...(replyUrl ? { replyUrl } : {}),
+        ...(typeof thread === 'string' ? { threadTs: thread } : {}),
+      });
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Rule } from '../context.ts';
 import { announcedAddressRule } from './announced-address.ts';
+import { clusterInfoRule } from './cluster-info.ts';
 import { completenessRule } from './completeness.ts';
 import { configLostRule } from './config-lost.ts';
 import { coverageRule } from './coverage.ts';
@@ -25,6 +26,7 @@ import { votersRule } from './voters.ts';
 
 export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'cluster state', run: clusterStateRule },
+  { name: 'CLUSTER INFO alone', run: clusterInfoRule },
   { name: 'quorum', run: quorumRule },
   { name: 'slot coverage', run: coverageRule },
   { name: 'node flags', run: nodeFlagsRule },
