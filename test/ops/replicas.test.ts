@@ -97,6 +97,14 @@ describe('two replicas, one queue Redis', () => {
     expect(await first.text()).toContain('redis-runbook');
     const again = await postForm(`http://127.0.0.1:${b?.port}/slack/events`, body, headers);
     expect({ status: again.status, text: await again.text() }).toEqual({ status: 200, text: '' });
-    expect(b?.bot.out.stdout).toMatch(/"event":"request_refused".*"code":"SLACK_REPLAY"/);
+    // the child writes its log line asynchronously: wait for it rather than read it at once
+    await waitUntil(
+      () =>
+        b?.bot.out.stdout
+          .split('\n')
+          .some((l) => l.includes('"event":"request_refused"') && l.includes('"code":"SLACK_REPLAY"')),
+      10_000,
+      'the replay log line',
+    );
   });
 });
