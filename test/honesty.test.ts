@@ -1,7 +1,8 @@
 /**
  * No surface claims an approval gate that does not exist yet (issue 13). While src/approvals/ is absent,
  * the package description, `--help`, the terminal report and the demo say what exists: redis-runbook
- * diagnoses and recommends, and runs nothing. When approvals land, this test is where the wording changes.
+ * diagnoses and recommends, and a fix runs only when someone applies it at a terminal and confirms. When
+ * approvals land, this test is where the wording changes.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ describe.skipIf(built)('claims while no fix can be approved', () => {
   it('package.json says what the tool does today', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { description: string };
     expect(pkg.description).not.toMatch(CLAIM);
-    expect(pkg.description).toMatch(/only reads/);
+    expect(pkg.description).toMatch(/only after you confirm/);
   });
 
   it('--help claims no gate', () => {
@@ -28,7 +29,7 @@ describe.skipIf(built)('claims while no fix can be approved', () => {
       timeout: 60_000,
     });
     expect(r.status).toBe(0);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('recommend the next safe action (read-only)');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('plan and apply a fix once you confirm it');
     expect(r.stdout).not.toMatch(CLAIM);
   }, 60_000);
 
@@ -36,11 +37,11 @@ describe.skipIf(built)('claims while no fix can be approved', () => {
     const d = diagnosePaste(scenarioPaste('master-killed-no-replica'));
     expect(d.rootCauses.some((c) => c.actions.length > 0)).toBe(true);
     const text = renderDiagnosisText(d);
-    expect(text).toContain('Recommended actions (in order; redis-runbook runs none of them):');
+    expect(text).toContain('Recommended actions (in order; none runs unless you apply it):');
     expect(text).not.toMatch(CLAIM);
   });
 
-  it('the demo says it ran none of the fixes', () => {
+  it('the demo claims no approval in chat', () => {
     const demo = readFileSync(join(ROOT, 'src', 'demo', 'main.ts'), 'utf8');
     expect(demo).not.toMatch(CLAIM);
   });

@@ -71,7 +71,7 @@ function causeLines(
   if (where && verbose) out.push(...wrap(where, width, '  '));
   out.push('', ...wrap(c.explanation, width, '  '));
   if (c.actions.length > 0) {
-    out.push('', paint('  Recommended actions (in order; redis-runbook runs none of them):', 'bold'));
+    out.push('', paint('  Recommended actions (in order; none runs unless you apply it):', 'bold'));
     c.actions.forEach((a, n) => {
       out.push(...wrap(`${n + 1}. ${a.action}: ${a.target}`, width, '    '));
       out.push(...wrap(a.why, width, '       '));

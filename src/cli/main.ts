@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { registerDiagnose } from './diagnose-cmd.ts';
 import { registerExplainCommand } from './explain-cmd.ts';
+import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
 import { registerSettingsCommand } from './settings-cmd.ts';
@@ -17,13 +18,14 @@ import { packageVersion } from './version.ts';
 
 const program = new Command('redis-runbook')
   .description(
-    'Incident-response runbooks for Redis Cluster: diagnose, explain, and recommend the next safe action (read-only).',
+    'Incident-response runbooks for Redis Cluster: diagnose, explain, recommend the next safe action, and plan and apply a fix once you confirm it.',
   )
   .version(packageVersion(), '-V, --version', 'print the version and exit')
   .showHelpAfterError();
 registerRunbookCommand(program);
 
 registerDiagnose(program);
+registerPlanCommands(program);
 registerExplainCommand(program);
 registerSlotCommand(program);
 registerSettingsCommand(program);
