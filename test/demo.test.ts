@@ -1,16 +1,16 @@
 /**
  * Every redis-runbook command the demo prints works as printed (issue 13: it once printed
- * `redis-runbook diagnose demo`, which fails with "unknown cluster"). The demo's flow on a real cluster
- * whose lone-copy master is killed; each printed command runs through bin/redis-runbook.js in a
- * directory with no registry, as a newcomer would type it.
+ * `redis-runbook diagnose demo`, which fails with "unknown cluster"). The demo's own cluster layout and
+ * breakage; each printed command (its heading, every step's, then plan and apply --yes) runs through
+ * bin/redis-runbook.js in a directory with no registry, as a newcomer would type it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCluster, demoCommand } from '../src/demo/target.ts';
-import { conditions, type DevCluster, startCluster } from '../src/devcluster/index.ts';
+import { demoCluster, demoCommand, fixCommands } from '../src/demo/target.ts';
+import { backupReplicaLayout, conditions, type DevCluster, startCluster } from '../src/devcluster/index.ts';
 import { isLoopbackHost } from '../src/diagnose/probe/nat.ts';
 import { runLive } from '../src/runbooks/run.ts';
 
@@ -20,8 +20,12 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'demo-commands-'));
-  c = await startCluster({ masters: 3, nodeTimeoutMs: 1000, label: 'demo-commands' });
+  c = await startCluster({ nodes: backupReplicaLayout(), nodeTimeoutMs: 1000, label: 'demo-commands' });
   await c.kill(c.node(0));
+  await c.waitFor(() => conditions.flaggedByAll(c, c.node(0), 'fail'), {
+    what: 'FAIL flag',
+    timeoutMs: 20_000,
+  });
   await c.waitFor(() => conditions.allState(c, 'fail'), { what: 'cluster_state:fail', timeoutMs: 20_000 });
 }, 90_000);
 afterAll(async () => {
@@ -71,7 +75,16 @@ describe('the demo', () => {
         code: 3, // critical findings: the cluster is down, and the command said so
         unknown: false,
       });
-      expect(r.out).toContain('master-failed-no-replica');
+      expect(r.out).toContain('failover-blocked');
     }
-  }, 120_000);
+    // then the fix, as the demo prints it: plan, and apply --yes
+    const fix = diagnosis.rootCauses.flatMap((r) => r.actions).find((a) => a.action.startsWith('failover'));
+    expect(fix?.params).toBeDefined();
+    const { plan, apply } = fixCommands(seed, fix!);
+    const planned = await runPrinted(plan);
+    expect({ line: plan, code: planned.code }).toEqual({ line: plan, code: 0 });
+    const applied = await runPrinted(apply);
+    expect({ line: apply, code: applied.code, out: applied.out }).toMatchObject({ line: apply, code: 0 });
+    await c.waitFor(() => conditions.allState(c, 'ok'), { what: 'cluster_state:ok', timeoutMs: 20_000 });
+  }, 180_000);
 });

@@ -15,7 +15,7 @@ import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
-import { demoCluster, demoCommand } from './target.ts';
+import { demoCluster, demoCommand, fixCommands } from './target.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 const KEYS = Array.from({ length: 30 }, (_, i) => `order:{b}${i}`);
@@ -111,15 +111,12 @@ async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
 }
 
 async function fixIt(c: DevCluster, fix: RecommendedAction): Promise<void> {
-  const flags = Object.entries(fix.params ?? {})
-    .filter(([k]) => k === 'node' || k === 'master')
-    .map(([k, v]) => `--${k} ${v}`)
-    .join(' ');
-  heading(`5. redis-runbook plan ${fix.action} ${c.node(1).address} ${flags}`);
+  const commands = fixCommands(c.node(1).address, fix);
+  heading(`5. ${commands.plan}`);
   const planned = await planAction(registry(c), fix.action, fix.params ?? {}, { probe });
   if ('refusal' in planned) throw new Error(`the plan was refused: ${planned.refusal.reasons.join('; ')}`);
   for (const line of renderText(planMessage(planned.plan))) say(line);
-  heading(`6. redis-runbook apply ${fix.action} ${c.node(1).address} ${flags} --yes`);
+  heading(`6. ${commands.apply}`);
   say(
     '(At a terminal, apply shows the plan and waits for you to type "yes"; --yes is for scripts. Chat cannot apply fixes yet.)',
   );
