@@ -4,10 +4,10 @@
  */
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../cluster/types.ts';
+import { checkAccess, clustersForChannel } from '../config/access.ts';
 import type { Config } from '../config/schema.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
-import { checkAccess, clustersForChannel } from './access.ts';
 import { type Command, parseCommand } from './commands.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
