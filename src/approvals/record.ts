@@ -12,6 +12,7 @@ import type {
   DiagnosisNote,
   PlanNote,
   RequestState,
+  StepNote,
 } from './types.ts';
 import { REQUEST_STATES } from './types.ts';
 
@@ -116,6 +117,7 @@ export interface DraftExtra {
   fingerprintAfter?: string | null;
   plan?: PlanNote | null;
   diagnosis?: DiagnosisNote | null;
+  step?: StepNote | null;
 }
 
 /** Drafts the audit entry of `event` on `req` by `actor`. The plan itself is written once, at `requested`. */
@@ -140,6 +142,7 @@ export function draftFor(
     outcome: extra.outcome ?? null,
     code: extra.code ?? null,
     diagnosis: extra.diagnosis ?? null,
+    step: extra.step ?? null,
   };
 }
 
@@ -160,5 +163,6 @@ export function emptyDraft(event: AuditEventName, actor: string, requestId: stri
     outcome: null,
     code: null,
     diagnosis: null,
+    step: null,
   };
 }

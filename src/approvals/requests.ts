@@ -37,6 +37,8 @@ interface MoveSpec {
   draft: AuditDraft;
   lock?: 'take' | 'release' | 'none';
   heartbeat?: string;
+  /** 'absent': the heartbeat must not exist; 'beat:<ms>': set it with the move. */
+  heartbeatMode?: 'absent' | `beat:${number}`;
   approver?: string;
   change?: Partial<ApprovalRequest>;
 }
@@ -53,8 +55,8 @@ export interface RequestStore {
   get(id: string): Promise<ApprovalRequest | null>;
   decide(id: string, click: Omit<Click, 'now'> & { reason?: string }): Promise<Decided>;
   setCard(id: string, card: string, thread: string): Promise<void>;
-  /** approved -> executing, taking the cluster's lock. */
-  start(id: string, runner: string): Promise<Moved>;
+  /** approved -> executing, taking the cluster's lock and setting the runner's heartbeat for `beatMs`. */
+  start(id: string, runner: string, heartbeatKey: string, beatMs: number): Promise<Moved>;
   /** executing -> succeeded | failed | unknown-outcome, releasing the lock. */
   finish(id: string, to: RequestState, actor: string, result: RunResult): Promise<Moved>;
   /** approved -> failed for a job that never started (nothing ran). */
@@ -136,7 +138,7 @@ export function createRequestStore(opts: {
         sealed.raw,
         snap.now,
         spec.lock ?? 'none',
-        spec.heartbeat ? 'absent' : 'none',
+        spec.heartbeat ? (spec.heartbeatMode ?? 'absent') : 'none',
         spec.approver ?? '',
         approvals,
         KEEP_FINISHED_MS,
@@ -285,13 +287,15 @@ export function createRequestStore(opts: {
       await guard(() => runScript(redis, ANNOTATE, [k.request(id)], [card, thread]));
     },
 
-    start: (id, runner) =>
+    start: (id, runner, heartbeatKey, beatMs) =>
       transition(id, (req, now) => {
         return (
           notIn(req, 'approved') ?? {
             to: 'executing',
             draft: draftFor(req, 'executing', runner, { outcome: 'started' }),
             lock: 'take',
+            heartbeat: heartbeatKey,
+            heartbeatMode: `beat:${beatMs}`,
             change: { runner, startedAt: now },
           }
         );

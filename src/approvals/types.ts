@@ -121,6 +121,18 @@ export interface AuditEntry {
   outcome: string | null;
   code: string | null;
   diagnosis: DiagnosisNote | null;
+  /** For `step` events: which step ran, its exact commands, and how long it took. */
+  step: StepNote | null;
+}
+
+/** One executed step as the audit keeps it. */
+export interface StepNote {
+  /** 1-based. */
+  index: number;
+  total: number;
+  title: string;
+  commands: string[];
+  elapsedMs: number;
 }
 
 /** An entry before the chain numbers and stamps it. */

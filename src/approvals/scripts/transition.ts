@@ -23,6 +23,7 @@ export const TRANSITION: Script = {
   ARGV[1] expected state | [2] new state | [3] expected version | [4] audit seq | [5] head hash it was
       hashed on | [6] entry hash | [7] entry JSON | [8] now, ms (queue Redis clock, read just before)
       [9] lock: 'take' | 'release' | 'none' | [10] heartbeat: 'absent' (must not exist) | 'none'
+      | 'beat:<ms>' (set it for that long with the move: a running request always has a live heartbeat)
       [11] approver to add ('' for none) | [12] approvals JSON after the move ('' to keep)
       [13] ms to keep a finished request | [14..] field, value, ... to set
   Returns { 1, new version } moved
@@ -59,6 +60,9 @@ if ARGV[12] ~= '' then fields[#fields + 1] = 'approvals'; fields[#fields + 1] = 
 for i = 14, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', req, unpack(fields))
 if ARGV[9] == 'take' then redis.call('SET', KEYS[5], cur[7]) end
+if string.sub(ARGV[10], 1, 5) == 'beat:' then
+  redis.call('SET', KEYS[6], 'alive', 'PX', tonumber(string.sub(ARGV[10], 6)))
+end
 if ARGV[9] == 'release' and redis.call('GET', KEYS[5]) == cur[7] then redis.call('DEL', KEYS[5]) end
 if finals[ARGV[2]] then
   redis.call('SREM', KEYS[4], cur[7])

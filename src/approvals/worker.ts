@@ -1,0 +1,186 @@
+/**
+ * The fix worker: takes an approved request's job, moves it to executing (one CAS that also takes the
+ * cluster's lock), runs the injected executor, audits every executed step, and records the outcome.
+ * Never retries: one attempt, a stalled job is failed (maxStalledCount 0), a second delivery of a job
+ * finds its request past `approved` and does nothing, and any failure is an UnrecoverableError. It
+ * reaches the chat only through the observer it is given; it never imports the bot.
+ */
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ExecutionEvent } from '../actions/types.ts';
+import { ApprovalError } from './errors.ts';
+import type { ApprovalKeys } from './keys.ts';
+import { outcomeOf, outcomeOfThrow, type RunOutcome } from './outcome.ts';
+import { type FixJobData, QUEUE_NAME } from './queue.ts';
+import { draftFor } from './record.ts';
+import type { RequestStore } from './requests.ts';
+import type { ApprovalMetrics, ApprovalRequest, Executor, FixObserver } from './types.ts';
+
+export interface FixWorkerOptions {
+  /** A blocking connection (maxRetriesPerRequest null); BullMQ duplicates it as it needs. */
+  connection: Redis;
+  /** A fail-fast connection for the heartbeat. */
+  redis: Redis;
+  keys: ApprovalKeys;
+  store: RequestStore;
+  executor: Executor;
+  observer?: FixObserver;
+  logger: Logger;
+  metrics?: ApprovalMetrics;
+  /** This process's id in the audit and the heartbeat key ("worker:<host>:<pid>:<random>"). */
+  runner: string;
+  /** Jobs at once (different clusters; one cluster never runs two). Default 4. */
+  concurrency?: number;
+  /** BullMQ job lock, ms (default 30 s); a job whose lock lapses is failed, never re-run. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Heartbeat lifetime, ms (default 15 s; renewed every third of it). */
+  heartbeatMs?: number;
+}
+
+/** A running worker. */
+export interface FixWorker {
+  worker: Worker<FixJobData>;
+  /** Requests running in this process now. */
+  running(): string[];
+  /**
+   * Graceful stop: take no new job, let each running plan finish its current step (the executor sees
+   * the abort), wait at most `timeoutMs`, then close. A plan still running after that is left
+   * `executing` with no heartbeat, so the reconciler records unknown-outcome; it is never run again.
+   */
+  drain(timeoutMs: number): Promise<{ finished: boolean }>;
+}
+
+/** Starts the worker and its heartbeat. */
+export function startFixWorker(opts: FixWorkerOptions): FixWorker {
+  const { store, logger, observer, runner } = opts;
+  const heartbeatKey = opts.keys.heartbeat(runner);
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  const beat = () =>
+    opts.redis.set(heartbeatKey, String(process.pid), 'PX', heartbeatMs).catch(() => undefined);
+  void beat();
+  const timer = setInterval(beat, Math.max(200, Math.floor(heartbeatMs / 3)));
+  timer.unref();
+  const active = new Map<string, AbortController>();
+
+  const tell = async (what: () => Promise<void> | undefined) => {
+    try {
+      await what();
+    } catch (err) {
+      logger.warn({ event: 'observer_failed', err }, 'could not report a fix transition to the chat');
+    }
+  };
+
+  async function run(req: ApprovalRequest, log: Logger): Promise<RunOutcome> {
+    const controller = new AbortController();
+    active.set(req.id, controller);
+    const titles = new Map<number, { title: string; display: string[]; total: number }>();
+    let started = 0;
+    const listener = async (event: ExecutionEvent) => {
+      if (event.type === 'step-started') {
+        started += 1;
+        titles.set(event.index, { title: event.title, display: event.display, total: event.total });
+      }
+      if (event.type === 'step-finished' || event.type === 'step-failed') {
+        const s = titles.get(event.index);
+        const failed = event.type === 'step-failed';
+        await store
+          .record(
+            draftFor(req, 'step', runner, {
+              outcome: failed ? `failed: ${event.message}` : event.outcome,
+              code: failed ? event.code : null,
+              step: {
+                index: event.index + 1,
+                total: s?.total ?? req.plan.steps.length,
+                title: s?.title ?? `step ${event.index + 1}`,
+                commands: s?.display ?? [],
+                elapsedMs: event.elapsedMs,
+              },
+            }),
+          )
+          .catch((err) => log.error({ event: 'step_audit_failed', err }, 'step not audited'));
+      }
+      await tell(() => observer?.progress(req, event));
+    };
+    try {
+      return outcomeOf(await opts.executor(req.plan, listener, controller.signal));
+    } catch (err) {
+      return outcomeOfThrow(err, started, req.plan.fingerprint);
+    } finally {
+      active.delete(req.id);
+    }
+  }
+
+  const worker = new Worker<FixJobData>(
+    QUEUE_NAME,
+    async (job) => {
+      const { requestId } = job.data;
+      const log = logger.child({ requestId, jobId: job.id, cluster: job.data.cluster });
+      const t0 = Date.now();
+      const start = await store.start(requestId, runner, heartbeatKey, heartbeatMs);
+      if (!start.ok) {
+        if (start.code === 'APPROVAL_CLUSTER_BUSY' && start.request) {
+          const message = `another fix (${start.detail}) is running on ${start.request.cluster}; nothing of this one ran. Request it again once that one is done.`;
+          const lost = await store.abandon(requestId, runner, 'APPROVAL_CLUSTER_BUSY', message);
+          if (lost.ok) await tell(() => observer?.changed(lost.request, 'failed'));
+          throw new UnrecoverableError(message);
+        }
+        // Already executing or finished (a second delivery), or gone: never run it again.
+        log.warn({ event: 'job_skipped', code: start.code, state: start.detail }, 'job has nothing to run');
+        return { skipped: start.code };
+      }
+      const req = start.request;
+      log.info({ event: 'fix_started', action: req.action }, 'fix started');
+      await tell(() => observer?.changed(req, 'executing'));
+      const outcome = await run(req, log);
+      const done = await store.finish(requestId, outcome.to, runner, outcome);
+      opts.metrics?.job(outcome.to, (Date.now() - t0) / 1000);
+      log.info({ event: 'fix_finished', outcome: outcome.to, code: outcome.code }, 'fix finished');
+      if (done.ok) await tell(() => observer?.changed(done.request, outcome.to));
+      else log.error({ event: 'fix_outcome_not_recorded', code: done.code }, 'outcome could not be recorded');
+      if (outcome.to !== 'succeeded') {
+        const cause = new ApprovalError('APPROVAL_INTERNAL', `${outcome.code}: ${outcome.message}`);
+        throw Object.assign(new UnrecoverableError(cause.message), { cause });
+      }
+      return { outcome: outcome.to };
+    },
+    {
+      connection: opts.connection,
+      prefix: opts.keys.tag,
+      concurrency: opts.concurrency ?? 4,
+      maxStalledCount: 0,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  );
+  worker.on('error', (err) => logger.warn({ event: 'worker_error', err }, 'fix worker error'));
+  worker.on('failed', (job, err) => {
+    if (err.message.includes('stalled')) {
+      logger.warn({ event: 'job_stalled', jobId: job?.id }, 'a fix job stalled; it is failed, never re-run');
+    }
+  });
+
+  return {
+    worker,
+    running: () => [...active.keys()],
+    async drain(timeoutMs) {
+      for (const c of active.values())
+        c.abort(new ApprovalError('APPROVAL_INTERNAL', 'the bot is shutting down'));
+      let timeout: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<boolean>((r) => {
+          timeout = setTimeout(() => r(false), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+      if (!finished) await worker.close(true).catch(() => undefined);
+      clearInterval(timer);
+      await opts.redis.del(heartbeatKey).catch(() => undefined);
+      return { finished };
+    },
+  };
+}
