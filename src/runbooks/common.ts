@@ -1,9 +1,24 @@
 /** Helpers every runbook step uses: building results, operator commands, picking nodes, short lists. */
 import type { ModelNode } from '../cluster/model-types.ts';
+import {
+  isHostPort,
+  redisCli,
+  redisCliBare,
+  silentAddresses,
+  UNKNOWN_ADDRESS,
+} from '../cluster/redis-cli.ts';
 import { countSlots, formatRanges } from '../cluster/slots.ts';
 import type { NodeObservation, SlotRange } from '../cluster/types.ts';
 import type { Finding, FindingCode, StepResult } from '../diagnose/types.ts';
 import type { RunbookContext, RunbookStep } from './types.ts';
+
+export {
+  isHostPort,
+  reachAddress,
+  SILENT_NODE_TIMEOUT_S,
+  UNKNOWN_ADDRESS,
+  withCliAuth,
+} from '../cluster/redis-cli.ts';
 
 /** Evidence lines a step shows before summarising the rest. */
 export const MAX_LINES = 14;
@@ -31,51 +46,15 @@ export function cap(lines: readonly string[], max = MAX_LINES): string[] {
   return [...lines.slice(0, max), `… and ${lines.length - max} more`];
 }
 
-/** Splits "host:port" (bracketed IPv6 allowed) for a redis-cli command line. */
-function hostPort(address: string): { host: string; port: string } {
-  const i = address.lastIndexOf(':');
-  if (i <= 0) return { host: address, port: '6379' };
-  const host = address.slice(0, i).replace(/^\[(.*)\]$/, '$1');
-  return { host, port: address.slice(i + 1) };
-}
-
-/** Credential part of a redis-cli command: env var name and user, never a password. */
-function authPrefix(auth: RunbookContext['auth']): { env: string; flags: string } {
-  const env = auth?.passwordEnv ? `REDISCLI_AUTH="$${auth.passwordEnv}" ` : '';
-  const flags = auth?.username ? ` --user ${auth.username}` : '';
-  return { env, flags };
-}
-
-/**
- * Rewrites every `redis-cli -h` in recommended-action text to carry the cluster's credentials (the env var
- * name and ACL user, never a password), so a command copied from a root cause works on a password cluster.
- * Idempotent; text without credentials configured comes back unchanged.
- */
-export function withCliAuth(text: string, auth: RunbookContext['auth']): string {
-  if (!auth?.passwordEnv && !auth?.username) return text;
-  const { env, flags } = authPrefix(auth);
-  return text.replace(/(REDISCLI_AUTH="[^"]*" )?redis-cli( --user \S+)? -h /g, `${env}redis-cli${flags} -h `);
-}
-
-/** Seconds a command to a node that did not answer the probe may take before `timeout` ends it. */
-export const SILENT_NODE_TIMEOUT_S = 5;
-
-/** Addresses the probe reached that accepted TCP but never answered (frozen): redis-cli would hang there. */
-function silentAddresses(ctx: RunbookContext): string[] {
-  return ctx.snapshot.observations
-    .filter((o) => o.error?.kind === 'timeout')
-    .map((o) => o.contactedAddress ?? o.address);
-}
-
 /**
  * `redis-cli -h H -p P <args>` for a node address, with the cluster's auth hints; bounded by `timeout` when
  * that node did not answer the probe, because redis-cli waits forever on a frozen process.
  */
 export function cli(ctx: RunbookContext, address: string, args: string): string {
-  const { host, port } = hostPort(address);
-  const { env, flags } = authPrefix(ctx.auth);
-  const bound = silentAddresses(ctx).includes(address) ? `timeout ${SILENT_NODE_TIMEOUT_S} ` : '';
-  return `${env}${bound}redis-cli -h ${host} -p ${port}${flags} ${args}`;
+  return redisCli(address, args, {
+    auth: ctx.auth,
+    bounded: silentAddresses(ctx.snapshot).includes(address),
+  });
 }
 
 /**
@@ -83,30 +62,13 @@ export function cli(ctx: RunbookContext, address: string, args: string): string 
  * and does not answer, so then it is bounded by `timeout` and says so.
  */
 export function clusterCheck(ctx: RunbookContext): string {
-  const { env, flags } = authPrefix(ctx.auth);
   const entry = entryAddress(ctx);
-  const silent = silentAddresses(ctx)[0];
-  if (!silent) return `${env}redis-cli${flags} --cluster check ${entry}`;
+  const silent = silentAddresses(ctx.snapshot)[0];
+  if (!silent) return redisCliBare(`--cluster check ${entry}`, ctx.auth);
   return (
-    `${env}timeout 10 redis-cli${flags} --cluster check ${entry}   # hangs while ${silent} does not answer ` +
+    `${redisCliBare(`--cluster check ${entry}`, ctx.auth, 'timeout 10 ')}   # hangs while ${silent} does not answer ` +
     `(exit 124 after 10 s): read "cluster nodes" on ${entry} instead`
   );
-}
-
-/** What a command shows when no usable "host:port" is known (e.g. a paste without addresses). */
-export const UNKNOWN_ADDRESS = '<host>:<port>';
-
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/;
-
-/** True when `address` can go on a command line as "host:port" (not "paste#1", not a node id). */
-export function isHostPort(address: string | undefined): address is string {
-  return !!address && HOST_PORT.test(address);
-}
-
-/** The address an operator can reach a node at: where the probe connected, else its label. */
-export function reachAddress(n: ModelNode): string {
-  const a = n.observation?.contactedAddress ?? n.label;
-  return isHostPort(a) ? a : UNKNOWN_ADDRESS;
 }
 
 /**

@@ -1,8 +1,6 @@
 /** Picks the failover variant that is safe for one failed master, given its replicas and the quorum. */
 import type { ModelNode } from '../cluster/model-types.ts';
-import { isDown } from '../diagnose/context.ts';
-import { deriveFacts } from '../diagnose/facts.ts';
-import { replicaInfo, replicaUnfitReason } from '../diagnose/replication-info.ts';
+import { chooseFailover } from '../diagnose/failover-choice.ts';
 import { cli, reachAddress } from './common.ts';
 import type { RunbookContext } from './types.ts';
 
@@ -23,13 +21,8 @@ function noFailover(master: ModelNode, summary: string, details: string[], meani
 
 /** Decides between CLUSTER FAILOVER, FORCE, TAKEOVER, or no failover at all for `master`. */
 export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: ModelNode[]): VariantChoice {
-  const details: string[] = [];
-  const fit: ModelNode[] = [];
-  for (const r of replicas) {
-    const why = replicaUnfitReason(r, master);
-    if (why) details.push(`not ${r.label}: ${why}`);
-    else fit.push(r);
-  }
+  const choice = chooseFailover(ctx.model, master, replicas);
+  const details = choice.unfit.map((u) => `not ${u.replica.label}: ${u.reason}`);
   if (replicas.length === 0) {
     return noFailover(
       master,
@@ -38,7 +31,8 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
       `Bring ${master.label} back (restart it with its data and nodes.conf). Reassigning its slots elsewhere serves them empty and deletes its keys when it returns.`,
     );
   }
-  if (fit.length === 0) {
+  const best = choice.fit[0];
+  if (!best) {
     return noFailover(
       master,
       'do not fail over: no replica has the data',
@@ -46,10 +40,8 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
       `Promoting a replica that never synced would serve ${master.label}'s slots without their keys. Bring the master back instead (unfreeze or restart it).`,
     );
   }
-  // Best candidate: the largest replication offset (the least data lost).
-  const best = [...fit].sort((a, b) => (replicaInfo(b)?.offset ?? -1) - (replicaInfo(a)?.offset ?? -1))[0]!;
   const at = reachAddress(best);
-  if (!isDown(master)) {
+  if (choice.mode === 'default') {
     return {
       master,
       safe: true,
@@ -60,8 +52,8 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
         'The master still answers: a plain CLUSTER FAILOVER pauses writes, lets the replica catch up, then swaps roles without losing writes.',
     };
   }
-  const q = deriveFacts(ctx.model).quorum;
-  if (!q.lost && master.health !== 'fail' && !best.nofailover) {
+  const q = choice.quorum;
+  if (choice.electionPending) {
     return noFailover(
       master,
       `wait before forcing anything: the masters have not yet agreed that ${master.label} failed`,
@@ -73,7 +65,7 @@ export function chooseVariant(ctx: RunbookContext, master: ModelNode, replicas: 
       'Forcing a failover while the cluster may still reach the master risks two masters for the same slots; let the automatic failover run first.',
     );
   }
-  if (!q.lost) {
+  if (choice.mode === 'force') {
     return {
       master,
       safe: true,

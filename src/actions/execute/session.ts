@@ -1,0 +1,208 @@
+/**
+ * Connections for a run, opened with the REMEDIATION credentials (cluster.remediation.username and
+ * passwordEnv, each falling back to the diagnosis ones; the password is read from the environment when
+ * the run starts, never stored in a plan). One client per node through the probe's createNodeClient, the
+ * natMap applied, generous timeouts for mutating commands and short ones for read-only checks. A command
+ * is sent once: no client retries, no offline queue, and a command without an answer in time is reported
+ * as such, never sent again. `close()` disconnects everything.
+ */
+import type { CliAuth } from '../../cluster/redis-cli.ts';
+import type { ClusterConfig } from '../../config/schema.ts';
+import { resolvePassword } from '../../config/target.ts';
+import {
+  type ConnectSettings,
+  connectSettings,
+  createNodeClient,
+  deadline,
+  errorMessage,
+  type NodeClient,
+} from '../../diagnose/probe/connect.ts';
+import { natTarget, splitAddress } from '../../diagnose/probe/nat.ts';
+import type { NodeRef } from '../types.ts';
+import type { NodeSession } from './context.ts';
+import { ReplyError, replyError } from './replies.ts';
+
+/** Default timeout of a mutating command (MIGRATE batches pass their own). */
+export const MUTATING_COMMAND_MS = 15_000;
+
+export interface SessionOptions {
+  /** Where password variables are read from (default process.env), at the start of the run. */
+  env?: NodeJS.ProcessEnv;
+  /** Hosts the executor may connect to (tests: loopback only); others count as unreachable. */
+  allowHost?: (host: string) => boolean;
+  /** Timeout of a mutating command, ms (default 15 s). */
+  commandMs?: number;
+  /** Timeout of each read-only check while waiting, ms (default: the cluster's commandMs). */
+  pollMs?: number;
+}
+
+/** The remediation credential names (never the password) for displayed commands. */
+export function remediationAuth(cluster: ClusterConfig): CliAuth {
+  const username = cluster.remediation?.username ?? cluster.username;
+  const passwordEnv = cluster.remediation?.passwordEnv ?? cluster.passwordEnv;
+  return { ...(username ? { username } : {}), ...(passwordEnv ? { passwordEnv } : {}) };
+}
+
+/** Resolves the remediation password now; throws PASSWORD_ENV_MISSING naming the variable. */
+export function remediationPassword(cluster: ClusterConfig, env: NodeJS.ProcessEnv = process.env) {
+  const { passwordEnv } = remediationAuth(cluster);
+  return resolvePassword({ ...cluster, passwordEnv }, env);
+}
+
+/** The client's own command timeout, far beyond any per-call deadline (a MIGRATE may pass minutes). */
+const CLIENT_BACKSTOP_MS = 30 * 60_000;
+
+/** Commands that only read: a timeout on them changes nothing. */
+const READ_ONLY = new Set([
+  'PING',
+  'INFO',
+  'DBSIZE',
+  'CONFIG GET',
+  'CLUSTER NODES',
+  'CLUSTER INFO',
+  'CLUSTER MYID',
+  'CLUSTER SLOTS',
+  'CLUSTER SHARDS',
+  'CLUSTER COUNTKEYSINSLOT',
+  'CLUSTER GETKEYSINSLOT',
+  'CLUSTER KEYSLOT',
+]);
+
+function isReadOnly(argv: readonly (string | number)[]): boolean {
+  const [a, b] = argv.map((x) => String(x).toUpperCase());
+  return READ_ONLY.has(a!) || READ_ONLY.has(`${a} ${b ?? ''}`);
+}
+
+/** Every connection of one run, cached per node address. */
+export class SessionPool {
+  private readonly clients = new Map<string, Promise<NodeClient>>();
+  private readonly known = new Set<string>();
+  private readonly settings: ConnectSettings;
+  private readonly commandMs: number;
+  private readonly password: string | undefined;
+  private readonly natMap: Record<string, string> | undefined;
+  private readonly allowHost: (host: string) => boolean;
+  readonly pollMs: number;
+  /** MIGRATE's own credential arguments. Holds the password: never log, display or audit it. */
+  readonly migrateAuth: readonly string[];
+  private closed = false;
+
+  /** Throws a ConfigError when the remediation password variable is not set. */
+  constructor(cluster: ClusterConfig, opts: SessionOptions = {}) {
+    const auth = remediationAuth(cluster);
+    this.password = remediationPassword(cluster, opts.env);
+    const base = connectSettings({ ...cluster, username: auth.username }, this.password);
+    // Every call is bounded by its own deadline below; the client's own timeout is only a backstop.
+    this.settings = { ...base, commandMs: CLIENT_BACKSTOP_MS };
+    this.commandMs = opts.commandMs ?? MUTATING_COMMAND_MS;
+    this.pollMs = opts.pollMs ?? cluster.timeouts.commandMs;
+    this.natMap = cluster.natMap;
+    this.allowHost = opts.allowHost ?? (() => true);
+    this.migrateAuth =
+      this.password === undefined
+        ? []
+        : auth.username
+          ? ['AUTH2', auth.username, this.password]
+          : ['AUTH', this.password];
+  }
+
+  /** Adds announced "ip:port"s to the nodes `reachableSessions` asks. */
+  know(addresses: Iterable<string>): void {
+    for (const a of addresses) if (splitAddress(a)) this.known.add(a);
+  }
+
+  /** Every address known so far. */
+  knownAddresses(): string[] {
+    return [...this.known];
+  }
+
+  /** A session to `node` (connecting on first use; reconnecting after a lost connection). */
+  async session(node: NodeRef): Promise<NodeSession> {
+    this.know([node.address]);
+    await this.client(node.address);
+    return {
+      address: node.address,
+      call: (argv, timeoutMs) => this.call(node.address, argv, timeoutMs),
+    };
+  }
+
+  /** Sessions to every known node that answers PING within the poll timeout, in parallel. */
+  async reachableSessions(): Promise<NodeSession[]> {
+    const tries = [...this.known].map(async (address) => {
+      try {
+        const s = await this.session({ id: null, address });
+        await s.call(['PING'], this.pollMs);
+        return s;
+      } catch {
+        return null;
+      }
+    });
+    return (await Promise.all(tries)).filter((s): s is NodeSession => s !== null);
+  }
+
+  /** Disconnects every client; later calls fail. */
+  close(): void {
+    this.closed = true;
+    for (const p of this.clients.values()) p.then((c) => c.client.disconnect()).catch(() => undefined);
+    this.clients.clear();
+  }
+
+  private client(address: string): Promise<NodeClient> {
+    if (this.closed)
+      return Promise.reject(new ReplyError('unreachable', 'closed', `${address}: run is over`));
+    const cached = this.clients.get(address);
+    if (cached) {
+      return cached.then((c) => {
+        if (c.client.status === 'end' || c.client.status === 'close') {
+          this.clients.delete(address);
+          return this.client(address);
+        }
+        return c;
+      });
+    }
+    const p = this.connect(address);
+    this.clients.set(address, p);
+    p.catch(() => this.clients.delete(address));
+    return p;
+  }
+
+  private async connect(address: string): Promise<NodeClient> {
+    const reach = splitAddress(natTarget(address, this.natMap));
+    if (!reach || !this.allowHost(reach.host)) {
+      throw new ReplyError(
+        'unreachable',
+        'not allowed',
+        `${address}: not an address the executor may contact`,
+      );
+    }
+    const nc = createNodeClient(reach.host, reach.port, this.settings);
+    const limit = deadline(this.settings.connectMs + 200, `connect ${address}`);
+    try {
+      await Promise.race([nc.client.connect(), limit.promise]);
+      return nc;
+    } catch (err) {
+      nc.client.disconnect();
+      throw replyError(new Error(errorMessage(err, nc)), { address, secrets: [this.password] });
+    } finally {
+      limit.clear();
+    }
+  }
+
+  private async call(address: string, argv: readonly (string | number)[], timeoutMs?: number) {
+    const readOnly = isReadOnly(argv);
+    const ctx = { address, argv, mutating: !readOnly, secrets: [this.password] };
+    let nc: NodeClient | undefined;
+    const limit = deadline(timeoutMs ?? this.commandMs, address);
+    try {
+      nc = await this.client(address);
+      const [cmd, ...rest] = argv.map(String);
+      const reply = nc.client.call(cmd!, ...rest);
+      reply.catch(() => undefined);
+      return await Promise.race([reply, limit.promise]);
+    } catch (err) {
+      throw replyError(err instanceof ReplyError ? err : new Error(errorMessage(err, nc)), ctx);
+    } finally {
+      limit.clear();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * restart-node: advice only. redis-runbook cannot start processes on a host, so the plan has no steps:
+ * it says what to run there (SIGCONT for a frozen process, a start with nodes.conf and data intact) and
+ * how to check the node is back. Refused for a node that answers and that no root cause names.
+ */
+import { isDown } from '../../diagnose/context.ts';
+import type { ActionModule, PlanInput } from '../types.ts';
+import { cliFor, findNode, fixesOf, frame, refuse } from './common.ts';
+
+function plan(input: PlanInput) {
+  const found = findNode(input, input.params.node ?? '');
+  if ('error' in found)
+    return refuse(
+      input,
+      'restart-node',
+      'ACTION_BAD_PARAMS',
+      [found.error],
+      'Name the node with --node <ip:port|id>.',
+    );
+  const n = found.node;
+  const recommended = input.diagnosis.rootCauses.flatMap((c) =>
+    c.actions.filter(
+      (a) => a.action === 'restart-node' && (a.params?.node === n.label || a.params?.node === n.id),
+    ),
+  );
+  const frozen = n.probeError?.kind === 'timeout';
+  if (!isDown(n) && !n.probeError && recommended.length === 0) {
+    return refuse(
+      input,
+      'restart-node',
+      'ACTION_NOT_NEEDED',
+      [`${n.label} answers and no finding of this diagnosis names it`],
+      'Restarting a healthy node only causes a failover or a resync; look at the root causes instead.',
+    );
+  }
+  const check = (args: string[]) => cliFor(input, n.label, args);
+  const advice: string[] = [];
+  if (frozen)
+    advice.push(
+      `${n.label} accepts TCP connections but does not answer: if its redis-server was stopped (SIGSTOP, a debugger, a paused container), resume it on its host with kill -CONT <pid> (ps -o stat= -p <pid> shows T while stopped). Otherwise restart it as below.`,
+    );
+  advice.push(
+    `On the host of ${n.label}, start the same redis-server again with its own config and data directory intact (nodes.conf, RDB/AOF), e.g. systemctl start, or let the orchestrator restart the pod on the same volume. Never delete nodes.conf: it is the node's identity.`,
+  );
+  for (const r of recommended) if (!advice.includes(r.why)) advice.push(r.why);
+  if (n.role !== 'replica' && n.slotCount > 0)
+    advice.push(
+      `If a replica took over its slots meanwhile, ${n.label} rejoins as that replica's replica and discards what it had; otherwise it serves its slots again with the keys it persisted.`,
+    );
+  advice.push(
+    `Then check: ${check(['PING'])} answers PONG; ${check(['CLUSTER', 'INFO'])} shows cluster_state:ok; no node flags it fail in CLUSTER NODES; run the diagnosis again.`,
+  );
+  return frame(input, 'restart-node', {
+    summary: `Restart ${n.label} on its host (advice: redis-runbook cannot start processes)`,
+    steps: [],
+    preconditions: [],
+    risks: [
+      {
+        kind: 'none',
+        text: 'Restarting with its data loses only the writes after its last persistence (none on a replica that resyncs).',
+      },
+    ],
+    expected: [`${n.label} answers and no node flags it fail`],
+    fixes: fixesOf(input, 'restart-node', [n.label]),
+    mutates: false,
+    advice,
+  });
+}
+
+export const restartNodeAction: ActionModule = {
+  name: 'restart-node',
+  description: 'Advice for a stopped or frozen node: what to run on its host and how to check it is back.',
+  requires: ['node'],
+  accepts: [],
+  plan,
+};
