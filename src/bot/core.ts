@@ -7,6 +7,7 @@ import type { ClusterSnapshot } from '../cluster/types.ts';
 import { checkAccess, clustersForChannel } from '../config/access.ts';
 import type { Config } from '../config/schema.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
+import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { type Command, parseCommand } from './commands.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
@@ -31,6 +32,10 @@ export interface BotDeps {
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
   deadlineMs?: number;
+  /** Where diagnoses are counted and timed (default: nowhere). */
+  metrics?: Metrics;
+  /** Aborted at shutdown: live diagnoses still running post an "interrupted" verdict at once. */
+  wrapUp?: AbortSignal;
 }
 
 /**
@@ -202,15 +207,21 @@ export function createBot(deps: BotDeps): Bot {
 
     async paste(req) {
       let result: ReturnType<BotDeps['analyzePaste']>;
+      const started = performance.now();
       try {
         result = deps.analyzePaste(req.text);
       } catch (err) {
         logger.error({ event: 'paste_failed', code: codeOf(err) }, 'paste analysis failed');
+        (deps.metrics ?? nullMetrics).diagnosis('paste', 'error', (performance.now() - started) / 1000);
         await transport.reply(
           { channel: req.channel, ts: req.threadTs },
           problem('I could not read this paste.', messageOf(err)),
         );
         return true;
+      }
+      if (result) {
+        const seconds = (performance.now() - started) / 1000;
+        (deps.metrics ?? nullMetrics).diagnosis('paste', result.diagnosis.state, seconds);
       }
       if (!result) {
         if (!req.mentioned) return false;

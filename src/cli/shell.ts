@@ -4,10 +4,10 @@ import { createBot } from '../bot/core.ts';
 import { buildBotDeps } from '../bot/deps.ts';
 import { runShell } from '../bot/shell/session.ts';
 import { createTerminalTransport } from '../bot/shell/transport.ts';
-import { createLogger } from '../bot/slack/logger.ts';
 import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { createLogger } from '../ops/logger.ts';
 import type { ShellCommandOptions } from './shell-cmd.ts';
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */

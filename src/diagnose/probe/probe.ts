@@ -3,7 +3,7 @@
  * (starting as soon as any seed answers), probe all nodes in parallel, then count keys in slots nobody
  * serves. Produces the pure ClusterSnapshot the model and rules read. Never rejects for dead nodes.
  */
-import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
+import type { ClusterSnapshot, NodeObservation, ProbeErrorKind } from '../../cluster/types.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import { recheckGuessedBusPorts } from './bus.ts';
@@ -27,6 +27,8 @@ export interface ProbeOptions {
   keyCount?: Partial<KeyCountLimits>;
   /** Clock for `takenAt` (tests). */
   now?: () => Date;
+  /** Told each node's outcome as its probe ends: 'ok', or its error kind (metrics; must not throw). */
+  onNodeProbed?: (outcome: 'ok' | ProbeErrorKind) => void;
 }
 
 /** Probes the cluster live and returns a snapshot with source 'live'. Throws only for config errors. */
@@ -109,6 +111,7 @@ async function discoverAndProbe(
     launched.add(key);
     const run = probeNode(target, settings).then((probe) => {
       probes.push(probe);
+      opts.onNodeProbed?.(probe.observation.error?.kind ?? 'ok');
       if (probe.observation.nodeId) seenIds.add(probe.observation.nodeId);
       if (fromSeed) followView(probe);
     });
