@@ -41,6 +41,8 @@ export interface ApprovalRuntime {
     observer?: FixObserver,
     timings?: WorkerTimings & { reconcileMs?: number },
   ): FixWorker;
+  /** Resolves once no fix job is waiting or running (true), or after `timeoutMs` (false). */
+  idle(timeoutMs: number): Promise<boolean>;
   /** Drains the worker (bounded by `drainMs`), stops the reconciler, closes queue and connections. */
   close(drainMs?: number): Promise<{ finished: boolean }>;
 }
@@ -86,6 +88,16 @@ export function openApprovals(opts: OpenOptions): ApprovalRuntime {
         timings.reconcileMs ?? 15_000,
       );
       return worker;
+    },
+    async idle(timeoutMs) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed').catch(() => null);
+        const queued = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 1;
+        if (queued === 0 && (worker?.running().length ?? 0) === 0) return true;
+        if (Date.now() >= end) return false;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     async close(drainMs = 8000) {
       await reconciler?.stop();

@@ -3,6 +3,7 @@
  * BotMessages to a Transport and never knows whether that is Slack or a terminal.
  */
 import type { Logger } from 'pino';
+import type { FixObserver } from '../approvals/types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { checkAccess, clustersForChannel } from '../config/access.ts';
 import type { Config } from '../config/schema.ts';
@@ -10,16 +11,27 @@ import type { Diagnosis } from '../diagnose/types.ts';
 import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { type Command, parseCommand } from './commands.ts';
-import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
+import type { FixDeps } from './fix-deps.ts';
+import { createFixProgress } from './fix-progress.ts';
+import { type FixRouteDeps, routeFixAction, routeFixCommand } from './fix-routes.ts';
+import { type BotMessage, type EphemeralTarget, note, problem, type Transport } from './message.ts';
+import {
+  ACTION_REMEDIATION_APPROVE,
+  ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
+} from './render/approval.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
 import { nodesMessage } from './render/nodes.ts';
 import { pasteReplyMessage } from './render/paste.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
 
-/** Stable action ids of the remediation buttons (the approval flow comes later). */
-export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
-export const ACTION_REMEDIATION_DENY = 'remediation_deny';
+export { problem } from './message.ts';
+export {
+  ACTION_REMEDIATION_APPROVE,
+  ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
+} from './render/approval.ts';
 
 export interface BotDeps {
   config: Config;
@@ -32,6 +44,8 @@ export interface BotDeps {
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
   deadlineMs?: number;
+  /** Fix requests and approvals; absent when no queue Redis is configured (then the bot only reads). */
+  fixes?: FixDeps;
   /** Where diagnoses are counted and timed (default: nowhere). */
   metrics?: Metrics;
   /** Aborted at shutdown: live diagnoses still running post an "interrupted" verdict at once. */
@@ -62,6 +76,8 @@ export interface PasteRequest extends Requester {
 export interface ActionRequest extends Requester {
   actionId: string;
   value: string;
+  /** The message the button was on, and its thread (Slack ts values). */
+  message?: { ts: string; threadTs?: string };
 }
 
 export type Ack = (msg: BotMessage) => Promise<void>;
@@ -74,6 +90,8 @@ export interface Bot {
   paste(req: PasteRequest): Promise<boolean>;
   /** Handles a button click (already acknowledged by the transport). */
   action(req: ActionRequest): Promise<void>;
+  /** Reports fix transitions and progress through this bot's transport; give it to the fix worker. */
+  readonly fixObserver: FixObserver | undefined;
 }
 
 /** Builds the bot core over its dependencies. */
@@ -88,7 +106,7 @@ export function createBot(deps: BotDeps): Bot {
   });
 
   /** Null when `r` may read `cluster`; else the refusal to show (and the refusal is logged). */
-  function gate(r: Requester, cluster: string, command: string): BotMessage | null {
+  function gate(r: Requester, cluster: string, command: string, diagnose = true): BotMessage | null {
     if (known().length === 0) return noClustersMessage();
     if (!known().includes(cluster)) {
       const here = usable(r);
@@ -105,7 +123,7 @@ export function createBot(deps: BotDeps): Bot {
       user: r.user,
       channel: r.unbound ? null : r.channel,
       cluster,
-      permission: r.operator ? null : 'diagnose',
+      permission: r.operator || !diagnose ? null : 'diagnose',
       known: known(),
     });
     if (!denied) return null;
@@ -119,6 +137,24 @@ export function createBot(deps: BotDeps): Bot {
     });
     return problem(denied.message, denied.hint);
   }
+
+  const fixObserver = deps.fixes
+    ? createFixProgress({
+        transport,
+        logger,
+        diagnose: (cluster) => service.diagnoseCluster(cluster),
+      })
+    : undefined;
+  const fixRoutes: FixRouteDeps = {
+    config,
+    transport,
+    logger,
+    fixes: deps.fixes,
+    progress: fixObserver,
+    gate,
+    usable,
+    target,
+  };
 
   async function showNodes(r: Requester, cluster: string): Promise<void> {
     if (!deps.topology) {
@@ -154,13 +190,21 @@ export function createBot(deps: BotDeps): Bot {
 
   async function live(r: Requester, cluster: string, runbook: RunbookName | null): Promise<void> {
     const title = runbook ? (service.listRunbooks().find((b) => b.name === runbook)?.title ?? runbook) : null;
-    await runDiagnosis({ ...deps, requester: r, target: target(r), cluster, runbook, runbookTitle: title });
+    await runDiagnosis({
+      ...deps,
+      requester: r,
+      target: target(r),
+      cluster,
+      runbook,
+      runbookTitle: title,
+      fixButtons: Boolean(deps.fixes),
+    });
   }
 
   async function route(r: Requester, cmd: Command, ack: Ack): Promise<void> {
     switch (cmd.kind) {
       case 'help':
-        return ack(helpMessage(usable(r), known().length, service.listRunbooks()));
+        return ack(helpMessage(usable(r), known().length, service.listRunbooks(), Boolean(deps.fixes)));
       case 'clusters': {
         const names = usable(r);
         const list = config.clusters.filter((c) => names.includes(c.name));
@@ -168,6 +212,11 @@ export function createBot(deps: BotDeps): Bot {
       }
       case 'runbook-list':
         return ack(runbookListMessage(service.listRunbooks()));
+      case 'fix':
+      case 'approve':
+      case 'deny':
+      case 'audit':
+        return routeFixCommand(fixRoutes, r, cmd, ack);
       default:
         break;
     }
@@ -191,6 +240,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
+    fixObserver,
     async command(req, ack) {
       const parsed = parseCommand(req.text);
       if (!parsed.ok) {
@@ -242,10 +292,8 @@ export function createBot(deps: BotDeps): Bot {
       switch (req.actionId) {
         case ACTION_REMEDIATION_APPROVE:
         case ACTION_REMEDIATION_DENY:
-          return transport.ephemeral(
-            target(req),
-            note('Remediation is not enabled yet: this build only diagnoses, and nothing was changed.'),
-          );
+        case ACTION_REQUEST_FIX:
+          return routeFixAction(fixRoutes, req);
         case ACTION_DIAGNOSE_AGAIN:
         case ACTION_SHOW_NODES: {
           const refusal = gate(req, req.value, req.actionId);
@@ -260,16 +308,6 @@ export function createBot(deps: BotDeps): Bot {
           );
       }
     },
-  };
-}
-
-/** A refusal or error for one user: what is wrong, then what would work. */
-export function problem(message: string, hint: string): BotMessage {
-  return {
-    tone: 'warning',
-    text: message,
-    sections: [{ lines: [hint], style: 'prose' }],
-    fallback: `${message} ${hint}`,
   };
 }
 

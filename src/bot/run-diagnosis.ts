@@ -22,6 +22,8 @@ export interface RunDiagnosisInput {
   runbook: RunbookName | null;
   runbookTitle: string | null;
   deadlineMs?: number;
+  /** Offer a "Request fix" button under each recommended action that has parameters. */
+  fixButtons?: boolean;
   metrics?: Metrics;
   /** Aborted when the process is shutting down: the verdict then says so instead of waiting longer. */
   wrapUp?: AbortSignal;
@@ -109,7 +111,10 @@ function verdictFor(outcome: Outcome, input: RunDiagnosisInput): BotMessage {
   const { cluster } = input;
   if (outcome.kind === 'done') {
     const d = outcome.diagnosis;
-    return verdictMessage(d, cluster, input.requester.user, input.runbook ?? selectRunbook(d));
+    const runbook = input.runbook ?? selectRunbook(d);
+    return verdictMessage(d, cluster, input.requester.user, runbook, {
+      fixButtons: input.fixButtons ?? false,
+    });
   }
   if (outcome.kind === 'interrupted') {
     const text = `The bot is restarting, so the diagnosis of ${cluster} stopped before it finished. Steps that completed are in the thread; run /redis diagnose ${cluster} again in a minute.`;

@@ -8,6 +8,7 @@ import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger } from '../ops/logger.ts';
+import { openFixes } from './fixes.ts';
 import type { ShellCommandOptions } from './shell-cmd.ts';
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
@@ -24,7 +25,20 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const transport = createTerminalTransport(process.stdout, {
     diagnosisText: (d) => renderDiagnosisText(d, { color }),
   });
-  const bot = createBot({ ...buildBotDeps(config), transport, logger });
+  // Fixes in the terminal need a queue Redis named explicitly: a laptop shell stays read-only otherwise.
+  const wired = process.env.REDIS_URL ? openFixes({ config, url: process.env.REDIS_URL, logger }) : null;
+  if (wired && !(await wired.runtime.check(3000)).up) {
+    process.stderr.write(
+      'redis-runbook shell: the queue Redis (REDIS_URL) does not answer yet; fixes will fail until it does.\n',
+    );
+  }
+  const bot = createBot({
+    ...buildBotDeps(config),
+    transport,
+    logger,
+    ...(wired ? { fixes: wired.fixes } : {}),
+  });
+  if (wired) wired.runtime.startWorker(wired.executor, bot.fixObserver);
   const user = opts.as ?? 'local operator';
   const rules = [
     opts.as ? `user rules for ${opts.as}` : 'no user rules (use --as <user> to apply them)',
@@ -44,5 +58,11 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     interactive: Boolean(process.stdin.isTTY),
     operator: opts.as === undefined,
   });
+  if (wired) {
+    if (!(await wired.runtime.idle(0)))
+      process.stderr.write('redis-runbook shell: waiting for the running fix to finish…\n');
+    await wired.runtime.idle(10 * 60_000);
+    await wired.runtime.close();
+  }
   return 0;
 }

@@ -1,6 +1,7 @@
 /** Turns a Diagnosis and its steps into transport-neutral messages (parent, thread steps, verdict). */
 import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
 import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
+import { requestFixButtons } from './approval.ts';
 
 /** Stable action ids of the buttons under a verdict. */
 export const ACTION_DIAGNOSE_AGAIN = 'diagnose_again';
@@ -41,6 +42,7 @@ export function verdictMessage(
   cluster: string,
   user: string,
   runbook: string | null,
+  opts: { fixButtons?: boolean } = {},
 ): BotMessage {
   const severity = overallSeverity(d);
   const sections = diagnosisSections(d);
@@ -66,14 +68,18 @@ export function verdictMessage(
   const buttons: MessageButton[] = [
     { actionId: ACTION_DIAGNOSE_AGAIN, label: 'Diagnose again', value: cluster },
     { actionId: ACTION_SHOW_NODES, label: 'Show nodes', value: cluster },
+    ...(opts.fixButtons ? requestFixButtons(d, cluster) : []),
   ];
+  const readOnly = opts.fixButtons
+    ? 'Nothing was changed on the cluster. A fix runs only after a plan is requested and approved by someone else.'
+    : 'Nothing was changed on the cluster: this bot only reads.';
   return {
     tone: toneOf(severity),
     title,
     fields,
     sections: [...sections.primary, ...sections.detail],
     buttons,
-    notes: [...d.warnings, 'Nothing was changed on the cluster: this bot only reads.'],
+    notes: [...d.warnings, readOnly],
     requestedBy: user,
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,

@@ -14,6 +14,7 @@ import { nullMetrics } from '../../ops/metrics.ts';
 import {
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
   type Bot,
   type BotDeps,
   createBot,
@@ -75,6 +76,7 @@ const PASTE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 const ACTION_IDS = [
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
   ACTION_DIAGNOSE_AGAIN,
   ACTION_SHOW_NODES,
 ];
@@ -211,7 +213,19 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
       const channel = ('channel' in body && body.channel?.id) || '';
       const replyUrl =
         'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
-      await bot.action({ actionId, value, user: body.user.id, channel, ...(replyUrl ? { replyUrl } : {}) });
+      const msg =
+        'message' in body ? (body.message as { ts?: string; thread_ts?: string } | undefined) : undefined;
+      const message = msg?.ts
+        ? { ts: msg.ts, ...(msg.thread_ts ? { threadTs: msg.thread_ts } : {}) }
+        : undefined;
+      await bot.action({
+        actionId,
+        value,
+        user: body.user.id,
+        channel,
+        ...(replyUrl ? { replyUrl } : {}),
+        ...(message ? { message } : {}),
+      });
     });
   }
 
