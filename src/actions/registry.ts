@@ -4,11 +4,24 @@
  * back as refusals, never as exceptions.
  */
 import type { ActionName, ActionParams } from '../diagnose/types.ts';
+import { addNodeAction, addReplicaAction } from './plan/add.ts';
 import { refuse } from './plan/common.ts';
+import { failoverAction, failoverForceAction, failoverTakeoverAction } from './plan/failover.ts';
+import { forgetNodeAction } from './plan/forget.ts';
+import { meetAction } from './plan/meet.ts';
 import { restartNodeAction } from './plan/restart.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from './types.ts';
 
-const MODULES: ActionModule[] = [restartNodeAction];
+const MODULES: ActionModule[] = [
+  failoverAction,
+  failoverForceAction,
+  failoverTakeoverAction,
+  addNodeAction,
+  addReplicaAction,
+  forgetNodeAction,
+  meetAction,
+  restartNodeAction,
+];
 
 /** Every action this build can plan, by name. */
 export const ACTIONS: ReadonlyMap<ActionName, ActionModule> = new Map(MODULES.map((m) => [m.name, m]));

@@ -29,7 +29,7 @@ export type Condition =
   | { kind: 'role'; node: NodeRef; role: 'master' | 'replica'; of?: string }
   /** Every reachable node lists `node` as a master owning `slots` (all of them when omitted). */
   | { kind: 'agreed-master'; node: NodeRef; slots?: SlotRange[] }
-  /** Every reachable node lists `node` without handshake/noaddr, and `node` lists every one of them. */
+  /** Every reachable node lists `node` at its address without handshake/noaddr, and `node` lists every one of them. */
   | { kind: 'known-by-all'; node: NodeRef }
   /** The replica's master_link_status is up and it is not syncing. */
   | { kind: 'replica-synced'; node: NodeRef }

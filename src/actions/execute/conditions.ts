@@ -44,9 +44,13 @@ async function allViews(ctx: Ctx): Promise<View[]> {
   return views.filter((v): v is View => v !== null);
 }
 
+function addressOf(l: NodeLine): string {
+  return l.ip.includes(':') ? `[${l.ip}]:${l.port}` : `${l.ip}:${l.port}`;
+}
+
 function isNode(l: NodeLine, n: NodeRef): boolean {
   if (n.id) return l.id === n.id;
-  return `${l.ip}:${l.port}` === n.address;
+  return addressOf(l) === n.address;
 }
 
 function isSelf(v: View, n: NodeRef): boolean {
@@ -116,7 +120,10 @@ async function knownByAll(ctx: Ctx, c: Extract<Condition, { kind: 'known-by-all'
     !!l && !l.flags.includes('handshake') && !l.flags.includes('noaddr');
   for (const v of views) {
     if (v === own) continue;
-    if (!healthy(v.lines.find((x) => isNode(x, c.node)))) bad.push(`${v.address} does not know it yet`);
+    const l = v.lines.find((x) => isNode(x, c.node));
+    if (!healthy(l)) bad.push(`${v.address} does not know it yet`);
+    else if (c.node.id && addressOf(l!) !== c.node.address)
+      bad.push(`${v.address} still has it at ${addressOf(l!)}`);
     if (own && v.observer && !healthy(own.lines.find((l) => l.id === v.observer)))
       bad.push(`it does not know ${v.address} yet`);
   }

@@ -14,6 +14,7 @@ export function restartNode(n: ModelNode, why?: string): RecommendedAction {
   return {
     action: 'restart-node',
     target: n.label,
+    params: { node: n.label },
     why:
       why ??
       `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory (nodes.conf, RDB/AOF) intact${n.slotCount > 0 ? `: it rejoins with slots ${shortRanges(n.slots)} and its keys` : ''}; only writes after its last persistence are lost.`,
@@ -25,6 +26,8 @@ export function fixCoverageOwnerGone(owner: ModelNode, slots: readonly SlotRange
   return {
     action: 'fix-coverage',
     target: `slots ${formatRanges(slots)} (owned by ${owner.label}) -> reachable masters`,
+    // The data-losing option is never pre-set: the planner refuses until the user names it.
+    params: { slotRanges: formatRanges(slots) },
     why:
       `Last resort, only once ${owner.label} and its data are lost for good: the slots come back empty, so every key in them is lost. ` +
       `If ${owner.label} ever returns it sees a newer owner with a higher epoch and deletes its keys in those slots (or resyncs as a replica), which is why redis-cli refuses this without --cluster-fix-with-unreachable-masters.`,
@@ -43,6 +46,7 @@ export function fixCoverageUnassigned(slots: readonly SlotRange[], keysOn?: stri
   return {
     action: 'fix-coverage',
     target: `slots ${formatRanges(slots)} -> ${keysOn ?? 'a reachable master'}`,
+    params: { slotRanges: formatRanges(slots) },
     why:
       `No node claims these slots, so assigning them takes nothing from anyone${keysOn ? ` (${keysOn} holds keys in them, so it should own them)` : ''}: ` +
       `${cliAt(keysOn)} CLUSTER ADDSLOTSRANGE ${ranges}${keysOn ? '' : ' on one reachable master'} (the others learn it by gossip). ` +
@@ -63,6 +67,7 @@ export function failoverForce(
   return {
     action: 'failover-force',
     target: `${replica.label} -> takes over from ${master.label}`,
+    params: { node: replica.label, master: master.id },
     why:
       `${condition ? `${condition} ` : ''}Promotes the replica with votes from the majority of masters (still available). ${staleness} ` +
       `When ${master.label} comes back it becomes a replica of ${replica.label} and discards what it had.`,
@@ -74,6 +79,7 @@ export function failoverTakeover(replica: ModelNode, master: ModelNode): Recomme
   return {
     action: 'failover-takeover',
     target: `${replica.label} -> takes over from ${master.label} without votes`,
+    params: { node: replica.label, master: master.id },
     why:
       `Only if ${master.label} cannot be restarted: TAKEOVER promotes the replica without any election and bumps its epoch unilaterally, ` +
       `breaking the "last failover wins" rule. Writes ${master.label} took after the replica's last sync are lost, and if ${master.label} or another ` +
@@ -86,6 +92,8 @@ export function addReplica(master: ModelNode): RecommendedAction {
   return {
     action: 'add-replica',
     target: `new replica for ${master.label}`,
+    // The new node is the operator's to name (--node): no diagnosis can know it.
+    params: { master: master.id },
     why: `${master.label} has no healthy replica: the next failure of it takes its slots down. Adding one copies its data and risks nothing.`,
   };
 }
@@ -95,6 +103,7 @@ export function forgetNode(n: ModelNode): RecommendedAction {
   return {
     action: 'forget-node',
     target: `${n.label} (${n.id})`,
+    params: { node: n.id },
     why:
       `Only once ${n.label} is gone for good and owns no slots: run ${cliAt()} CLUSTER FORGET ${n.id} on every other node, all within 60 s, ` +
       'or a node that still lists it gossips the entry back.',

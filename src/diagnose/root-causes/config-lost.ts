@@ -25,6 +25,7 @@ function takeOver(ctx: CauseContext, old: ModelNode, c: LostConfig): Recommended
   return {
     action: 'failover-force',
     target: `${r.label} -> takes over slots ${shortRanges(old.slots)} from the lost id ${old.id.slice(0, 8)}…`,
+    params: { node: r.label, master: old.id },
     why:
       `${wiped ? `First run DBSIZE on ${r.label}: it re-synced from the empty node at ${c.address}, so it may hold nothing now; if it is empty, restore from a backup instead of promoting it. ` : `Check DBSIZE on ${r.label} first. `}` +
       `CLUSTER FAILOVER FORCE on it makes the majority of masters vote it owner of those slots; the old id never returns, so nothing else is lost beyond writes it had not received.`,
@@ -64,6 +65,7 @@ function actionsFor(ctx: CauseContext, c: LostConfig): RecommendedAction[] {
     out.push({
       action: 'add-replica',
       target: `${c.node.label} -> CLUSTER REPLICATE <id of a master that needs a replica>`,
+      params: { node: c.node.label },
       why: 'Once joined, make it a replica again (run CLUSTER REPLICATE on it): it copies that master data and restores redundancy, risking nothing.',
     });
   }
@@ -92,6 +94,7 @@ function resetKeepingId(ctx: CauseContext, c: LostConfig): RootCause | null {
   actions.push({
     action: 'add-replica',
     target: `${n.label} -> CLUSTER REPLICATE <id of a master that needs a replica>`,
+    params: { node: n.label },
     why: 'Once it knows the cluster again, make it a replica (run CLUSTER REPLICATE on it): it copies that master data and restores redundancy, risking nothing.',
   });
   return {

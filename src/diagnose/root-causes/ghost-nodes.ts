@@ -38,6 +38,7 @@ export function forgetEverywhere(
   return {
     action: 'forget-node',
     target: `${ghost.label === ghost.id ? ghost.id : `${ghost.label} (${ghost.id})`} on all ${plural(able.length, 'node')}`,
+    params: { node: ghost.id },
     why:
       `Only if ${ghost.label === ghost.id ? 'it' : ghost.label} is gone for good (if it should come back, start it instead). Run all of these within 60 s, because CLUSTER FORGET bans the id for 60 s only and any node that still knows it gossips it back: ` +
       `${commands.join(' ; ')}.${notes.length > 0 ? ` ${notes.join('. ')}.` : ''} ${caveat}`,
@@ -48,6 +49,7 @@ function handshakeAction(g: Ghost): RecommendedAction {
   return {
     action: 'forget-node',
     target: `whatever still introduces ${g.node.label}`,
+    params: { node: g.node.id },
     why:
       `A handshake entry has a random id and expires by itself, so forgetting it does nothing. If it keeps coming back: stop any script or operator running CLUSTER MEET ${g.node.label.replace(/:(\d+)$/, ' $1')}, ` +
       `and look for a node that still lists a real id at ${g.node.label} (CLUSTER NODES | grep ${g.node.label}); forget that id on every node within 60 s.`,

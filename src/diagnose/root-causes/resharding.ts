@@ -112,6 +112,7 @@ function detect(ctx: CauseContext): RootCause[] {
       actions.push({
         action: 'fix-open-slot',
         target: `slot ${slot}: ${src} -> ${dst}`,
+        params: { slotRanges: String(slot) },
         why: rollBack
           ? `${keys}No key has reached ${dst} and ${src} still owns the slot: roll back by closing it (CLUSTER SETSLOT ${slot} STABLE on ${dst}, and on ${src} if it is MIGRATING). Nothing moves and no key is at stake.`
           : `${keys}Finish the move${targetKeys === undefined ? ` (or, if ${dst} holds no key of the slot, close it with CLUSTER SETSLOT ${slot} STABLE on both sides instead)` : ''}: ${heir && source === heir.id ? `re-point it first (CLUSTER SETSLOT ${slot} IMPORTING <${src}'s id> on ${dst}, CLUSTER SETSLOT ${slot} MIGRATING <${dst}'s id> on ${src}), then ` : ''}migrate the keys still on ${src}, then CLUSTER SETSLOT ${slot} NODE <${dst}'s id> on ${dst} first, then on ${src} and the other masters. ` +

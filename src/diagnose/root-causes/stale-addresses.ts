@@ -24,6 +24,7 @@ export function meetAction(
   return {
     action: 'meet',
     target: `${from.label} -> ${to.label} (id ${to.id.slice(0, 8)}…): redis-cli -h ${from.ip} -p ${from.port} CLUSTER MEET ${to.ip} ${to.port} ${to.cport ?? to.port + 10000}`,
+    params: { node: to.ip.includes(':') ? `[${to.ip}]:${to.port}` : `${to.ip}:${to.port}`, from: from.label },
     why,
   };
 }

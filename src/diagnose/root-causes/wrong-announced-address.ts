@@ -17,6 +17,7 @@ function fixAction(i: AnnounceIssue): RecommendedAction {
   return {
     action: 'restart-node',
     target: `${i.node.label}: cluster-announce-ip ${ip}`,
+    params: { node: i.node.label },
     why:
       `Correct what ${i.node.label} announces: redis-cli -h <where it answers> -p ${i.node.port} CONFIG SET cluster-announce-ip ${ip} then CONFIG REWRITE ` +
       '(peers adopt it from its next pings, no restart needed); set cluster-announce-port / cluster-announce-bus-port too when ports are mapped (NAT, Docker). ' +

@@ -1,0 +1,156 @@
+/**
+ * forget-node (`--node <addr|id>`): CLUSTER FORGET on every other answering node, all within the 60 s the
+ * FORGET bans the id for ("ERR Unknown node" counts as done), then wait until no answering node lists
+ * it. Refused while the node owns slots, while it answers (a live node comes back by gossip), and while a
+ * live replica still follows it (it would refuse: "Can't forget my master!"). Pure.
+ */
+import type { ModelNode } from '../../cluster/model-types.ts';
+import { isDown } from '../../diagnose/context.ts';
+import { listLabels } from '../../diagnose/finding.ts';
+import type { RecommendedAction } from '../../diagnose/types.ts';
+import type { ActionModule, Plan, PlanInput, Refusal, Risk } from '../types.ts';
+import { cliFor, fanoutStep, findNode, fixesOf, frame, nodeRef, refuse, waitStep } from './common.ts';
+
+const FORGET_WINDOW_MS = 60_000;
+
+/** True when the node answered our probe itself. */
+function answers(n: ModelNode): boolean {
+  return !!n.observation && !n.observation.error && n.selfSeen;
+}
+
+function followersOf(input: PlanInput, n: ModelNode): ModelNode[] {
+  return input.model.nodes.filter((x) => x.masterId === n.id && x.role === 'replica' && x.id !== n.id);
+}
+
+function promote(r: ModelNode, n: ModelNode): RecommendedAction {
+  return {
+    action: 'failover-force',
+    target: `${r.label} -> takes over from ${n.label}`,
+    why: `${r.label} still replicates ${n.label}: promote it (or point it at a live master) before forgetting ${n.label}.`,
+    params: { node: r.label, master: n.label },
+  };
+}
+
+function plan(input: PlanInput): Plan | Refusal {
+  const text = input.params.node ?? '';
+  const found = findNode(input, text);
+  if ('error' in found) {
+    const gone = /^[0-9a-f]{40}$/i.test(text.trim());
+    return refuse(
+      input,
+      'forget-node',
+      gone ? 'ACTION_NOT_NEEDED' : 'ACTION_BAD_PARAMS',
+      [gone ? `no node lists ${text.trim().slice(0, 8)} any more` : found.error],
+      gone ? 'Nothing to forget.' : 'Name the node with --node <ip:port|id>.',
+    );
+  }
+  const n = found.node;
+  if (n.flags.includes('handshake') && n.handshakeBy.length === n.seenBy.length)
+    return refuse(
+      input,
+      'forget-node',
+      'ACTION_NOT_NEEDED',
+      [`${n.label} is only a handshake entry (a random id that expires by itself)`],
+      'If it keeps coming back, stop whatever runs CLUSTER MEET to that address.',
+    );
+  if (n.role !== 'replica' && n.slotCount > 0)
+    return refuse(
+      input,
+      'forget-node',
+      'ACTION_REFUSED',
+      [
+        `${n.label} owns ${n.slotCount} slots: forgetting it leaves them unassigned and their keys unreachable`,
+      ],
+      'Fail its slots over to a replica (failover-force) or bring it back; forget it once it owns nothing.',
+      followersOf(input, n)
+        .filter((r) => !isDown(r))
+        .map((r) => promote(r, n)),
+    );
+  if (answers(n) || !isDown(n))
+    return refuse(
+      input,
+      'forget-node',
+      'ACTION_REFUSED',
+      [
+        `${n.label} ${answers(n) ? 'answers' : 'is listed as healthy'}: a live node that is forgotten comes back by gossip within 60 s (it still knows everyone)`,
+      ],
+      'Shut it down for good first (or CLUSTER RESET it), then forget it.',
+    );
+  const live = followersOf(input, n).filter((r) => !isDown(r));
+  if (live.length > 0)
+    return refuse(
+      input,
+      'forget-node',
+      'ACTION_REFUSED',
+      [
+        `${listLabels(live.map((r) => r.label))} still ${live.length === 1 ? 'replicates' : 'replicate'} ${n.label} and would refuse the FORGET ("Can't forget my master!")`,
+      ],
+      'Promote that replica (failover-force) or point it at a live master (CLUSTER REPLICATE) first.',
+      live.map((r) => promote(r, n)),
+    );
+  const members = input.model.nodes.filter(
+    (x) => x.id !== n.id && !x.flags.includes('handshake') && x.ip && x.port > 0,
+  );
+  const able = members.filter((x) => !isDown(x) && answers(x));
+  const later = members.filter((x) => !able.includes(x));
+  if (able.length === 0)
+    return refuse(
+      input,
+      'forget-node',
+      'ACTION_REFUSED',
+      ['no other node answers'],
+      'Diagnose the cluster first.',
+    );
+  const id = n.id;
+  const steps = [
+    fanoutStep(
+      input,
+      's1',
+      `CLUSTER FORGET ${id.slice(0, 8)}… on all ${able.length} answering nodes at once`,
+      able.map(nodeRef),
+      ['CLUSTER', 'FORGET', id],
+      FORGET_WINDOW_MS,
+      ['ERR Unknown node'],
+    ),
+    waitStep(
+      's2',
+      `Wait until no answering node lists ${id.slice(0, 8)}…`,
+      { kind: 'forgotten', id },
+      10_000,
+      cliFor(input, able[0]!.label, ['CLUSTER', 'NODES']),
+      `no answering node lists ${id.slice(0, 8)}… (up to 10 s)`,
+    ),
+  ];
+  const risks: Risk[] = [
+    { kind: 'none', text: `${n.label} owns no slot: clients are not affected and no key moves.` },
+    {
+      kind: 'availability',
+      text: `If the process at ${n.label} is started again with its nodes.conf, it still knows everyone and rejoins by gossip: keep it down, or CLUSTER RESET it before reusing it.`,
+    },
+  ];
+  if (later.length > 0)
+    risks.push({
+      kind: 'availability',
+      text: `${listLabels(later.map((x) => x.label))} ${later.length === 1 ? 'is' : 'are'} down and cannot get the FORGET now: on return ${later.length === 1 ? 'it gossips' : 'they gossip'} the id back; run CLUSTER FORGET ${id} there within 60 s of the start.`,
+    });
+  return frame(input, 'forget-node', {
+    summary: `Forget ${n.label === id ? id : `${n.label} (${id.slice(0, 8)}…)`} on all ${able.length} answering nodes within 60 s`,
+    steps,
+    preconditions: [
+      `${n.label} owns no slot, is down, and no live replica follows it`,
+      `${able.length} other nodes answer`,
+    ],
+    risks,
+    expected: [`no answering node lists ${id}`],
+    fixes: fixesOf(input, 'forget-node', [n.label, id]),
+  });
+}
+
+export const forgetNodeAction: ActionModule = {
+  name: 'forget-node',
+  description:
+    'Remove a node that is gone for good and owns no slot from every node, within the 60 s FORGET window.',
+  requires: ['node'],
+  accepts: [],
+  plan,
+};
