@@ -109,41 +109,37 @@ type Outcome =
 
 function verdictFor(outcome: Outcome, input: RunDiagnosisInput): BotMessage {
   const { cluster } = input;
-  if (outcome.kind === 'done') {
-    const d = outcome.diagnosis;
-    const runbook = input.runbook ?? selectRunbook(d);
-    return verdictMessage(d, cluster, input.requester.user, runbook, {
-      fixButtons: input.fixButtons ?? false,
-    });
-  }
-  if (outcome.kind === 'interrupted') {
-    const text = `The bot is restarting, so the diagnosis of ${cluster} stopped before it finished. Steps that completed are in the thread; run /redis diagnose ${cluster} again in a minute.`;
-    return {
-      tone: 'warning',
-      title: `${cluster}: diagnosis interrupted`,
-      text,
-      requestedBy: input.requester.user,
-      fallback: text,
-    };
-  }
-  if (outcome.kind === 'timeout') {
-    const text = `The diagnosis of ${cluster} did not finish within ${Math.round(outcome.ms / 1000)} s. Steps that completed are in the thread; the cluster may be partly unreachable. Try /redis nodes ${cluster} or run the runbook again.`;
-    return {
-      tone: 'warning',
-      title: `${cluster}: diagnosis timed out`,
-      text,
-      requestedBy: input.requester.user,
-      fallback: text,
-    };
-  }
-  const text = `Could not diagnose ${cluster}: ${firstLine(outcome.error)} (${errCode(outcome.error)}).`;
-  return {
+  const warning = (title: string, text: string): BotMessage => ({
     tone: 'warning',
-    title: `${cluster}: diagnosis failed`,
+    title: `${cluster}: ${title}`,
     text,
     requestedBy: input.requester.user,
     fallback: text,
-  };
+  });
+  switch (outcome.kind) {
+    case 'done': {
+      const d = outcome.diagnosis;
+      const runbook = input.runbook ?? selectRunbook(d);
+      return verdictMessage(d, cluster, input.requester.user, runbook, {
+        fixButtons: input.fixButtons ?? false,
+      });
+    }
+    case 'interrupted':
+      return warning(
+        'diagnosis interrupted',
+        `The bot is restarting, so the diagnosis of ${cluster} stopped before it finished. Steps that completed are in the thread; run /redis diagnose ${cluster} again in a minute.`,
+      );
+    case 'timeout':
+      return warning(
+        'diagnosis timed out',
+        `The diagnosis of ${cluster} did not finish within ${Math.round(outcome.ms / 1000)} s. Steps that completed are in the thread; the cluster may be partly unreachable. Try /redis nodes ${cluster} or run the runbook again.`,
+      );
+    default:
+      return warning(
+        'diagnosis failed',
+        `Could not diagnose ${cluster}: ${firstLine(outcome.error)} (${errCode(outcome.error)}).`,
+      );
+  }
 }
 
 async function deliver(input: RunDiagnosisInput, posts: PostState, verdict: BotMessage, log: Logger) {

@@ -141,6 +141,6 @@ function startProblem(err: unknown): string {
  * keep-alive socket, a reconnect timer) keeps the event loop alive.
  */
 function exitSoon(code: number): number {
-  setTimeout(() => process.exit(code), 1000).unref();
+  setTimeout(() => process.exit(code), 300).unref();
   return code;
 }

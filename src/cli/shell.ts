@@ -7,7 +7,7 @@ import { createTerminalTransport } from '../bot/shell/transport.ts';
 import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { createLogger } from '../ops/logger.ts';
+import { createLogger, isLogLevel, LOG_LEVELS } from '../ops/logger.ts';
 import { openFixes } from './fixes.ts';
 import type { ShellCommandOptions } from './shell-cmd.ts';
 
@@ -20,7 +20,12 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     process.stderr.write(`redis-runbook shell: ${(err as Error).message}\n`);
     return 2;
   }
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination({ fd: 2, sync: true }));
+  const level = process.env.LOG_LEVEL?.trim().toLowerCase() || 'warn';
+  if (!isLogLevel(level)) {
+    process.stderr.write(`redis-runbook shell: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.\n`);
+    return 2;
+  }
+  const logger = createLogger(level, pino.destination({ fd: 2, sync: true }));
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const transport = createTerminalTransport(process.stdout, {
     diagnosisText: (d) => renderDiagnosisText(d, { color }),

@@ -6,7 +6,14 @@
  */
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import {
+  type Bindings,
+  type ChildLoggerOptions,
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+  pino,
+} from 'pino';
 import { redactDeep, scrubSecrets } from './log/redact.ts';
 
 export { isSecretKey, redactDeep, scrubSecrets } from './log/redact.ts';
@@ -35,15 +42,36 @@ export function createLogger(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
-      bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
+      bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>, // the root's only
       log: (obj) => redactDeep(obj) as Record<string, unknown>,
     },
-    // `log.error(err)` takes its message from err.message, which no formatter sees: scrub it here.
-    serializers: { msg: (msg: unknown) => (typeof msg === 'string' ? scrubSecrets(msg) : msg) },
+    serializers: {
+      // `log.error(err)` takes its message from err.message, which no formatter sees: scrub it here.
+      msg: (msg: unknown) => (typeof msg === 'string' ? scrubSecrets(msg) : msg),
+      // The log formatter already turned errors into redacted plain objects; keep them as they are.
+      err: (err: unknown) => (err instanceof Error ? redactDeep(err) : err),
+    },
   };
-  if (destination) return pino(options, destination);
-  if (pretty && prettyInstalled()) return pino({ ...options, transport: { target: 'pino-pretty' } });
-  return pino(options);
+  const logger = destination
+    ? pino(options, destination)
+    : pretty && prettyInstalled()
+      ? pino({ ...options, transport: { target: 'pino-pretty' } })
+      : pino(options);
+  return redactChildBindings(logger);
+}
+
+/**
+ * pino applies `formatters.bindings` to the root's bindings only, never to a child's. Children are
+ * created from their parent's prototype chain, so one `child` set on the root redacts the bindings of
+ * every descendant.
+ */
+function redactChildBindings(root: Logger): Logger {
+  type Child = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;
+  const child = root.child as unknown as Child;
+  root.child = function (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) {
+    return child.call(this, redactDeep(bindings) as Bindings, options);
+  } as unknown as Logger['child'];
+  return root;
 }
 
 function prettyInstalled(): boolean {

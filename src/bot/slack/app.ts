@@ -171,7 +171,10 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     if (raw.bot_id || !PASTE_SUBTYPES.has(raw.subtype) || !raw.channel || !raw.ts) return;
     if (botUserId && raw.user === botUserId) return;
     if (!mentioned && botUserId && raw.text?.includes(`<@${botUserId}>`)) return; // app_mention answers it
-    if (eventId && (await events.checkAndAdd(eventId))) return;
+    if (eventId && (await events.checkAndAdd(eventId))) {
+      logger.debug({ event: 'duplicate_event', eventId }, 'event already handled (Slack retry)');
+      return;
+    }
     let text = stripSlackReferences(raw.text ?? '');
     for (const file of (raw.files ?? []).slice(0, 5)) {
       try {

@@ -8,9 +8,17 @@ import type { Logger } from 'pino';
 import { redactDeep } from './redact.ts';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'] satisfies Level[];
 
-/** Wraps a pino logger as Bolt's Logger; every line carries `component` (Bolt's name for the caller). */
+/** Bolt's name for a pino level (trace counts as debug; fatal and silent as error). */
+function boltLevel(level: string): LogLevel {
+  const name = level === 'trace' ? 'debug' : level === 'fatal' || level === 'silent' ? 'error' : level;
+  return name as LogLevel;
+}
+
+/**
+ * Wraps a pino logger as Bolt's Logger; every line carries `component` (Bolt's name for the caller). The
+ * level is the pino logger's (LOG_LEVEL), whatever Bolt asks for.
+ */
 export function boltLogger(base: Logger): BoltLogger {
   let log = base.child({ component: 'bolt' });
   const write = (level: Level, parts: unknown[]) => {
@@ -25,10 +33,9 @@ export function boltLogger(base: Logger): BoltLogger {
     info: (...m: unknown[]) => write('info', m),
     warn: (...m: unknown[]) => write('warn', m),
     error: (...m: unknown[]) => write('error', m),
-    setLevel: (level: LogLevel) => {
-      log.level = LEVELS.includes(level) ? level : 'info';
-    },
-    getLevel: () => (LEVELS.includes(log.level) ? log.level : 'info') as LogLevel,
+    // LOG_LEVEL decides for every line: Bolt sets INFO on any logger it is given, which is ignored here.
+    setLevel: () => undefined,
+    getLevel: () => boltLevel(log.level),
     setName: (name: string) => {
       log = base.child({ component: name });
     },

@@ -73,13 +73,7 @@ export function redactDeep(value: unknown, limits: RedactLimits = DEFAULT_REDACT
           depth,
         );
       if (v instanceof Set) return walkList([...v], depth);
-      const entries: [string, unknown][] = [];
-      if (v instanceof Error) {
-        entries.push(['type', v.name], ['message', v.message]);
-        if (v.stack) entries.push(['stack', v.stack]);
-      }
-      for (const key of Object.keys(v)) entries.push([key, readKey(v, key)]);
-      return walkEntries(entries, depth);
+      return walkEntries(ownEntries(v), depth);
     } finally {
       onPath.delete(v);
     }
@@ -97,11 +91,11 @@ export function redactDeep(value: unknown, limits: RedactLimits = DEFAULT_REDACT
     return out;
   };
 
-  const walkEntries = (entries: [string, unknown][], depth: number): Record<string, unknown> => {
+  const walkEntries = (entries: Iterable<[string, unknown]>, depth: number): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (const [i, [key, item]] of entries.entries()) {
+    for (const [key, item] of entries) {
       if (budget-- <= 0) {
-        out['[cut]'] = `${entries.length - i} more keys`;
+        out['[cut]'] = 'more keys left out';
         break;
       }
       out[key] = isSecretKey(key) ? '[redacted]' : walk(item, depth + 1);
@@ -110,6 +104,16 @@ export function redactDeep(value: unknown, limits: RedactLimits = DEFAULT_REDACT
   };
 
   return walk(value, 0);
+}
+
+/** An object's own enumerable entries, read lazily (a walk that stops early reads no more); errors first give type, message and stack. */
+function* ownEntries(obj: object): Generator<[string, unknown]> {
+  if (obj instanceof Error) {
+    yield ['type', obj.name];
+    yield ['message', obj.message];
+    if (obj.stack) yield ['stack', obj.stack];
+  }
+  for (const key in obj) if (Object.hasOwn(obj, key)) yield [key, readKey(obj, key)];
 }
 
 /** Reads a property without letting a throwing getter escape. */
