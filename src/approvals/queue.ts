@@ -12,8 +12,6 @@ import type { ApprovalRequest } from './types.ts';
 
 /** The BullMQ queue of approved fixes. */
 export const QUEUE_NAME = 'fixes';
-/** Default queue Redis when REDIS_URL is unset. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const DAY_S = 24 * 3600;
 
 /** What a job carries: the request id and cluster name only (the plan stays in the request). */

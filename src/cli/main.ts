@@ -1,5 +1,6 @@
 /** Entry point of the `redis-runbook` command line. Each subcommand lives in its own module. */
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit-cmd.ts';
 import { registerDiagnose } from './diagnose-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
@@ -13,5 +14,6 @@ registerRunbookCommand(program);
 registerDiagnose(program);
 registerServeCommand(program);
 registerShellCommand(program);
+registerAuditCommand(program);
 
 await program.parseAsync(process.argv);
