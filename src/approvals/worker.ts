@@ -169,17 +169,15 @@ export function startFixWorker(opts: FixWorkerOptions): FixWorker {
     async drain(timeoutMs) {
       for (const c of active.values())
         c.abort(new ApprovalError('APPROVAL_INTERNAL', 'the bot is shutting down'));
-      let timeout: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([
-        worker.close().then(() => true),
-        new Promise<boolean>((r) => {
-          timeout = setTimeout(() => r(false), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timeout);
-      if (!finished) await worker.close(true).catch(() => undefined);
+      // Take no new job, without waiting (BullMQ's own close would wait for the running job unbounded).
+      await worker.pause(true).catch(() => undefined);
+      const end = Date.now() + timeoutMs;
+      while (active.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      const finished = active.size === 0;
       clearInterval(timer);
+      // With no heartbeat, whatever still runs here reads as interrupted to the next reconcile.
       await opts.redis.del(heartbeatKey).catch(() => undefined);
+      await worker.close(!finished).catch(() => undefined);
       return { finished };
     },
   };

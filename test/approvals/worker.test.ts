@@ -197,6 +197,53 @@ describe('outcomes', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('lets the running step finish, stops before the next, records failed, and never runs it again', async () => {
+    const prefix = testKeys('w8').tag.slice(1, -1);
+    const counter = `${prefix}:runs`;
+    const r = openApprovals({ url: q.url, config, logger, prefix });
+    const worker = r.startWorker(countingExecutor(target.admin, counter, { holdMs: 2000 }), undefined, FAST);
+    const req = await approved(r, 'prod', 2);
+    await until('first step running', async () => (await count(counter)) === 1);
+    const t0 = Date.now();
+    const { finished } = await r.close(10_000);
+    expect(finished).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(worker.running()).toEqual([]);
+    const after = runtime(prefix);
+    await after.check(5000);
+    after.startWorker(countingExecutor(target.admin, counter), undefined, FAST);
+    expect(await state(after, req.id)).toBe('failed');
+    expect((await after.service.store.get(req.id))?.message).toContain('Stopped by shutdown');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await count(counter)).toBe(1);
+  });
+
+  it('bounded: a step that outlives the drain leaves executing without a heartbeat, then unknown-outcome', async () => {
+    const prefix = testKeys('w9').tag.slice(1, -1);
+    const counter = `${prefix}:runs`;
+    const r = openApprovals({ url: q.url, config, logger, prefix });
+    r.startWorker(
+      countingExecutor(target.admin, counter, { holdMs: 4000, ignoreAbort: true }),
+      undefined,
+      FAST,
+    );
+    const req = await approved(r, 'prod', 1);
+    await until('step running', async () => (await count(counter)) === 1);
+    const t0 = Date.now();
+    const { finished } = await r.close(300);
+    expect(finished).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const after = runtime(prefix);
+    await after.check(5000);
+    after.startWorker(countingExecutor(target.admin, counter), undefined, FAST);
+    await until('unknown-outcome', async () => (await state(after, req.id)) === 'unknown-outcome');
+    await new Promise((res) => setTimeout(res, 4500)); // the abandoned step ends; its late result changes nothing
+    expect(await state(after, req.id)).toBe('unknown-outcome');
+    expect(await count(counter)).toBe(1);
+  });
+});
+
 describe('a worker killed mid-job', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {

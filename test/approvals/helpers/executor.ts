@@ -15,6 +15,8 @@ export interface CountingOptions {
   throwMidway?: boolean;
   /** Returns refused ACTION_FINGERPRINT_CHANGED before any step (a changed topology). */
   refuse?: boolean;
+  /** The hold does not end on abort (a step that cannot be interrupted). */
+  ignoreAbort?: boolean;
 }
 
 /** An executor that counts each run in `counterKey` on `target`. */
@@ -53,7 +55,8 @@ export function countingExecutor(target: Redis, counterKey: string, opts: Counti
       });
       await target.incr(counterKey);
       if (opts.throwMidway) throw new Error('executor crashed mid-step');
-      if (opts.holdMs && index === 0) await sleep(opts.holdMs, signal);
+      if (opts.holdMs && index === 0)
+        await sleep(opts.holdMs, opts.ignoreAbort ? new AbortController().signal : signal);
       await listener({ type: 'step-finished', index, outcome: 'ok', elapsedMs: Date.now() - t0 });
       done += 1;
     }

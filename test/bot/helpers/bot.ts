@@ -41,5 +41,10 @@ export async function startTestBot(
     ...opts,
   });
   const { port } = await running.start(0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}/slack/events`, logs, core: running.bot, stop: () => running.stop() };
+  return {
+    url: `http://127.0.0.1:${port}/slack/events`,
+    logs,
+    core: running.bot,
+    stop: () => running.stop(),
+  };
 }
