@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit-cmd.ts';
 import { registerDiagnose } from './diagnose-cmd.ts';
+import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
 import { registerShellCommand } from './shell-cmd.ts';
@@ -12,6 +13,7 @@ const program = new Command('redis-runbook')
 registerRunbookCommand(program);
 
 registerDiagnose(program);
+registerPlanCommands(program);
 registerServeCommand(program);
 registerShellCommand(program);
 registerAuditCommand(program);

@@ -8,7 +8,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import { cliFor, commandStep, findNode, fixesOf, frame, refuse, waitStep } from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
 type Kind = 'add-node' | 'add-replica';
@@ -18,11 +18,14 @@ export function answersUs(n: ModelNode): boolean {
   return n.selfSeen && !n.probeError && !n.observation?.error && !!n.ip && n.port > 0;
 }
 
-/** The cluster node the newcomer meets: an answering healthy master, else any node that answers us. */
+/**
+ * The cluster node the newcomer meets: an answering healthy master that owns slots, else any healthy
+ * answering node, else any node that answers us.
+ */
 export function entryNode(input: PlanInput, except?: string): ModelNode | undefined {
   const ok = input.model.nodes.filter((n) => n.id !== except && answersUs(n) && n.seenBy.length > 0);
   const healthy = ok.filter((n) => !isDown(n));
-  return healthy.find((n) => n.role === 'master') ?? healthy[0] ?? ok[0];
+  return healthy.find((n) => n.role === 'master' && n.slotCount > 0) ?? healthy[0] ?? ok[0];
 }
 
 /** The model's node for an id that other nodes list (a stranger that knows only itself is not one). */
@@ -152,15 +155,13 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
 function replicaPlan(input: PlanInput, n: Newcomer, steps: PlanStep[], pre: string[]): Plan | Refusal {
   let master: ModelNode | undefined;
   if (input.params.master) {
-    const f = findNode(input, input.params.master);
-    if ('error' in f)
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_BAD_PARAMS',
-        [f.error],
-        'Name the master with --master <ip:port|id>, or leave it out.',
-      );
+    const f = nodeParam(
+      input,
+      'add-replica',
+      input.params.master,
+      'Name the master with --master <ip:port|id>, or leave it out.',
+    );
+    if ('refusal' in f) return f.refusal;
     master = f.node;
     if (master.role === 'replica')
       return refuse(
