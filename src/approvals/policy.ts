@@ -180,7 +180,7 @@ export function paramWords(req: Pick<ApprovalRequest, 'params'>): string {
   if (p.from) words.push(`--from ${p.from}`);
   if (p.to) words.push(`--to ${p.to}`);
   if (p.slots !== undefined) words.push(`--slots ${p.slots}`);
-  if (p.slotRanges) words.push(`--ranges ${p.slotRanges}`);
+  if (p.slotRanges) words.push(`--slot-ranges ${p.slotRanges}`);
   for (const a of p.allow ?? []) words.push(`--allow ${a}`);
   return words.length > 0 ? ` ${words.join(' ')}` : '';
 }

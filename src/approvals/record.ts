@@ -120,9 +120,15 @@ export interface DraftExtra {
   step?: StepNote | null;
 }
 
+/** What an audit entry is about: a request, or a break-glass run shaped like one. */
+export type AuditSubject = Pick<
+  ApprovalRequest,
+  'id' | 'cluster' | 'channel' | 'thread' | 'action' | 'params' | 'plan'
+>;
+
 /** Drafts the audit entry of `event` on `req` by `actor`. The plan itself is written once, at `requested`. */
 export function draftFor(
-  req: ApprovalRequest,
+  req: AuditSubject,
   event: AuditEventName,
   actor: string,
   extra: DraftExtra = {},

@@ -13,8 +13,8 @@ import { ApprovalError } from './errors.ts';
 import type { ApprovalKeys } from './keys.ts';
 import { outcomeOf, outcomeOfThrow, type RunOutcome } from './outcome.ts';
 import { type FixJobData, QUEUE_NAME } from './queue.ts';
-import { draftFor } from './record.ts';
 import type { RequestStore } from './requests.ts';
+import { createStepAudit } from './step-audit.ts';
 import type { ApprovalMetrics, ApprovalRequest, Executor, FixObserver } from './types.ts';
 
 export interface FixWorkerOptions {
@@ -75,39 +75,17 @@ export function startFixWorker(opts: FixWorkerOptions): FixWorker {
   async function run(req: ApprovalRequest, log: Logger): Promise<RunOutcome> {
     const controller = new AbortController();
     active.set(req.id, controller);
-    const titles = new Map<number, { title: string; display: string[]; total: number }>();
-    let started = 0;
+    const steps = createStepAudit((d) => store.record(d), req, runner, log);
     const listener = async (event: ExecutionEvent) => {
-      if (event.type === 'step-started') {
-        started += 1;
-        titles.set(event.index, { title: event.title, display: event.display, total: event.total });
-      }
-      if (event.type === 'step-finished' || event.type === 'step-failed') {
-        const s = titles.get(event.index);
-        const failed = event.type === 'step-failed';
-        await store
-          .record(
-            draftFor(req, 'step', runner, {
-              outcome: failed ? `failed: ${event.message}` : event.outcome,
-              code: failed ? event.code : null,
-              step: {
-                index: event.index + 1,
-                total: s?.total ?? req.plan.steps.length,
-                title: s?.title ?? `step ${event.index + 1}`,
-                commands: s?.display ?? [],
-                elapsedMs: event.elapsedMs,
-              },
-            }),
-          )
-          .catch((err) => log.error({ event: 'step_audit_failed', err }, 'step not audited'));
-      }
+      await steps.listener(event);
       await tell(() => observer?.progress(req, event));
     };
     try {
       return outcomeOf(await opts.executor(req.plan, listener, controller.signal));
     } catch (err) {
-      return outcomeOfThrow(err, started, req.plan.fingerprint);
+      return outcomeOfThrow(err, steps.started(), req.plan.fingerprint);
     } finally {
+      await steps.flush();
       active.delete(req.id);
     }
   }

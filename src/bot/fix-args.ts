@@ -10,9 +10,9 @@ export type FixArgs =
   | { ok: false; message: string; hint: string };
 
 export const FIX_USAGE =
-  'fix <cluster> <action> [--node A] [--master A] [--from A --to B --slots N] [--ranges 0-100,200] [--allow <option>]';
+  'fix <cluster> <action> [--node A] [--master A] [--from A --to B --slots N] [--slot-ranges 0-100,200] [--allow <option>]';
 
-const VALUE_FLAGS = new Set(['--node', '--master', '--from', '--to', '--slots', '--ranges', '--allow']);
+const VALUE_FLAGS = new Set(['--node', '--master', '--from', '--to', '--slots', '--slot-ranges', '--allow']);
 
 /** Reads `<action> [flags]`. */
 export function parseFixArgs(words: string[]): FixArgs {
@@ -55,7 +55,7 @@ function apply(params: ActionParams, flag: string, value: string): FixArgs | nul
     case '--to':
       params.to = value;
       return null;
-    case '--ranges':
+    case '--slot-ranges':
       if (!/^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/.test(value)) {
         return bad(`"${clip(value)}" is not a slot list.`, 'Write slots like 0-5460,5462.');
       }

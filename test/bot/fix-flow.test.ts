@@ -136,7 +136,7 @@ describe('fix through the core', () => {
     id = msg.fields?.find((f) => f.label === 'Request')?.value ?? '';
     expect(id).toMatch(/^fx-[a-z0-9]{8}$/);
     expect(text(msg)).toContain('CLUSTER FAILOVER');
-    expect(text(msg)).toContain('availability: writes pause');
+    expect(text(msg)).toContain('[availability] writes pause');
     expect(msg.fields?.find((f) => f.label === 'Fingerprint')?.value).toBe('f'.repeat(16));
     expect(msg.fields?.find((f) => f.label === 'Expires')?.value).toMatch(/UTC$/);
     expect(msg.requestedBy).toBe('UALICE');

@@ -13,7 +13,8 @@ import {
   DANGEROUS_OPTIONS,
   type Diagnosis,
 } from '../../diagnose/types.ts';
-import type { BotMessage, MessageButton, MessageField, MessageSection, Tone } from '../message.ts';
+import type { BotMessage, MessageButton, MessageField, Tone } from '../message.ts';
+import { planMessage } from './plan.ts';
 
 /** Stable action ids of the fix buttons. */
 export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
@@ -40,27 +41,12 @@ export function approvalCard(req: ApprovalRequest): BotMessage {
     { label: 'Request', value: req.id },
     { label: 'State', value: stateLine(req) },
     { label: 'Fingerprint', value: req.plan.fingerprint.slice(0, 16) },
-    { label: req.state === 'pending' ? 'Expires' : 'Expired or expires', value: clock(req.expiresAt) },
   ];
+  if (req.state === 'pending') fields.push({ label: 'Expires', value: clock(req.expiresAt) });
+  if (req.state === 'expired') fields.push({ label: 'Expired', value: clock(req.expiresAt) });
   if (req.state !== 'pending' || req.approvals.length > 0) fields.push(...deciders(req));
-  const sections: MessageSection[] = [
-    {
-      heading: `Commands (${req.plan.steps.length} steps, run in order)`,
-      lines: commandLines(req),
-      style: 'verbatim',
-    },
-    { heading: 'Risks', lines: riskLines(req), style: 'list' },
-  ];
-  if (req.plan.preconditions.length > 0) {
-    sections.push({
-      heading: 'Checked again just before it runs',
-      lines: req.plan.preconditions,
-      style: 'list',
-    });
-  }
-  if (req.plan.expected.length > 0) {
-    sections.push({ heading: 'Expected afterwards', lines: req.plan.expected, style: 'list' });
-  }
+  // The plan reads as it does everywhere (exact commands, risks, data-losing options, re-checks, end state).
+  const sections = planMessage(req.plan).sections ?? [];
   const pending = req.state === 'pending';
   const need = req.approvalsNeeded - req.approvals.length;
   return {
@@ -73,7 +59,7 @@ export function approvalCard(req: ApprovalRequest): BotMessage {
     notes: [
       ...(pending && need > 0
         ? [
-            `Needs ${need === 2 ? 'two different approvers' : 'one approver'} other than the requester${req.selfApproval ? ' (self-approval is allowed on this cluster)' : ''}.`,
+            `Needs ${need === 2 ? 'two different approvers' : 'one approver'}${req.selfApproval ? ' (the requester may be one: self-approval is allowed on this cluster)' : ' other than the requester'}.`,
           ]
         : []),
       'Before running, the bot re-reads the cluster: if its topology changed since this plan, nothing runs.',
@@ -131,21 +117,6 @@ function decisionButtons(req: ApprovalRequest): MessageButton[] {
       confirm: { title: 'Deny this fix?', text: 'Nothing will run.', confirm: 'Deny', deny: 'Cancel' },
     },
   ];
-}
-
-/** The plan's commands as a redis-cli script: each step's title as a comment, then its commands. */
-export function commandLines(req: Pick<ApprovalRequest, 'plan'>): string[] {
-  return req.plan.steps.flatMap((s, i) => [
-    `# ${i + 1}. ${s.title}`,
-    ...s.display,
-    ...(s.waitsFor ? [`#    then wait: ${s.waitsFor}`] : []),
-  ]);
-}
-
-function riskLines(req: ApprovalRequest): string[] {
-  const risks = req.plan.risks.filter((r) => r.kind !== 'none').map((r) => `${r.kind}: ${r.text}`);
-  const dangerous = req.plan.dangerous.map((d) => `data loss: turned on by name: ${d}`);
-  return [...dangerous, ...risks].length > 0 ? [...dangerous, ...risks] : ['none named by the planner'];
 }
 
 /** The outcome posted in the thread, naming the approvers. */
