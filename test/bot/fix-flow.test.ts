@@ -212,6 +212,20 @@ describe('fix through the core', () => {
       expect(listing).toContain(` ${event} by`);
   });
 
+  it('an interrupted run is reported with a fresh diagnosis in the thread', async () => {
+    const req = await runtime.service.store.get(id);
+    if (!req) throw new Error('no request');
+    const before = sent.length;
+    await bot.fixObserver?.changed(
+      { ...req, state: 'unknown-outcome', message: 'stopped mid-run' },
+      'unknown-outcome',
+    );
+    const replies = sent.slice(before).filter((s) => s.op === 'reply');
+    expect(replies.map((s) => s.msg.title?.split(':')[0])).toEqual(['Fix interrupted', 'prod']);
+    expect(text(replies[0]?.msg as BotMessage)).toContain('It will not run again');
+    expect(replies[1]?.msg.diagnosis?.cluster).toBe('prod');
+  });
+
   it('says fixing is not enabled when the bot has no queue Redis', async () => {
     const plain = createBot({
       ...buildBotDeps(config),
