@@ -1,33 +1,17 @@
-/**
- * The queue Redis stopped (SIGKILL) and restarted mid-session under a running Slack bot with its
- * worker: while it is down, diagnosis still works, a fix request and a click fail at once with a clear
- * message and record nothing; once it is back (same data dir, AOF on), the bot recovers without a
- * restart: the request made before the outage is approved and runs exactly once, and the audit verifies.
- */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/approvals/audit/stream.ts';
-import type { ApprovalRuntime } from '../../src/approvals/open.ts';
-import { openFixes } from '../../src/cli/fixes.ts';
-import { parseConfig } from '../../src/config/load.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { waitFor } from '../../src/devcluster/wait.ts';
-import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
-import { createLogger } from '../../src/ops/logger.ts';
-import { allText } from '../bot/helpers/block-text.ts';
-import { startTestBot, type TestBot } from '../bot/helpers/bot.ts';
 import { type FakeSlack, startFakeSlack, waitUntil } from '../bot/helpers/fake-slack.ts';
-import { actionBody, postForm, slashBody } from '../bot/helpers/signed.ts';
 import { calls } from '../live/action-helpers.ts';
+import { type FixBot, startFixBot } from './helpers/fix-bot.ts';
 import { type QueueRedis, startQueueRedis, testKeys } from './helpers/queue-redis.ts';
 
 const prefix = testKeys('queue-down').tag.slice(1, -1);
 let q: QueueRedis;
 let c: DevCluster;
 let fake: FakeSlack;
-let bot: TestBot;
-let runtime: ApprovalRuntime;
-let n = 0;
+let fb: FixBot;
 
 beforeAll(async () => {
   [q, c, fake] = await Promise.all([
@@ -40,52 +24,18 @@ beforeAll(async () => {
     access: { channels: { COPS: ['prod'] }, permissions: { request: ['UALICE'], approve: ['UBOB'] } },
     approvals: { prefix },
   };
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
-  const wired = openFixes({
-    config: parseConfig(raw),
-    url: q.url,
-    logger,
-    probe: { allowHost: isLoopbackHost },
-  });
-  runtime = wired.runtime;
-  await runtime.check(5000);
-  bot = await startTestBot(fake, raw, { fixes: wired.fixes });
-  runtime.startWorker(wired.executor, bot.core.fixObserver, { heartbeatMs: 10_000, reconcileMs: 1000 });
+  fb = await startFixBot(fake, raw, q.url);
 }, 120_000);
 afterAll(async () => {
-  await runtime?.close(1000);
-  await bot?.stop();
+  await fb?.stop();
   await fake?.close();
   await c?.stop();
   await q?.stop();
 });
 
-async function slash(text: string, user = 'UALICE'): Promise<string> {
-  const key = `s${++n}`;
-  const res = await postForm(
-    bot.url,
-    slashBody({ text, user, channel: 'COPS', responseUrl: `${fake.url}/respond/${key}` }),
-  );
-  expect(res.status).toBe(200);
-  return key;
-}
-
-async function click(id: string, user = 'UBOB'): Promise<string> {
-  const key = `c${++n}`;
-  await postForm(bot.url, actionBody('remediation_approve', id, `${fake.url}/respond/${key}`, user, 'COPS'));
-  return key;
-}
-
-const said = (key: string) =>
-  waitUntil(
-    () =>
-      fake.responses
-        .filter((r) => r.id === key)
-        .map((r) => allText({ args: r.body }))
-        .find((t) => !/^(Planning|Recording)/.test(t.replace(/^:\w+: /, ''))),
-    30_000,
-    `answer ${key}`,
-  );
+const slash = (text: string) => fb.slash(text, 'UALICE');
+const click = (id: string) => fb.click('remediation_approve', id, 'UBOB');
+const said = (key: string) => fb.answer(key);
 
 describe('the queue Redis goes away and comes back', () => {
   it('diagnosis works while it is down, fixes fail clearly and record nothing, and it recovers without a restart', async () => {
@@ -102,7 +52,7 @@ describe('the queue Redis goes away and comes back', () => {
       'card',
     );
     const id = /fx-[a-z0-9]{8}/.exec(String(card.args.text))?.[0] as string;
-    const entriesBefore = (await verifyAudit(runtime.service.redis, runtime.service.keys)).entries;
+    const entriesBefore = (await verifyAudit(fb.runtime.service.redis, fb.runtime.service.keys)).entries;
 
     await q.kill();
     const t0 = Date.now();
@@ -119,21 +69,23 @@ describe('the queue Redis goes away and comes back', () => {
     );
 
     await q.restart();
-    await waitFor(async () => (await runtime.check(500)).up || undefined, {
+    await waitFor(async () => (await fb.runtime.check(500)).up || undefined, {
       what: 'reconnected',
       timeoutMs: 20_000,
       intervalMs: 200,
     });
-    expect((await runtime.service.store.get(id))?.state).toBe('pending');
-    expect((await verifyAudit(runtime.service.redis, runtime.service.keys)).entries).toBe(entriesBefore);
+    expect((await fb.runtime.service.store.get(id))?.state).toBe('pending');
+    expect((await verifyAudit(fb.runtime.service.redis, fb.runtime.service.keys)).entries).toBe(
+      entriesBefore,
+    );
     expect(await said(await click(id))).toContain('queued');
-    await waitFor(async () => (await runtime.service.store.get(id))?.state === 'succeeded' || undefined, {
+    await waitFor(async () => (await fb.runtime.service.store.get(id))?.state === 'succeeded' || undefined, {
       what: 'the fix to run after the restart',
       timeoutMs: 60_000,
       intervalMs: 200,
     });
     expect(await calls(c, replica, 'cluster|failover')).toBe(1);
-    const verified = await verifyAudit(runtime.service.redis, runtime.service.keys);
+    const verified = await verifyAudit(fb.runtime.service.redis, fb.runtime.service.keys);
     expect(verified.ok).toBe(true);
   }, 180_000);
 });

@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/approvals/audit/stream.ts';
 import { approvalKeys } from '../../src/approvals/keys.ts';
-import type { AuditEntry } from '../../src/approvals/types.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
-import { allText } from '../bot/helpers/block-text.ts';
 import { type FakeSlack, startFakeSlack, waitUntil } from '../bot/helpers/fake-slack.ts';
 import { serveEnv } from '../bot/helpers/serve.ts';
 import { actionBody, postForm, slashBody } from '../bot/helpers/signed.ts';
 import { calls } from '../live/action-helpers.ts';
 import { type ServeProcess, spawnServe } from '../ops/helpers/serve-process.ts';
+import { answerOn, auditOf } from './helpers/fix-bot.ts';
 import { type QueueRedis, startQueueRedis } from './helpers/queue-redis.ts';
 
 const PASSWORD = 'replicas-Fix-pa55';
@@ -83,16 +82,7 @@ async function click(url: string, id: string, user: string) {
   return key;
 }
 
-const answer = (key: string) =>
-  waitUntil(
-    () =>
-      fake.responses
-        .filter((r) => r.id === key)
-        .map((r) => allText({ args: r.body }))
-        .find((t) => !t.includes('Recording')),
-    30_000,
-    `answer ${key}`,
-  );
+const answer = (key: string) => answerOn(fake, key);
 
 describe('two replicas, one queue Redis', () => {
   it('either replica answers any click, and one approval executes exactly once', async () => {
@@ -121,12 +111,6 @@ describe('two replicas, one queue Redis', () => {
     expect(answers.filter((t) => t.includes('it is queued'))).toHaveLength(1);
     expect(answers.filter((t) => t.includes('your click changed nothing'))).toHaveLength(19);
     const keysOf = approvalKeys();
-    const done = async () => {
-      const rows = await q.admin.xrange(keysOf.audit, '-', '+');
-      return rows
-        .map(([, f]) => JSON.parse(f[f.indexOf('entry') + 1] as string) as AuditEntry)
-        .filter((e) => e.requestId === id);
-    };
     await waitUntil(
       () =>
         fake
@@ -136,7 +120,7 @@ describe('two replicas, one queue Redis', () => {
       'the outcome',
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const events = (await done()).map((e) => e.event);
+    const events = (await auditOf(q.admin, keysOf.tag, id)).map((e) => e.event);
     expect(events.filter((e) => e === 'approved')).toHaveLength(1);
     expect(events.filter((e) => e === 'executing')).toHaveLength(1);
     expect(events.filter((e) => e === 'succeeded')).toHaveLength(1);

@@ -8,22 +8,14 @@
  * in the logs, the Slack calls, the job hashes or the audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalRuntime } from '../../src/approvals/open.ts';
 import { jobIdFor } from '../../src/approvals/queue.ts';
-import type { AuditEntry } from '../../src/approvals/types.ts';
-import type { FixWorker } from '../../src/approvals/worker.ts';
-import { openFixes } from '../../src/cli/fixes.ts';
-import { parseConfig } from '../../src/config/load.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { waitPromoted } from '../../src/devcluster/scenario-waits.ts';
 import { waitFor } from '../../src/devcluster/wait.ts';
-import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
-import { createLogger } from '../../src/ops/logger.ts';
-import { allText } from '../bot/helpers/block-text.ts';
-import { startTestBot, type TestBot } from '../bot/helpers/bot.ts';
 import { BOT_TOKEN, type FakeSlack, startFakeSlack, waitUntil } from '../bot/helpers/fake-slack.ts';
-import { actionBody, postForm, SIGNING_SECRET, slashBody } from '../bot/helpers/signed.ts';
+import { SIGNING_SECRET } from '../bot/helpers/signed.ts';
 import { calls } from '../live/action-helpers.ts';
+import { auditOf, type FixBot, startFixBot } from './helpers/fix-bot.ts';
 import { type QueueRedis, startQueueRedis, testKeys } from './helpers/queue-redis.ts';
 
 const PASSWORD = 'e2e-Fix-Secret-4242';
@@ -32,11 +24,7 @@ const prefix = testKeys('slack-fix').tag.slice(1, -1);
 let q: QueueRedis;
 let c: DevCluster;
 let fake: FakeSlack;
-let bot: TestBot;
-let runtime: ApprovalRuntime;
-let worker: FixWorker;
-const logs: string[] = [];
-let responses = 0;
+let fb: FixBot;
 
 function rawConfig() {
   return {
@@ -70,61 +58,18 @@ beforeAll(async () => {
     }),
     startFakeSlack(),
   ]);
-  const config = parseConfig(rawConfig());
-  const { Writable } = await import('node:stream');
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _e, cb) {
-        logs.push(String(chunk));
-        cb();
-      },
-    }),
-  );
-  const wired = openFixes({ config, url: q.url, logger, probe: { allowHost: isLoopbackHost } });
-  runtime = wired.runtime;
-  await runtime.check(5000);
-  bot = await startTestBot(fake, rawConfig(), { fixes: wired.fixes });
-  worker = runtime.startWorker(wired.executor, bot.core.fixObserver, { heartbeatMs: 10_000 });
+  fb = await startFixBot(fake, rawConfig(), q.url);
 }, 120_000);
 afterAll(async () => {
-  await runtime?.close(2000);
-  await bot?.stop();
+  await fb?.stop();
   await fake?.close();
   await c?.stop();
   await q?.stop();
 });
 
-async function slash(text: string, user: string) {
-  const res = await postForm(
-    bot.url,
-    slashBody({ text, user, channel: 'COPS', responseUrl: `${fake.url}/respond/s${++responses}` }),
-  );
-  expect(res.status).toBe(200);
-}
-
-async function click(actionId: string, id: string, user: string) {
-  const key = `c${++responses}`;
-  const res = await postForm(bot.url, actionBody(actionId, id, `${fake.url}/respond/${key}`, user, 'COPS'));
-  expect(res.status).toBe(200);
-  return key;
-}
-
-/** Waits for the ephemeral answer posted to response_url `key` and returns its text. */
-async function answer(key: string): Promise<string> {
-  const r = await waitUntil(
-    () =>
-      fake.responses.find(
-        (x) =>
-          x.id === key &&
-          x.body.response_type === 'ephemeral' &&
-          !String(x.body.text).startsWith('Recording'),
-      ),
-    20_000,
-    `answer ${key}`,
-  );
-  return allText({ args: r.body } as never);
-}
+const slash = (text: string, user: string) => fb.slash(text, user);
+const click = (actionId: string, id: string, user: string) => fb.click(actionId, id, user);
+const answer = (key: string) => fb.answer(key);
 
 /** Requests a fix by slash command and returns the request id from the card posted. */
 async function request(user: string, words: string): Promise<string> {
@@ -144,13 +89,8 @@ async function request(user: string, words: string): Promise<string> {
   return id;
 }
 
-const state = async (id: string) => (await runtime.service.store.get(id))?.state;
-async function audit(id: string): Promise<AuditEntry[]> {
-  const rows = await q.admin.xrange(`{${prefix}}:audit`, '-', '+');
-  return rows
-    .map(([, f]) => JSON.parse(f[f.indexOf('entry') + 1] as string) as AuditEntry)
-    .filter((e) => e.requestId === id);
-}
+const state = async (id: string) => (await fb.runtime.service.store.get(id))?.state;
+const audit = (id: string) => auditOf(q.admin, `{${prefix}}`, id);
 
 describe('refused, with nothing run', () => {
   it('self-approval, a non-approver, a requester outside the group, an expired request and approve after deny', async () => {
@@ -199,7 +139,7 @@ describe('refused, with nothing run', () => {
       .at(-1);
     expect(JSON.stringify(update?.args.blocks)).not.toContain('remediation_approve');
     expect(await failovers()).toBe(0);
-    expect(await runtime.service.queue.getJobCounts()).toMatchObject({
+    expect(await fb.runtime.service.queue.getJobCounts()).toMatchObject({
       waiting: 0,
       active: 0,
       completed: 0,
@@ -222,15 +162,15 @@ describe('approved', () => {
       timeoutMs: 60_000,
       intervalMs: 100,
     });
-    const stored = await runtime.service.store.get(id);
+    const stored = await fb.runtime.service.store.get(id);
     console.log(
       `approval -> executing ${(stored?.startedAt ?? 0) - (stored?.approvals[0]?.at ?? 0)} ms; 100 clicks -> succeeded ${Date.now() - t0} ms`,
     );
     expect(await calls(c, replica, 'cluster|failover')).toBe(1);
     expect((await c.info(replica))['role']).toBe('master');
-    const counts = await runtime.service.queue.getJobCounts();
+    const counts = await fb.runtime.service.queue.getJobCounts();
     expect(counts.completed).toBe(1);
-    expect((await runtime.service.queue.getJob(jobIdFor(id)))?.attemptsStarted).toBe(1);
+    expect((await fb.runtime.service.queue.getJob(jobIdFor(id)))?.attemptsStarted).toBe(1);
     // Clicks are acknowledged before they are judged: wait for the last ones to be recorded.
     await waitFor(
       async () => (await audit(id)).filter((e) => e.event === 'refused').length >= 99 || undefined,
@@ -259,19 +199,19 @@ describe('approved', () => {
 
   it('a topology change between approval and execution runs nothing and offers a fresh plan', async () => {
     const replica = c.node(4);
-    await worker.worker.pause();
+    await fb.worker.worker.pause();
     const id = await request('UALICE', `failover --node ${replica.address}`);
     await answer(await click('remediation_approve', id, 'UBOB'));
-    expect(await runtime.service.queue.getJobState(jobIdFor(id))).toBe('waiting');
+    expect(await fb.runtime.service.queue.getJobState(jobIdFor(id))).toBe('waiting');
     await c.cli(c.node(5), 'CLUSTER', 'FAILOVER');
     await waitPromoted(c, c.node(5));
-    worker.worker.resume();
+    fb.worker.worker.resume();
     await waitFor(async () => (await state(id)) === 'failed' || undefined, {
       what: 'the refusal',
       timeoutMs: 60_000,
       intervalMs: 100,
     });
-    expect((await runtime.service.store.get(id))?.code).toBe('ACTION_FINGERPRINT_CHANGED');
+    expect((await fb.runtime.service.store.get(id))?.code).toBe('ACTION_FINGERPRINT_CHANGED');
     expect(await calls(c, replica, 'cluster|failover')).toBe(0);
     const outcome = await waitUntil(
       () =>
@@ -303,7 +243,7 @@ describe('secrets', () => {
     );
     const slack = JSON.stringify(sent) + JSON.stringify(fake.responses);
     const places = {
-      logs: logs.join('') + bot.logs.join(''),
+      logs: fb.logs.join('') + fb.bot.logs.join(''),
       slack,
       jobs: jobs.join(''),
       requests: requests.join(''),

@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/approvals/audit/stream.ts';
 import { type ApprovalRuntime, openApprovals } from '../../src/approvals/open.ts';
 import { jobIdFor } from '../../src/approvals/queue.ts';
-import type { ApprovalRequest, AuditEntry } from '../../src/approvals/types.ts';
+import type { ApprovalRequest } from '../../src/approvals/types.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { waitFor } from '../../src/devcluster/wait.ts';
 import { countingExecutor } from './helpers/executor.ts';
+import { auditOf } from './helpers/fix-bot.ts';
 import { ACCESS, testPlan } from './helpers/plans.ts';
 import { type QueueRedis, startQueueRedis, testKeys } from './helpers/queue-redis.ts';
 
@@ -74,12 +75,7 @@ const state = async (r: ApprovalRuntime, id: string) => (await r.service.store.g
 const until = (what: string, probe: () => Promise<boolean>, timeoutMs = 15_000) =>
   waitFor(async () => (await probe()) || undefined, { what, timeoutMs, intervalMs: 50 });
 
-async function events(prefix: string, id: string): Promise<AuditEntry[]> {
-  const rows = await q.admin.xrange(`{${prefix}}:audit`, '-', '+');
-  return rows
-    .map(([, f]) => JSON.parse(f[f.indexOf('entry') + 1] as string) as AuditEntry)
-    .filter((e) => e.requestId === id);
-}
+const events = (prefix: string, id: string) => auditOf(q.admin, `{${prefix}}`, id);
 
 describe('one approval, one execution', () => {
   it('runs the job once, audits executing, each step and the outcome, and the chain verifies', async () => {
