@@ -1,3 +1,11 @@
+/**
+ * `npm run demo`: builds a throwaway 6-node Redis Cluster on loopback (3 masters, 3 replicas), breaks it
+ * the way production breaks (a master dies while its only replica is a backup copy configured never to
+ * fail over by itself, so the cluster stays down), diagnoses it live step by step, then fixes it the way a
+ * team would: alice requests the fix in the shell, bob approves it, it runs as a job on a throwaway queue
+ * Redis, the audit chain verifies, and every key reads back. Every process and temp dir is removed at the
+ * end, on error, and on Ctrl-C. Needs only Node and redis-server.
+ */
 import { renderStepText } from '../cli/step-text.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { backupReplicaLayout, conditions, type DevCluster, startCluster } from '../devcluster/index.ts';

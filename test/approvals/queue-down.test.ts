@@ -1,3 +1,9 @@
+/**
+ * The queue Redis stopped (SIGKILL) and restarted mid-session under a running Slack bot with its
+ * worker: while it is down, diagnosis still works, a fix request and a click fail at once with a clear
+ * message and record nothing; once it is back (same data dir, AOF on), the bot recovers without a
+ * restart: the request made before the outage is approved and runs exactly once, and the audit verifies.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/approvals/audit/stream.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
