@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# redis-runbook: compile the TypeScript in a build stage, then run the compiled JavaScript with
+# redis-runbook: bundle the TypeScript in a build stage (npm run build), then run the compiled JavaScript with
 # production dependencies only, as the unprivileged `node` user. Never tsx at runtime.
 # Build: docker build -t redis-runbook .    Run: docker run --env-file .env -p 3000:3000 redis-runbook
 
@@ -9,7 +9,8 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
@@ -25,5 +26,5 @@ EXPOSE 3000
 # Slim images have no curl: Node 20's fetch asks /healthz (liveness; /readyz is for load balancers).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/main.js"]
 CMD ["serve"]

@@ -41,7 +41,8 @@ const NOT_ENABLED = note(
 export interface FixClick extends FixActor {
   actionId: string;
   value: string;
-  message?: { ts: string; threadTs?: string };
+  /** The thread of the clicked message (its own ts when it is not in a thread). */
+  threadTs?: string;
 }
 
 /** Handles a fix command: acks at once, then does the slow work. */
@@ -105,9 +106,7 @@ export async function routeFixAction(deps: FixRouteDeps, click: FixClick): Promi
       return deps.transport.ephemeral(target, note('This button does not name a fix I can read.', 'warning'));
     const refusal = deps.gate(click, fix.cluster, 'fix', false);
     if (refusal) return deps.transport.ephemeral(target, refusal);
-    const thread = click.message
-      ? { channel: click.channel, ts: click.message.threadTs ?? click.message.ts }
-      : null;
+    const thread = click.threadTs ? { channel: click.channel, ts: click.threadTs } : null;
     return requestFix(flow, click, target, { ...fix, thread });
   }
   const choice = click.actionId === ACTION_REMEDIATION_APPROVE ? 'approve' : 'deny';

@@ -9,7 +9,13 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, isLogLevel, LOG_LEVELS } from '../ops/logger.ts';
 import { openFixes } from './fixes.ts';
-import type { ShellCommandOptions } from './shell-cmd.ts';
+
+/** What `redis-runbook shell` was given. */
+export interface ShellCommandOptions {
+  as?: string;
+  channel?: string;
+  config?: string;
+}
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
 export async function shell(opts: ShellCommandOptions): Promise<number> {
@@ -28,7 +34,7 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const logger = createLogger(level, pino.destination({ fd: 2, sync: true }));
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const transport = createTerminalTransport(process.stdout, {
-    diagnosisText: (d) => renderDiagnosisText(d, { color }),
+    diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   // Fixes in the terminal need a queue Redis named explicitly: a laptop shell stays read-only otherwise.
   const wired = process.env.REDIS_URL ? openFixes({ config, url: process.env.REDIS_URL, logger }) : null;

@@ -172,7 +172,7 @@ describe('fix through the core', () => {
       channel: 'COPS',
       actionId: 'remediation_approve',
       value: id,
-      message: { ts: 'p1' },
+      threadTs: 'p1',
     });
     await waitFor(async () => (await runtime.service.store.get(id))?.state === 'succeeded' || undefined, {
       what: 'the fix to succeed',

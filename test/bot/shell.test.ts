@@ -130,12 +130,15 @@ describe('redis-runbook shell (piped stdin)', () => {
     for (const n of cluster.nodes) expect(out).toContain(n.address);
   });
 
-  it('diagnoses a pasted dump offline and says whose view it was', async () => {
-    const r = await runCli(['shell', '--config', configFile], `${fixture('down-nodes-n1.txt')}\n`);
+  it('diagnoses a pasted dump offline, brief first, and says whose view it was under Details', async () => {
+    const r = await runCli(['shell', '--config', configFile], `${fixture('down-nodes-n1.txt')}\n\n1\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Offline diagnosis of the pasted output');
-    expect(r.stdout).toContain('CLUSTER NODES as seen by 127.31.0.1:7000');
     expect(r.stdout).toContain('ROOT CAUSE [master-failed-no-replica]');
+    expect(r.stdout).toContain('More with the Details choice');
+    const details = r.stdout.indexOf('[1] Details');
+    expect(details).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('CLUSTER NODES as seen by 127.31.0.1:7000')).toBeGreaterThan(details);
   });
 
   it('a broken config file is a clear error with exit 2 and no stack', async () => {

@@ -6,7 +6,7 @@
  *     from (redis-server --bind/--bind-source-addr, the bot's --host), its own working directory, and
  *     its own 127.0.0.1 (the container itself) in the image's HEALTHCHECK;
  *  4. env_file .env is read from .env.example, a mounted file is read from its source in the repo, and
- *     the image's `node dist/src/cli/main.js` is bin/redis-runbook.js (the same CLI, built or not).
+ *     the image's `node dist/main.js` is bin/redis-runbook.js (the same compiled CLI, checked for staleness).
  * Everything else (commands, flags, scripts, environment) is taken from the files as written. Test-only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

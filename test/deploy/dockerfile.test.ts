@@ -4,8 +4,9 @@
  * real in compose.test.ts), and `node` on compiled JavaScript as the entry point. Also: everything the
  * compiled code imports is a production dependency, so `npm ci --omit=dev` leaves nothing out.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerfileInstructions } from './act-out.ts';
 
@@ -46,15 +47,18 @@ describe('Dockerfile', () => {
     expect(runtime.map((s) => s.args).join('\n')).not.toContain('tsx');
   });
 
-  it('the entry point is where `npm run build` puts src/cli/main.ts', () => {
+  it('the entry point is the bundle `npm run build` makes of src/cli/main.ts, and it runs', () => {
     const entry = (JSON.parse(args('ENTRYPOINT')[0] ?? '[]') as string[])[1] ?? '';
-    const buildConfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as {
-      compilerOptions: { outDir: string; rootDir: string };
-    };
-    const { outDir, rootDir } = buildConfig.compilerOptions;
-    const source = join(rootDir, relative(outDir, entry)).replace(/\.js$/, '.ts');
-    expect(existsSync(join(ROOT, source))).toBe(true);
-    expect(source).toBe(join('src', 'cli', 'main.ts'));
+    expect(entry).toBe('dist/main.js');
+    expect(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8')).toContain(
+      "entryPoints: { main: 'src/cli/main.ts' }",
+    );
+    // vitest's global setup keeps dist/ built from the current src/.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const run = spawnSync(process.execPath, [join(ROOT, entry), '--version'], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe(pkg.version);
+    for (const copied of ['bin', 'scripts/build.mjs', 'src'])
+      expect(build.some((s) => s.op === 'COPY' && s.args.startsWith(copied))).toBe(true);
   });
 
   it('everything src/ imports at runtime is a production dependency', () => {

@@ -19,6 +19,7 @@ import {
   type BotDeps,
   createBot,
 } from '../core.ts';
+import { ACTION_SHOW_DETAILS } from '../details.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
 import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
@@ -74,6 +75,7 @@ interface IncomingMessage {
 
 const PASTE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 const ACTION_IDS = [
+  ACTION_SHOW_DETAILS,
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
   ACTION_REQUEST_FIX,
@@ -216,18 +218,16 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
       const channel = ('channel' in body && body.channel?.id) || '';
       const replyUrl =
         'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
-      const msg =
-        'message' in body ? (body.message as { ts?: string; thread_ts?: string } | undefined) : undefined;
-      const message = msg?.ts
-        ? { ts: msg.ts, ...(msg.thread_ts ? { threadTs: msg.thread_ts } : {}) }
-        : undefined;
+      // The thread the clicked message is in (or starts), for answers that belong under it.
+      const message = (body as { message?: { ts?: unknown; thread_ts?: unknown } }).message;
+      const thread = message?.thread_ts ?? message?.ts;
       await bot.action({
         actionId,
         value,
         user: body.user.id,
         channel,
         ...(replyUrl ? { replyUrl } : {}),
-        ...(message ? { message } : {}),
+        ...(typeof thread === 'string' ? { threadTs: thread } : {}),
       });
     });
   }

@@ -182,5 +182,7 @@ function dedupe(observations: NodeObservation[]): NodeObservation[] {
     byId.set(o.nodeId, o);
     out.push(o);
   }
-  return out.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+  // One collator for the whole sort: localeCompare with options builds a new one per comparison.
+  const { compare } = new Intl.Collator('en', { numeric: true });
+  return out.sort((a, b) => compare(a.address, b.address));
 }
