@@ -8,7 +8,6 @@ import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, isLogLevel, LOG_LEVELS } from '../ops/logger.ts';
-import { openFixes } from './fixes.ts';
 
 /** What `redis-runbook shell` was given. */
 export interface ShellCommandOptions {
@@ -37,7 +36,8 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   // Fixes in the terminal need a queue Redis named explicitly: a laptop shell stays read-only otherwise.
-  const wired = process.env.REDIS_URL ? openFixes({ config, url: process.env.REDIS_URL, logger }) : null;
+  const url = process.env.REDIS_URL;
+  const wired = url ? (await import('./fixes.ts')).openFixes({ config, url, logger }) : null;
   if (wired && !(await wired.runtime.check(3000)).up) {
     process.stderr.write(
       'redis-runbook shell: the queue Redis (REDIS_URL) does not answer yet; fixes will fail until it does.\n',

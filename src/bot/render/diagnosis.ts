@@ -74,7 +74,7 @@ export function verdictMessage(
     ...(opts.fixButtons ? requestFixButtons(d, cluster) : []),
   ];
   const readOnly = opts.fixButtons
-    ? 'Nothing was changed on the cluster. A fix runs only after a plan is requested and approved by someone else.'
+    ? 'Nothing was changed on the cluster. A fix runs only after its exact plan is requested and approved.'
     : 'Nothing was changed on the cluster: this bot only reads.';
   return {
     tone: toneOf(severity),
