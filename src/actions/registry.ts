@@ -6,9 +6,13 @@
 import type { ActionName, ActionParams } from '../diagnose/types.ts';
 import { addNodeAction, addReplicaAction } from './plan/add.ts';
 import { refuse } from './plan/common.ts';
+import { fixCoverageAction } from './plan/coverage.ts';
 import { failoverAction, failoverForceAction, failoverTakeoverAction } from './plan/failover.ts';
 import { forgetNodeAction } from './plan/forget.ts';
 import { meetAction } from './plan/meet.ts';
+import { fixOpenSlotAction } from './plan/open-slot.ts';
+import { rebalanceAction } from './plan/rebalance.ts';
+import { reshardAction } from './plan/reshard.ts';
 import { restartNodeAction } from './plan/restart.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from './types.ts';
 
@@ -21,6 +25,10 @@ const MODULES: ActionModule[] = [
   forgetNodeAction,
   meetAction,
   restartNodeAction,
+  fixCoverageAction,
+  fixOpenSlotAction,
+  reshardAction,
+  rebalanceAction,
 ];
 
 /** Every action this build can plan, by name. */
@@ -43,6 +51,9 @@ const PARAM_FLAGS: Record<keyof ActionParams, string> = {
   to: '--to',
   slots: '--slots',
   slotRanges: '--slot-ranges',
+  weights: '--weight',
+  threshold: '--threshold',
+  useEmptyMasters: '--use-empty-masters',
   allow: 'the data-losing option flags',
 };
 

@@ -81,11 +81,17 @@ export interface WaitStep extends StepBase {
   everyMs?: number;
 }
 
-/** CLUSTER ADDSLOTSRANGE on `node` (per-slot ADDSLOTS on servers before Redis 7). */
+/**
+ * CLUSTER ADDSLOTSRANGE on `node` (per-slot ADDSLOTS on servers before Redis 7). With `replacing`, the
+ * slots still belong to that failed node in the cluster's view: they are taken over in one transaction on
+ * `node` (MULTI, DELSLOTSRANGE, ADDSLOTSRANGE, BUMPEPOCH, EXEC), so its claim wins by epoch; only ever
+ * planned with the discard-dead-owner-data option.
+ */
 export interface AssignSlotsStep extends StepBase {
   kind: 'assign-slots';
   node: NodeRef;
   ranges: SlotRange[];
+  replacing?: NodeRef;
 }
 
 /**

@@ -211,7 +211,13 @@ export interface ClusterSnapshot {
   takenAt: string;
   observations: NodeObservation[];
   checkReports: CheckReport[];
+  /** Live only: non-zero key counts in slots no answering master serves, on every answering node. */
   keysInSlots?: SlotKeyCount[];
+  /**
+   * Live only: unserved slots whose keys were not counted on every answering node that holds keys (the
+   * count stopped at its command or time limit). Absent when every unserved slot was counted everywhere.
+   */
+  keysInSlotsUncounted?: SlotRange[];
   /**
    * Live only: key counts of every open (migrating/importing) slot on both sides of the migration,
    * zeros included, so a runbook can say which side holds the keys.

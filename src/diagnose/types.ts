@@ -139,6 +139,12 @@ export interface ActionParams {
   slots?: number;
   /** fix-coverage / fix-open-slot: the slots concerned, "0-5460,5462" (default: all that need it). */
   slotRanges?: string;
+  /** rebalance: weight per master ("ip:port" or id prefix -> weight; default 1, 0 drains it). */
+  weights?: Record<string, number>;
+  /** rebalance: percent off its expected share that makes a master need moving (default 2). */
+  threshold?: number;
+  /** rebalance: also give slots to masters that own none. */
+  useEmptyMasters?: boolean;
   /** Data-losing options the user turned on by name. */
   allow?: DangerousOption[];
 }

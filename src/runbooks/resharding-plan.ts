@@ -3,7 +3,7 @@
  * close or finish it (always finalizing on the target first).
  */
 import type { ModelNode } from '../cluster/model-types.ts';
-import { replacedSource } from '../diagnose/rules/slots.ts';
+import { importerDown, openSlotCase, openSlotKeys } from '../diagnose/open-slot-case.ts';
 import { cli, reachAddress } from './common.ts';
 import type { RunbookContext } from './types.ts';
 
@@ -21,11 +21,7 @@ export interface OpenSlotPlan {
 
 /** Keys in `slot` on node `n` per the probe's open-slot counts; null when not counted. */
 export function keysOn(ctx: RunbookContext, n: ModelNode | undefined, slot: number): number | null {
-  if (!n) return null;
-  const hit = ctx.snapshot.openSlotKeys?.find(
-    (k) => k.slot === slot && (k.nodeId === n.id || k.address === n.label),
-  );
-  return hit ? hit.keys : null;
+  return openSlotKeys(ctx.snapshot, n, slot);
 }
 
 function finalize(
@@ -88,9 +84,7 @@ function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan
     };
   }
   // The importer still names the dead source as owner: with full coverage it is down and refuses the keys.
-  const down =
-    dst.observation?.clusterInfo?.cluster_state === 'fail' &&
-    dst.observation.config?.requireFullCoverage !== false;
+  const down = importerDown(dst);
   const coverage = (v: 'yes' | 'no') =>
     cli(ctx, reachAddress(dst), `config set cluster-require-full-coverage ${v}`);
   return {
@@ -116,27 +110,22 @@ function planAfterFailover(ctx: RunbookContext, p: FailedOverMove): OpenSlotPlan
 /** Plans how to close or finish `slot`. */
 export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
   const m = ctx.model;
-  const open = m.openSlots.filter((o) => o.slot === slot);
-  const migr = open.filter((o) => o.kind === 'migrating');
-  const imp = open.filter((o) => o.kind === 'importing');
+  const c = openSlotCase(m, ctx.snapshot, slot);
+  const { migrating: migr, importing: imp, source: src, target: dst, owner } = c;
   const node = (id: string | undefined) => (id ? m.byId.get(id) : undefined);
-  const ownerIdx = m.slotOwner[slot] ?? -1;
-  const owner = ownerIdx >= 0 ? m.nodes[ownerIdx] : undefined;
-  const src = node(migr[0]?.node ?? imp[0]?.peer);
-  const dst = node(imp[0]?.node ?? migr[0]?.peer);
   const name = (n: ModelNode | undefined, fallback: string | undefined) => n?.label ?? fallback ?? '?';
   const parts = [
     ...migr.map((o) => `${name(node(o.node), o.node)} MIGRATING to ${name(node(o.peer), o.peer)}`),
     ...imp.map((o) => `${name(node(o.node), o.node)} IMPORTING from ${name(node(o.peer), o.peer)}`),
   ];
   const state = `slot ${slot}: ${parts.join('; ')}; owner by consensus: ${owner?.label ?? 'nobody'}`;
-  const kSrc = keysOn(ctx, src, slot);
-  const kDst = keysOn(ctx, dst, slot);
+  const kSrc = c.keysOnSource;
+  const kDst = c.keysOnTarget;
   const keys =
     kSrc === null && kDst === null
       ? `key counts unknown: run ${src ? cli(ctx, reachAddress(src), `cluster countkeysinslot ${slot}`) : 'cluster countkeysinslot'} on both sides`
       : `keys in slot ${slot}: ${name(src, undefined)} has ${kSrc ?? '?'}, ${name(dst, undefined)} has ${kDst ?? '?'}`;
-  if (migr.length > 1 || imp.length > 1 || !src || !dst) {
+  if (c.kind === 'manual' || !src || !dst) {
     return {
       slot,
       state,
@@ -145,11 +134,10 @@ export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
       why: 'redis-cli --cluster fix picks an owner by key count here, not by configEpoch: do not run it blindly.',
     };
   }
-  const heir = replacedSource(m, slot, src.id);
-  if (heir && heir.id !== dst.id) return planAfterFailover(ctx, { slot, state, src, dst, heir, kDst });
-  const srcOwns = owner?.id === src.id;
-  const dstOwns = owner?.id === dst.id;
-  if (srcOwns && kDst === 0 && imp.length + migr.length > 0) {
+  if (c.heir && (c.kind === 'repoint' || c.kind === 'rollback-after-failover')) {
+    return planAfterFailover(ctx, { slot, state, src, dst, heir: c.heir, kDst });
+  }
+  if (c.kind === 'rollback') {
     const steps = [];
     if (imp.length > 0) steps.push(cli(ctx, reachAddress(dst), `cluster setslot ${slot} stable`));
     if (migr.length > 0) steps.push(cli(ctx, reachAddress(src), `cluster setslot ${slot} stable`));
@@ -161,7 +149,7 @@ export function planOpenSlot(ctx: RunbookContext, slot: number): OpenSlotPlan {
       why: `No key has reached ${dst.label} yet: closing the slot on both sides (roll back) is safe and leaves ${src.label} the owner.`,
     };
   }
-  if (dstOwns) {
+  if (c.kind === 'finalize') {
     return {
       slot,
       state,

@@ -4,7 +4,9 @@
  * anything runs.
  */
 import type { PlanStep, StepKind } from '../types.ts';
+import { runAssignSlots } from './assign.ts';
 import type { StepRunner } from './context.ts';
+import { runMoveSlots } from './migrate.ts';
 import { runCommand, runFanout, runWait } from './steps.ts';
 
 /** The runner of each step kind, typed so a runner only ever receives its own kind of step. */
@@ -15,6 +17,8 @@ export const STEP_RUNNERS: StepRunners = {
   command: runCommand,
   fanout: runFanout,
   wait: runWait,
+  'assign-slots': runAssignSlots,
+  'move-slots': runMoveSlots,
 };
 
 /** The runner for `step`, or undefined when no module provides its kind. */

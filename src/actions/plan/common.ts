@@ -72,12 +72,14 @@ function shellWord(v: string): string {
 
 /** The exact command line for `argv` on `address`, bounded by `timeout` when the node did not answer the probe. */
 export function cliFor(input: PlanInput, address: string, argv: readonly string[]): string {
+  return cliText(input, address, argv.map(shellWord).join(' '));
+}
+
+/** Like cliFor, with `args` already written for the shell (placeholders, "$VAR" references). */
+export function cliText(input: PlanInput, address: string, args: string): string {
   const at = reach(input, address);
   const bounded = silentAddresses(input.snapshot).some((a) => a === at || a === address);
-  return redisCli(at, argv.map(shellWord).join(' '), {
-    ...(input.auth ? { auth: input.auth } : {}),
-    bounded,
-  });
+  return redisCli(at, args, { ...(input.auth ? { auth: input.auth } : {}), bounded });
 }
 
 /** A command step whose display is exactly `argv` on `node`. */

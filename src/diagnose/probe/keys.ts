@@ -23,6 +23,8 @@ export interface KeyCountResult {
   counts: SlotKeyCount[];
   /** Slots that no answering master claims. */
   unserved: number[];
+  /** Unserved slots not counted on every node that holds keys (the limits stopped the count short). */
+  uncounted: number[];
   warnings: string[];
 }
 
@@ -48,14 +50,15 @@ export async function countKeysInUnservedSlots(
   const unserved = unservedSlots(probes);
   const counts: SlotKeyCount[] = [];
   const warnings: string[] = [];
-  if (unserved.length === 0) return { counts, unserved, warnings };
+  if (unserved.length === 0) return { counts, unserved, uncounted: [], warnings };
   // A node with DBSIZE 0 has no key in any slot: skip it. Replicas count too: a replica of a dead
   // master still holds that master's keys.
   const holders = probes.filter((p) => p.client && !p.observation.error && p.observation.dbsize !== 0);
   const started = Date.now();
+  const failed = new Set<number>();
   // Nodes are asked in parallel, each within an equal share of the command budget and the same time budget.
   const share = holders.length > 0 ? Math.max(1, Math.floor(limits.maxCommands / holders.length)) : 0;
-  const skippedPer = await Promise.all(
+  const countedPer = await Promise.all(
     holders.map(async (p) => {
       const client = p.client!.client;
       let i = 0;
@@ -64,22 +67,26 @@ export async function countKeysInUnservedSlots(
         const pipe = client.pipeline();
         for (const slot of chunk) pipe.call('CLUSTER', 'COUNTKEYSINSLOT', slot);
         const replies = (await pipe.exec().catch(() => null)) ?? [];
-        replies.forEach(([err, value], k) => {
-          if (!err && typeof value === 'number' && value > 0) {
+        chunk.forEach((slot, k) => {
+          const [err, value] = replies[k] ?? [new Error('no reply'), null];
+          if (err || typeof value !== 'number') failed.add(slot);
+          else if (value > 0) {
             counts.push({
               address: p.observation.address,
               nodeId: p.observation.nodeId,
-              slot: chunk[k]!,
+              slot,
               keys: value,
             });
           }
         });
         i += chunk.length;
       }
-      return unserved.length - i;
+      return i;
     }),
   );
-  const skipped = skippedPer.reduce((a, b) => a + b, 0);
+  // Each node counts the unserved slots in order: whatever the slowest one did not reach is uncounted.
+  const reached = Math.min(unserved.length, ...countedPer);
+  const skipped = countedPer.reduce((a, i) => a + unserved.length - i, 0);
   counts.sort((a, b) => a.slot - b.slot || a.address.localeCompare(b.address));
   if (skipped > 0) {
     warnings.push(
@@ -87,7 +94,14 @@ export async function countKeysInUnservedSlots(
         `${limits.maxCommands} commands / ${limits.timeMs} ms.`,
     );
   }
-  return { counts, unserved, warnings };
+  if (failed.size > 0) {
+    warnings.push(
+      `Key counts in unserved slots are incomplete: COUNTKEYSINSLOT failed for ${failed.size} slots.`,
+    );
+  }
+  for (const slot of unserved.slice(reached)) failed.add(slot);
+  const uncounted = [...failed].sort((a, b) => a - b);
+  return { counts, unserved, uncounted, warnings };
 }
 
 /**

@@ -3,6 +3,7 @@
  * (starting as soon as any seed answers), probe all nodes in parallel, then count keys in slots nobody
  * serves. Produces the pure ClusterSnapshot the model and rules read. Never rejects for dead nodes.
  */
+import { slotsToRanges } from '../../cluster/slots.ts';
 import type { ClusterSnapshot, NodeObservation, ProbeErrorKind } from '../../cluster/types.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
@@ -62,6 +63,7 @@ export async function probeCluster(
       warnings,
     };
     if (keys) snapshot.keysInSlots = keys.counts;
+    if (keys && keys.uncounted.length > 0) snapshot.keysInSlotsUncounted = slotsToRanges(keys.uncounted);
     const open = await countKeysInOpenSlots(probes, limits);
     if (open.length > 0) snapshot.openSlotKeys = open;
     return snapshot;
