@@ -4,9 +4,11 @@
  * says that fixing is not enabled, and nothing else changes.
  */
 import { toApprovalError } from '../approvals/errors.ts';
+import type { Diagnosis } from '../diagnose/types.ts';
 import type { Command } from './commands.ts';
 import { decideFix } from './fix-decide.ts';
 import type { FixActor, FixDeps } from './fix-deps.ts';
+import { createFixProgress } from './fix-progress.ts';
 import { type FixFlowDeps, requestFix, storeProblem } from './fix-request.ts';
 import { type BotMessage, type EphemeralTarget, note } from './message.ts';
 import {
@@ -36,6 +38,17 @@ const NOT_ENABLED = note(
   'Fixing is not enabled here: this bot runs without a queue Redis (REDIS_URL), so it only diagnoses.',
   'warning',
 );
+
+/** The routes over the core's pieces, with the progress observer built on its transport (when fixing is on). */
+export function createFixRoutes(
+  deps: Omit<FixRouteDeps, 'progress'>,
+  diagnose: (cluster: string) => Promise<Diagnosis>,
+): FixRouteDeps {
+  const progress = deps.fixes
+    ? createFixProgress({ transport: deps.transport, logger: deps.logger, diagnose })
+    : undefined;
+  return { ...deps, progress };
+}
 
 /** A button click with where it was clicked. */
 export interface FixClick extends FixActor {

@@ -35,6 +35,7 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const transport = createTerminalTransport(process.stdout, {
     diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
+  // The operator's own terminal acks no chat: pastes are read here, and printed as a whole diagnosis.
   // Fixes in the terminal need a queue Redis named explicitly: a laptop shell stays read-only otherwise.
   const url = process.env.REDIS_URL;
   const wired = url ? (await import('./fixes.ts')).openFixes({ config, url, logger }) : null;
@@ -44,7 +45,7 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     );
   }
   const bot = createBot({
-    ...buildBotDeps(config),
+    ...buildBotDeps(config, { pasteWorker: false }),
     transport,
     logger,
     ...(wired ? { fixes: wired.fixes } : {}),

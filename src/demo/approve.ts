@@ -18,7 +18,7 @@ import type { DevCluster } from '../devcluster/index.ts';
 import { startStandalone } from '../devcluster/start.ts';
 import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import type { RecommendedAction } from '../diagnose/types.ts';
-import { heading, paint, say, shell } from './narrate.ts';
+import { heading, paint, say } from './narrate.ts';
 
 /** Starts the demo's queue Redis: a plain redis-server with the settings a queue Redis should have. */
 export async function startDemoQueue(): Promise<DevCluster> {
@@ -80,7 +80,7 @@ export async function fixWithApproval(
     if (!(await runtime.idle(120_000))) throw new Error('the fix job did not finish within 2 minutes');
     const done = await runtime.service.store.get(id);
     if (done?.state !== 'succeeded') throw new Error(`the fix ended ${done?.state}: ${done?.message}`);
-    heading('7. redis-runbook audit verify');
+    heading('7. The audit log: every event hash-chained, and the chain verified');
     const verified = await verifyAudit(runtime.service.redis, runtime.service.keys);
     if (!verified.ok) throw new Error(`the audit chain does not verify: ${verified.broken?.reason}`);
     say(`audit chain ok: ${verified.entries} entries, head ${verified.lastHash.slice(0, 16)}`);
@@ -96,7 +96,7 @@ export async function fixWithApproval(
 
 /** Echoes a line as typed at the shell, then feeds it to the session. */
 async function type(input: PassThrough, user: string, line: string, shown: string): Promise<void> {
-  shell(`${paint('1', `${user}>`)} ${shown}`);
+  say(`   ${paint('1', `${user}@shell>`)} ${shown}`);
   input.write(`${line}\n`);
 }
 

@@ -14,6 +14,7 @@ import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
 import { fixWithApproval, startDemoQueue } from './approve.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
+import { demoCluster, demoCommand } from './target.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 const KEYS = Array.from({ length: 30 }, (_, i) => `order:{b}${i}`);
@@ -69,18 +70,15 @@ async function breakIt(c: DevCluster): Promise<void> {
   say(`   ${paint('31', String(reply).replace(/^.*?(CLUSTERDOWN)/, '(error) $1'))}`);
 }
 
+/** Named by its seed's host:port, so every command printed below works as printed (see target.ts). */
 function registry(c: DevCluster): ClusterConfig {
-  return {
-    name: 'demo',
-    seeds: [c.node(1).address],
-    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
-  };
+  return demoCluster(c.node(1).address);
 }
 
 const probe = { allowHost: isLoopbackHost };
 
 async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
-  heading(`3. The on-call engineer runs: redis-runbook runbook run clusterdown ${c.node(1).address}`);
+  heading(`3. The on-call engineer runs: ${demoCommand(c.node(1).address)}`);
   const started = Date.now();
   const { diagnosis } = await runLive(registry(c), {
     runbook: 'clusterdown',
