@@ -2,14 +2,18 @@
  * The fix worker: takes an approved request's job, moves it to executing (one CAS that also takes the
  * cluster's lock), runs the injected executor, audits every executed step, and records the outcome.
  * Never retries: one attempt, a stalled job is failed (maxStalledCount 0), a second delivery of a job
- * finds its request past `approved` and does nothing, and any failure is an UnrecoverableError. It
- * reaches the chat only through the observer it is given; it never imports the bot.
+ * finds its request past `approved` and does nothing, and any failure is an UnrecoverableError. One fix
+ * per cluster: a lock taken in the same CAS as approved -> executing and released in the one that records
+ * the outcome (BullMQ's deduplication would drop a second approved job silently, and worker concurrency
+ * bounds one process, not the replicas). It reaches the chat only through the observer it is given; it
+ * never imports the bot.
  */
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ActionError, type ActionErrorCode } from '../actions/errors.ts';
 import type { ExecutionEvent } from '../actions/types.ts';
-import { ApprovalError } from './errors.ts';
+import { ApprovalError, type ApprovalErrorCode } from './errors.ts';
 import type { ApprovalKeys } from './keys.ts';
 import { outcomeOf, outcomeOfThrow, type RunOutcome } from './outcome.ts';
 import { type FixJobData, QUEUE_NAME } from './queue.ts';
@@ -102,7 +106,8 @@ export function startFixWorker(opts: FixWorkerOptions): FixWorker {
           const message = `another fix (${start.detail}) is running on ${start.request.cluster}; nothing of this one ran. Request it again once that one is done.`;
           const lost = await store.abandon(requestId, runner, 'APPROVAL_CLUSTER_BUSY', message);
           if (lost.ok) await tell(() => observer?.changed(lost.request, 'failed'));
-          throw new UnrecoverableError(message);
+          const cause = new ApprovalError('APPROVAL_CLUSTER_BUSY', message);
+          throw Object.assign(new UnrecoverableError(`${cause.code}: ${message}`), { cause });
         }
         // Already executing or finished (a second delivery), or gone: never run it again.
         log.warn({ event: 'job_skipped', code: start.code, state: start.detail }, 'job has nothing to run');
@@ -118,8 +123,9 @@ export function startFixWorker(opts: FixWorkerOptions): FixWorker {
       if (done.ok) await tell(() => observer?.changed(done.request, outcome.to));
       else log.error({ event: 'fix_outcome_not_recorded', code: done.code }, 'outcome could not be recorded');
       if (outcome.to !== 'succeeded') {
-        const cause = new ApprovalError('APPROVAL_INTERNAL', `${outcome.code}: ${outcome.message}`);
-        throw Object.assign(new UnrecoverableError(cause.message), { cause });
+        // "Never again": BullMQ moves it to failed with no retry; the coded error rides along as the cause.
+        const cause = codedError(outcome.code, outcome.message);
+        throw Object.assign(new UnrecoverableError(`${cause.code}: ${outcome.message}`), { cause });
       }
       return { outcome: outcome.to };
     },
@@ -159,4 +165,10 @@ export function startFixWorker(opts: FixWorkerOptions): FixWorker {
       return { finished };
     },
   };
+}
+
+/** The coded error of an outcome: an ActionError for ACTION_* codes, else an ApprovalError. */
+function codedError(code: string | null, message: string): ActionError | ApprovalError {
+  if (code?.startsWith('ACTION_')) return new ActionError(code as ActionErrorCode, message);
+  return new ApprovalError((code as ApprovalErrorCode | null) ?? 'APPROVAL_INTERNAL', message);
 }

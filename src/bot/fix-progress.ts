@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ExecutionEvent } from '../actions/types.ts';
 import type { ApprovalRequest, AuditEventName, FixObserver } from '../approvals/types.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
+import { codeOf } from './error-text.ts';
 import { type BotMessage, type MessageRef, note, type Transport } from './message.ts';
 import { approvalCard, outcomeMessage } from './render/approval.ts';
 import { verdictMessage } from './render/diagnosis.ts';
@@ -31,7 +32,7 @@ export function createFixProgress(deps: FixProgressDeps): FixObserver {
     try {
       await work();
     } catch (err) {
-      logger.warn({ event: 'fix_chat_failed', what, code: (err as { code?: string }).code ?? 'ERROR' });
+      logger.warn({ event: 'fix_chat_failed', what, code: codeOf(err) });
     }
   };
   const thread = (req: ApprovalRequest): MessageRef | null => {

@@ -9,6 +9,7 @@ import { mayRequest } from '../approvals/policy.ts';
 import type { FixObserver } from '../approvals/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { ActionName, ActionParams, Diagnosis } from '../diagnose/types.ts';
+import { messageOf } from './error-text.ts';
 import type { FixActor, FixDeps } from './fix-deps.ts';
 import {
   type BotMessage,
@@ -83,7 +84,7 @@ export async function requestFix(
     planned = await fixes.plan(fix.cluster, fix.action, fix.params);
   } catch (err) {
     log.warn({ event: 'fix_plan_failed', err }, 'could not plan');
-    return say(problem(`Could not plan ${fix.action} on ${fix.cluster}.`, firstLine(err)));
+    return say(problem(`Could not plan ${fix.action} on ${fix.cluster}.`, messageOf(err)));
   }
   if ('refusal' in planned) {
     const r = planned.refusal;
@@ -136,9 +137,4 @@ export async function requestFix(
 
 function note(d: Diagnosis): { state: string; rootCauses: string[] } {
   return { state: d.state, rootCauses: d.rootCauses.map((rc) => rc.code) };
-}
-
-function firstLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0] ?? msg;
 }

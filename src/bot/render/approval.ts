@@ -2,7 +2,10 @@
  * Fix requests as messages: the card (commands, risks, fingerprint, who asked, expiry, Approve/Deny with
  * confirm dialogs), its later states (no buttons once decided; who decided and when), progress and the
  * outcome in the thread, and the "Request fix" buttons under a verdict. Pure. Approve and Deny carry
- * only the request id; a "Request fix" button carries its action and parameters, never a secret.
+ * only the request id. A "Request fix" button carries its cluster, action and parameters (addresses, ids,
+ * slot ranges: never a secret), not a stored id: any replica can answer it, nothing is written before
+ * someone clicks, and a verdict still renders while the queue Redis is down. The value is untrusted on
+ * the way back: read field by field, then access is checked and the plan is made afresh.
  */
 import { clock, paramWords } from '../../approvals/policy.ts';
 import type { ApprovalRequest, AuditEntry } from '../../approvals/types.ts';
