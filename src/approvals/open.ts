@@ -14,6 +14,7 @@ import { type ApprovalService, createApprovalService } from './service.ts';
 import type { ApprovalMetrics, Executor, FixObserver } from './types.ts';
 import { type FixWorker, type FixWorkerOptions, startFixWorker } from './worker.ts';
 
+/** Where the queue Redis is, the registry, and what to log and count. */
 export interface OpenOptions {
   url: string;
   config: Config;
@@ -29,6 +30,7 @@ export type WorkerTimings = Pick<
   'lockDurationMs' | 'stalledIntervalMs' | 'heartbeatMs' | 'concurrency'
 >;
 
+/** The approvals room as one process uses it; `close` ends everything it started. */
 export interface ApprovalRuntime {
   service: ApprovalService;
   /** This process's name in the audit and its heartbeat. */

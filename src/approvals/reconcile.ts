@@ -15,6 +15,7 @@ import { enqueue, type FixJobData, jobIdFor } from './queue.ts';
 import type { RequestStore } from './requests.ts';
 import type { AuditEventName, FixObserver, Moved } from './types.ts';
 
+/** What a reconcile pass reads and whom it tells. */
 export interface ReconcileOptions {
   store: RequestStore;
   queue: Queue<FixJobData>;

@@ -28,11 +28,13 @@ export interface Proposal {
   diagnosis: DiagnosisNote | null;
 }
 
+/** A stored request, or why none was stored (already audited). */
 export type Proposed = { ok: true; request: ApprovalRequest } | { ok: false; refusal: Refusal };
 
 /** A decision plus whether its job is queued (an approval only). */
 export type Decision = Decided & { queued?: boolean };
 
+/** The approvals room for the bot and the CLI: propose, decide, audit. */
 export interface ApprovalService {
   readonly store: RequestStore;
   readonly queue: Queue<FixJobData>;

@@ -18,6 +18,7 @@ export const REQUEST_STATES = [
   'failed',
   'unknown-outcome',
 ] as const;
+/** A request's state. */
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** One approval given on a request: who, and when (ms since the epoch, the queue Redis's clock). */
@@ -89,6 +90,7 @@ export const AUDIT_EVENTS = [
   'unknown-outcome',
   'break-glass',
 ] as const;
+/** An audit event's kind. */
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];
 
 /** A plan as the audit keeps it: its title and the exact commands, one per line. */

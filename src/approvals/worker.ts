@@ -21,6 +21,7 @@ import type { RequestStore } from './requests.ts';
 import { createStepAudit } from './step-audit.ts';
 import type { ApprovalMetrics, ApprovalRequest, Executor, FixObserver } from './types.ts';
 
+/** What the worker needs; the timings have production defaults. */
 export interface FixWorkerOptions {
   /** A blocking connection (maxRetriesPerRequest null); BullMQ duplicates it as it needs. */
   connection: Redis;

@@ -5,10 +5,12 @@
  */
 import { ACTION_NAMES, type ActionName, type ActionParams, DANGEROUS_OPTIONS } from '../diagnose/types.ts';
 
+/** The action and its params, or what is wrong with the words. */
 export type FixArgs =
   | { ok: true; action: ActionName; params: ActionParams }
   | { ok: false; message: string; hint: string };
 
+/** How `fix` is typed. */
 export const FIX_USAGE =
   'fix <cluster> <action> [--node A] [--master A] [--from A --to B --slots N] [--slot-ranges 0-100,200] [--allow <option>]';
 

@@ -8,6 +8,7 @@ import type { PlanActionResult } from '../actions/service.ts';
 import type { ApprovalService } from '../approvals/service.ts';
 import type { ActionName, ActionParams } from '../diagnose/types.ts';
 
+/** The fix dependencies the entry point builds (cli/fixes.ts). */
 export interface FixDeps {
   approvals: ApprovalService;
   /** Probes the cluster and plans `action`; throws only for a config problem. */

@@ -14,6 +14,7 @@ import { type BotMessage, type MessageRef, note, type Transport } from './messag
 import { approvalCard, outcomeMessage } from './render/approval.ts';
 import { verdictMessage } from './render/diagnosis.ts';
 
+/** What the observer posts through, and how it diagnoses afresh. */
 export interface FixProgressDeps {
   transport: Transport;
   logger: Logger;

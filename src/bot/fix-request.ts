@@ -20,6 +20,7 @@ import {
 } from './message.ts';
 import { approvalCard } from './render/approval.ts';
 
+/** What the fix flows need from the core. */
 export interface FixFlowDeps {
   config: Config;
   transport: Transport;

@@ -19,11 +19,13 @@ import {
   readRequestFix,
 } from './render/approval.ts';
 
+/** The commands this module routes. */
 export type FixCommand = Extract<Command, { kind: 'fix' | 'approve' | 'deny' | 'audit' }>;
 
 /** Action ids this module answers. */
 export const FIX_ACTION_IDS = [ACTION_REMEDIATION_APPROVE, ACTION_REMEDIATION_DENY, ACTION_REQUEST_FIX];
 
+/** The core's pieces the fix routes use. */
 export interface FixRouteDeps extends Omit<FixFlowDeps, 'fixes' | 'progress'> {
   progress: FixFlowDeps['progress'] | undefined;
   fixes: FixDeps | undefined;

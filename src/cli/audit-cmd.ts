@@ -1,6 +1,7 @@
 /** `redis-runbook audit verify|export`: checks or exports the audit log kept in the queue Redis. */
 import type { Command } from 'commander';
 
+/** Options of `audit verify` and `audit export`, as commander parses them. */
 export interface AuditCommandOptions {
   config?: string;
   since?: string;

@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.ts';
 import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 
+/** The registry, the queue Redis and the probe settings fixes run with. */
 export interface OpenFixesOptions {
   config: Config;
   url: string;

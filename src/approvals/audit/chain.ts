@@ -56,6 +56,7 @@ export interface BrokenLink {
   reason: string;
 }
 
+/** A verification: ok, how many entries were checked, the last good hash, and the first broken link. */
 export interface VerifyResult {
   ok: boolean;
   entries: number;

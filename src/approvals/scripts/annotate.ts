@@ -1,6 +1,7 @@
 /** annotate: records where a request's card was posted; not a transition, so not audited. */
 import type { Script } from './chain.ts';
 
+/** Sets a request's card and thread. */
 export const ANNOTATE: Script = {
   name: 'annotate',
   keys: 1,

@@ -1,6 +1,7 @@
 /** audit-append: appends one audit entry that changes no request (refused clicks, steps, break-glass). */
 import { CHAIN_LUA, type Script } from './chain.ts';
 
+/** Appends one audit entry on an unchanged chain head. */
 export const AUDIT_APPEND: Script = {
   name: 'audit-append',
   keys: 2,

@@ -1,6 +1,7 @@
 /** create: stores a new pending request and its `requested` audit entry together, or neither. */
 import { CHAIN_LUA, type Script } from './chain.ts';
 
+/** Creates a pending request and its `requested` entry together. */
 export const CREATE: Script = {
   name: 'create',
   keys: 4,

@@ -4,6 +4,7 @@
  */
 import type { Script } from './chain.ts';
 
+/** Reads the clock, the chain head and a request in one step. */
 export const READ: Script = {
   name: 'read',
   keys: 2,

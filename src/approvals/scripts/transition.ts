@@ -14,6 +14,7 @@ const finals = REQUEST_STATES.filter(isFinal)
   .map((s) => `['${s}'] = true`)
   .join(', ');
 
+/** Moves a request and appends its entry, or changes nothing. */
 export const TRANSITION: Script = {
   name: 'transition',
   keys: 6,

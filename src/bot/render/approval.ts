@@ -19,9 +19,11 @@ import {
 import type { BotMessage, MessageButton, MessageField, Tone } from '../message.ts';
 import { planMessage } from './plan.ts';
 
-/** Stable action ids of the fix buttons. */
+/** Stable action id of the Approve button (its value: a request id). */
 export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
+/** Stable action id of the Deny button (its value: a request id). */
 export const ACTION_REMEDIATION_DENY = 'remediation_deny';
+/** Stable action id of a Request fix button (its value: `v1:` and cluster, action and params as JSON). */
 export const ACTION_REQUEST_FIX = 'request_fix';
 
 const STATE_WORDS: Record<ApprovalRequest['state'], { title: string; tone: Tone }> = {
