@@ -1,15 +1,16 @@
 /**
  * Every redis-runbook command the demo prints works as printed (issue 13: it once printed
  * `redis-runbook diagnose demo`, which fails with "unknown cluster"). The demo's own cluster layout and
- * breakage; each printed command (its heading, every step's, then plan and apply --yes) runs through
- * bin/redis-runbook.js in a directory with no registry, as a newcomer would type it.
+ * breakage; each printed command (its heading and every step's) runs through bin/redis-runbook.js in a
+ * directory with no registry, as a newcomer would type it. (The demo's fix is typed in its own shell
+ * session, whose registry names the cluster: see src/demo/approve.ts.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCluster, demoCommand, fixCommands } from '../src/demo/target.ts';
+import { demoCluster, demoCommand } from '../src/demo/target.ts';
 import { backupReplicaLayout, conditions, type DevCluster, startCluster } from '../src/devcluster/index.ts';
 import { isLoopbackHost } from '../src/diagnose/probe/nat.ts';
 import { runLive } from '../src/runbooks/run.ts';
@@ -77,14 +78,5 @@ describe('the demo', () => {
       });
       expect(r.out).toContain('failover-blocked');
     }
-    // then the fix, as the demo prints it: plan, and apply --yes
-    const fix = diagnosis.rootCauses.flatMap((r) => r.actions).find((a) => a.action.startsWith('failover'));
-    expect(fix?.params).toBeDefined();
-    const { plan, apply } = fixCommands(seed, fix!);
-    const planned = await runPrinted(plan);
-    expect({ line: plan, code: planned.code }).toEqual({ line: plan, code: 0 });
-    const applied = await runPrinted(apply);
-    expect({ line: apply, code: applied.code, out: applied.out }).toMatchObject({ line: apply, code: 0 });
-    await c.waitFor(() => conditions.allState(c, 'ok'), { what: 'cluster_state:ok', timeoutMs: 20_000 });
   }, 180_000);
 });

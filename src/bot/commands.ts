@@ -1,7 +1,9 @@
 /** Parses the text after `/redis` (or a line typed in the shell) into a command. Pure. */
 import { parseHostPort } from '../config/target.ts';
 import { holdsRedisError } from '../diagnose/explain/recognise.ts';
+import type { ActionName, ActionParams } from '../diagnose/types.ts';
 import { MAX_KEY_CHARS, MAX_KEYS, splitKeys, textAfterSubcommand } from './commands-text.ts';
+import { FIX_USAGE, parseFixArgs } from './fix-args.ts';
 
 export type Command =
   | { kind: 'help' }
@@ -15,13 +17,18 @@ export type Command =
   /** Explain a Redis or client error; `text` is everything after the subcommand (or the whole error). */
   | { kind: 'explain'; text: string }
   /** Hash slots of keys; the last word may name a registered cluster (the core decides). */
-  | { kind: 'slot'; keys: string[] };
+  | { kind: 'slot'; keys: string[] }
+  | { kind: 'fix'; cluster: string; action: ActionName; params: ActionParams }
+  | { kind: 'approve'; id: string }
+  | { kind: 'deny'; id: string; reason?: string }
+  | { kind: 'audit'; cluster?: string; count: number };
 
 export type CommandErrorCode =
   | 'UNKNOWN_SUBCOMMAND'
   | 'MISSING_ARGUMENT'
   | 'TOO_MANY_ARGUMENTS'
-  | 'ADHOC_TARGET';
+  | 'ADHOC_TARGET'
+  | 'BAD_FIX';
 
 /** Why a command line was not understood, and what would work instead. */
 export interface CommandError {
@@ -42,6 +49,10 @@ export const SUBCOMMANDS = [
   { name: 'slot', usage: 'slot <key>... [cluster]' },
   { name: 'runbook', usage: 'runbook list | runbook <name> <cluster>' },
   { name: 'clusters', usage: 'clusters' },
+  { name: 'fix', usage: FIX_USAGE },
+  { name: 'approve', usage: 'approve <request id>' },
+  { name: 'deny', usage: 'deny <request id> [reason]' },
+  { name: 'audit', usage: 'audit [cluster] [count]' },
   { name: 'help', usage: 'help' },
 ] as const;
 
@@ -69,6 +80,13 @@ export function parseCommand(input: string): ParseResult {
     case 'runbook':
     case 'runbooks':
       return parseRunbook(args);
+    case 'fix':
+      return parseFix(args);
+    case 'approve':
+    case 'deny':
+      return parseDecision(head, args);
+    case 'audit':
+      return parseAudit(args);
     default:
       // "/redis MOVED 5649 10.0.0.2:6379": the error itself, typed or pasted after the command.
       if (holdsRedisError(input)) return ok({ kind: 'explain', text: input.replace(/^\s*\/redis\b/i, '') });
@@ -116,6 +134,41 @@ function parseRunbook(args: string[]): ParseResult {
   );
 }
 
+function parseFix(args: string[]): ParseResult {
+  const [cluster, ...rest] = args;
+  if (cluster === undefined) {
+    return fail('MISSING_ARGUMENT', '`fix` needs a cluster and an action.', `Usage: /redis ${FIX_USAGE}`);
+  }
+  const address = adhoc(cluster);
+  if (address) return address;
+  const parsed = parseFixArgs(rest);
+  if (!parsed.ok) return fail('BAD_FIX', parsed.message, parsed.hint);
+  return ok({ kind: 'fix', cluster, action: parsed.action, params: parsed.params });
+}
+
+function parseDecision(head: 'approve' | 'deny', args: string[]): ParseResult {
+  const [id, ...reason] = args;
+  if (id === undefined) {
+    return fail(
+      'MISSING_ARGUMENT',
+      `\`${head}\` needs a request id.`,
+      'The card in the thread shows it (fx-...).',
+    );
+  }
+  if (head === 'approve')
+    return args.length === 1 ? ok({ kind: 'approve', id }) : tooMany('approve <request id>');
+  const text = reason.join(' ').slice(0, 300);
+  return ok({ kind: 'deny', id, ...(text ? { reason: text } : {}) });
+}
+
+function parseAudit(args: string[]): ParseResult {
+  if (args.length > 2) return tooMany('audit [cluster] [count]');
+  const number = args.find((a) => /^\d+$/.test(a));
+  const cluster = args.find((a) => a !== number);
+  const count = Math.min(50, Math.max(1, Number(number ?? 10)));
+  return ok({ kind: 'audit', ...(cluster ? { cluster } : {}), count });
+}
+
 function withCluster(
   sub: string,
   args: string[],
@@ -132,14 +185,20 @@ function withCluster(
     );
   }
   if (args.length > 1) return tooMany(usage);
-  if (parseHostPort(cluster) || (/^\[?[0-9a-fA-F.:]+\]?$/.test(cluster) && cluster.includes(':'))) {
-    return fail(
-      'ADHOC_TARGET',
-      `"${clip(cluster)}" is an address; chat only works on clusters registered in the config.`,
-      'Name a registered cluster (/redis clusters lists them), or paste CLUSTER NODES output for an offline diagnosis.',
-    );
-  }
+  const address = adhoc(cluster);
+  if (address) return address;
   return ok(build(cluster));
+}
+
+/** The refusal for a host:port where a cluster name belongs; null for a name. */
+function adhoc(cluster: string): ParseResult | null {
+  if (!parseHostPort(cluster) && !(/^\[?[0-9a-fA-F.:]+\]?$/.test(cluster) && cluster.includes(':')))
+    return null;
+  return fail(
+    'ADHOC_TARGET',
+    `"${clip(cluster)}" is an address; chat only works on clusters registered in the config.`,
+    'Name a registered cluster (/redis clusters lists them), or paste CLUSTER NODES output for an offline diagnosis.',
+  );
 }
 
 /** Splits on whitespace, unescaping Slack's &amp;/&lt;/&gt; and dropping quotes or backticks around words. */

@@ -3,19 +3,22 @@
  * BotMessages to a Transport and never knows whether that is Slack or a terminal.
  */
 import type { Logger } from 'pino';
+import type { FixObserver } from '../approvals/types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
+import { checkAccess, clustersForChannel } from '../config/access.ts';
 import type { Config } from '../config/schema.ts';
 import { diagnose } from '../diagnose/diagnose.ts';
 import { settingsReport } from '../diagnose/settings/report.ts';
 import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
-import { checkAccess, clustersForChannel } from './access.ts';
 import { type Command, parseCommand } from './commands.ts';
 import { ACTION_SHOW_DETAILS, createDetailsStore, DETAILS_GONE } from './details.ts';
 import { codeOf, messageOf } from './error-text.ts';
 import { type ExplainFlowInput, explainCommand, explainPaste } from './explain-flow.ts';
+import type { FixDeps } from './fix-deps.ts';
+import { createFixRoutes, FIX_ACTION_IDS, routeFixAction, routeFixCommand } from './fix-routes.ts';
 import { type LiveReadInput, postLiveRead } from './live-read.ts';
-import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
+import { type BotMessage, type EphemeralTarget, note, problem, type Transport } from './message.ts';
 import type { PasteReply } from './paste-analysis.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
@@ -25,9 +28,12 @@ import { settingsMessage } from './render/settings.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
 import { slotCommand } from './slot-flow.ts';
 
-/** Stable action ids of the remediation buttons (the approval flow comes later). */
-export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
-export const ACTION_REMEDIATION_DENY = 'remediation_deny';
+export { problem } from './message.ts';
+export {
+  ACTION_REMEDIATION_APPROVE,
+  ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
+} from './render/approval.ts';
 
 export interface BotDeps {
   config: Config;
@@ -47,6 +53,8 @@ export interface BotDeps {
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
   deadlineMs?: number;
+  /** Fix requests and approvals; absent when no queue Redis is configured (then the bot only reads). */
+  fixes?: FixDeps;
   /** Where diagnoses are counted and timed (default: nowhere). */
   metrics?: Metrics;
   /** Aborted at shutdown: live diagnoses still running post an "interrupted" verdict at once. */
@@ -93,6 +101,8 @@ export interface Bot {
   paste(req: PasteRequest): Promise<boolean>;
   /** Handles a button click (already acknowledged by the transport). */
   action(req: ActionRequest): Promise<void>;
+  /** Reports fix transitions and progress through this bot's transport; give it to the fix worker. */
+  readonly fixObserver: FixObserver | undefined;
 }
 
 /** Builds the bot core over its dependencies. */
@@ -112,7 +122,7 @@ export function createBot(deps: BotDeps): Bot {
    * In chat an unknown name and a name not bound to the channel get the same answer, so nobody can probe
    * which clusters exist; the terminal's operator (bound by no channel) is told precisely.
    */
-  function gate(r: Requester, cluster: string, command: string): BotMessage | null {
+  function gate(r: Requester, cluster: string, command: string, diagnose = true): BotMessage | null {
     if (known().length === 0) return noClustersMessage();
     const refuse = (code: string, message: string, hint: string) => {
       logger.warn({ event: 'access_refused', code, user: r.user, channel: r.channel, cluster, command });
@@ -135,7 +145,7 @@ export function createBot(deps: BotDeps): Bot {
           user: r.user,
           channel: r.unbound ? null : r.channel,
           cluster,
-          permission: r.operator ? null : 'diagnose',
+          permission: r.operator || !diagnose ? null : 'diagnose',
           known: known(),
         });
     if (!denied) return null;
@@ -148,6 +158,9 @@ export function createBot(deps: BotDeps): Bot {
       `${list} Names are case-sensitive; /redis clusters lists them. An admin binds clusters to channels under access.channels in the config.`,
     );
   }
+
+  const core = { config, transport, logger, fixes: deps.fixes, gate, usable, target };
+  const fixRoutes = createFixRoutes(core, (cluster) => service.diagnoseCluster(cluster));
 
   /** Reads `cluster` live and posts `build(snapshot)` in the channel (nodes, settings). */
   function readLive(r: Requester, cluster: string, what: string, build: LiveReadInput['build']) {
@@ -205,13 +218,14 @@ export function createBot(deps: BotDeps): Bot {
       runbook,
       runbookTitle: title,
       details,
+      fixButtons: Boolean(deps.fixes),
     });
   }
 
   async function route(r: Requester, cmd: Command, ack: Ack): Promise<void> {
     switch (cmd.kind) {
       case 'help':
-        return ack(helpMessage(usable(r), known().length, service.listRunbooks()));
+        return ack(helpMessage(usable(r), known().length, service.listRunbooks(), Boolean(deps.fixes)));
       case 'clusters': {
         const names = usable(r);
         const list = config.clusters.filter((c) => names.includes(c.name));
@@ -219,6 +233,11 @@ export function createBot(deps: BotDeps): Bot {
       }
       case 'runbook-list':
         return ack(runbookListMessage(service.listRunbooks()));
+      case 'fix':
+      case 'approve':
+      case 'deny':
+      case 'audit':
+        return routeFixCommand(fixRoutes, r, cmd, ack);
       case 'explain':
         return explainCommand(explainInput(r), cmd.text, ack, target(r));
       case 'slot': {
@@ -257,6 +276,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
+    fixObserver: fixRoutes.progress,
     async command(req, ack) {
       const parsed = parseCommand(req.text);
       if (!parsed.ok) {
@@ -313,13 +333,8 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async action(req) {
+      if (FIX_ACTION_IDS.includes(req.actionId)) return routeFixAction(fixRoutes, req);
       switch (req.actionId) {
-        case ACTION_REMEDIATION_APPROVE:
-        case ACTION_REMEDIATION_DENY:
-          return transport.ephemeral(
-            target(req),
-            note('Remediation is not enabled yet: this build only diagnoses, and nothing was changed.'),
-          );
         case ACTION_SHOW_DETAILS: {
           const kept = details.get(req.value);
           if (!kept) return transport.ephemeral(target(req), note(DETAILS_GONE));
@@ -357,16 +372,6 @@ export function createBot(deps: BotDeps): Bot {
 /** `msg` with the transport's notes (what it could not hand over whole) first among its notes. */
 function withNotes(msg: BotMessage, notes: string[] | undefined): BotMessage {
   return notes && notes.length > 0 ? { ...msg, notes: [...notes, ...(msg.notes ?? [])] } : msg;
-}
-
-/** A refusal or error for one user: what is wrong, then what would work. */
-export function problem(message: string, hint: string): BotMessage {
-  return {
-    tone: 'warning',
-    text: message,
-    sections: [{ lines: [hint], style: 'prose' }],
-    fallback: `${message} ${hint}`,
-  };
 }
 
 /** The code and first line of an error (kept exported here for existing importers). */

@@ -21,6 +21,16 @@ export interface MessageSection {
 export interface MessageField {
   label: string;
   value: string;
+  /** The value is a chat user id: Slack shows it as a mention, a terminal as the id. */
+  user?: boolean;
+}
+
+/** A "are you sure?" dialog shown before a button acts (Slack's confirm; a terminal shows the question). */
+export interface ButtonConfirm {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
 }
 
 /** A button; a terminal shows it as a numbered choice. `value` is an id, never a command to run. */
@@ -29,6 +39,7 @@ export interface MessageButton {
   label: string;
   value: string;
   style?: 'primary' | 'danger';
+  confirm?: ButtonConfirm;
 }
 
 export interface BotMessage {
@@ -100,4 +111,14 @@ export interface Transport {
 /** Builds a one-line message (title only), the common case for short replies. */
 export function note(text: string, tone: Tone = 'info'): BotMessage {
   return { tone, text, fallback: text };
+}
+
+/** A refusal or error for one user: what is wrong, then what would work. */
+export function problem(message: string, hint: string): BotMessage {
+  return {
+    tone: 'warning',
+    text: message,
+    sections: hint ? [{ lines: [hint], style: 'prose' }] : [],
+    fallback: `${message} ${hint}`.trim(),
+  };
 }

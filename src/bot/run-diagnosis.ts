@@ -23,6 +23,8 @@ export interface RunDiagnosisInput {
   runbook: RunbookName | null;
   runbookTitle: string | null;
   deadlineMs?: number;
+  /** Offer a "Request fix" button under each recommended action that has parameters. */
+  fixButtons?: boolean;
   metrics?: Metrics;
   /** Aborted when the process is shutting down: the verdict then says so instead of waiting longer. */
   wrapUp?: AbortSignal;
@@ -120,7 +122,10 @@ function verdictFor(outcome: Outcome, input: RunDiagnosisInput): BotMessage {
   switch (outcome.kind) {
     case 'done': {
       const d = outcome.diagnosis;
-      return verdictMessage(d, cluster, input.requester.user, input.runbook ?? selectRunbook(d));
+      const runbook = input.runbook ?? selectRunbook(d);
+      return verdictMessage(d, cluster, input.requester.user, runbook, {
+        fixButtons: input.fixButtons ?? false,
+      });
     }
     case 'interrupted':
       return warning(

@@ -6,6 +6,7 @@
  * test/cli/startup.test.ts checks which packages each command loads. Add a command the same way.
  */
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit-cmd.ts';
 import { registerDiagnose } from './diagnose-cmd.ts';
 import { registerExplainCommand } from './explain-cmd.ts';
 import { registerPlanCommands } from './plan-cmd.ts';
@@ -31,6 +32,7 @@ registerSlotCommand(program);
 registerSettingsCommand(program);
 registerServeCommand(program);
 registerShellCommand(program);
+registerAuditCommand(program);
 
 // `redis-runbook ... | head`: a reader that stops early is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

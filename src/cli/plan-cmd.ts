@@ -60,6 +60,7 @@ export function registerPlanCommands(program: Command): void {
       ),
   )
     .option('--yes', 'run without asking (after reading the plan); required without a terminal')
+    .option('--reason <text>', 'required: why this runs without an approval (audit log, with your OS user)')
     .action(async (action: string, target: string, opts: PlanCommandOptions) => {
       const { planCommand } = await import('./plan-run.ts');
       process.exitCode = await planCommand(action, target, opts, true);

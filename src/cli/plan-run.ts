@@ -3,10 +3,12 @@
  * refusal), then for `apply` confirm (--yes, or "yes" typed at a terminal; never without either), run
  * it with progress printed as events arrive, and print how it ended. Exit codes in exit-codes.ts.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { actionModule, listActions } from '../actions/registry.ts';
 import { executePlan, planAction } from '../actions/service.ts';
 import type { ExecutionEvent, Plan } from '../actions/types.ts';
+import type { BreakGlassRecord } from '../approvals/break-glass.ts';
 import { eventText, planMessage, refusalMessage, resultMessage } from '../bot/render/plan.ts';
 import { renderText } from '../bot/shell/render.ts';
 import { parseRanges } from '../cluster/slots.ts';
@@ -14,6 +16,39 @@ import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { ActionParams, DangerousOption } from '../diagnose/types.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './exit-codes.ts';
+
+/**
+ * Opens the break-glass audit record when REDIS_URL names a queue Redis (only then: a laptop without one
+ * never reaches for a default server); says on stderr whether this run is in the audit log.
+ */
+async function breakGlass(
+  io: PlanIo,
+  plan: Plan,
+  prefix: string,
+  reason: string,
+): Promise<BreakGlassRecord | null> {
+  const url = (io.env ?? process.env).REDIS_URL?.trim();
+  if (!url) {
+    io.err('REDIS_URL is not set: this run without approval is not in the audit log.');
+    return null;
+  }
+  const { openBreakGlass } = await import('../approvals/break-glass.ts');
+  const record = await openBreakGlass({ url, prefix, plan, actor: osUser(), reason });
+  if (typeof record === 'string') {
+    io.err(`Not in the audit log: ${record}. Running anyway (break glass).`);
+    return null;
+  }
+  io.err(`Recorded in the audit log as break-glass ${record.id} by ${osUser()}.`);
+  return record;
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
 
 /** Options of `plan` and `apply`, as commander parses them. */
 export interface PlanCommandOptions {
@@ -34,6 +69,8 @@ export interface PlanCommandOptions {
   discardDeadOwnerData?: boolean;
   replaceExistingKeys?: boolean;
   allowNoReplica?: boolean;
+  /** apply: why this runs without an approval (required; it goes in the audit log). */
+  reason?: string;
 }
 
 /** Where the command reads and writes (tests pass their own). */
@@ -129,8 +166,15 @@ export async function planCommand(
     io.err(`redis-runbook ${cmd}: ${params.error} [USAGE]`);
     return EXIT_USAGE;
   }
+  if (apply && !opts.reason?.trim()) {
+    io.err(
+      'redis-runbook apply: say why with --reason "<text>": apply skips the approval, so the reason and your user name go in the audit log. Nothing was changed. [USAGE]',
+    );
+    return EXIT_USAGE;
+  }
   try {
-    const { cluster } = resolveTarget(loadConfig(opts.config, io.env), target, {
+    const config = loadConfig(opts.config, io.env);
+    const { cluster } = resolveTarget(config, target, {
       allowAdHoc: true,
       ...(opts.user ? { username: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
@@ -168,7 +212,8 @@ export async function planCommand(
         return EXIT_REFUSED;
       }
     }
-    return await execute(io, cluster, plan, opts.json === true, observe);
+    const audit = await breakGlass(io, plan, config.approvals.prefix, opts.reason ?? '');
+    return await execute(io, cluster, plan, opts.json === true, observe, audit);
   } catch (e) {
     if (isConfigError(e)) {
       io.err(`redis-runbook ${cmd}: ${e.message} [${e.code}]`);
@@ -184,15 +229,18 @@ async function execute(
   plan: Plan,
   json: boolean,
   observe: Parameters<typeof executePlan>[2],
+  audit: BreakGlassRecord | null,
 ): Promise<number> {
   const events: ExecutionEvent[] = [];
   const result = await executePlan(cluster, plan, {
     ...observe,
-    listener: (e) => {
+    listener: async (e) => {
       events.push(e);
       if (!json) io.out(eventText(e, plan));
+      await audit?.listener(e);
     },
   });
+  await audit?.finish(result);
   if (json) io.out(JSON.stringify({ plan, events, result }, null, 2));
   else print(io, ['', ...renderText(resultMessage(result, plan))]);
   if (result.outcome === 'succeeded') return EXIT_OK;

@@ -19,6 +19,7 @@ import { Drain } from '../ops/lifecycle/drain.ts';
 import { firstSignal, gracefulStop } from '../ops/lifecycle/shutdown.ts';
 import { createLogger } from '../ops/logger.ts';
 import { createPrometheusMetrics } from '../ops/metrics/prometheus.ts';
+import { openFixes } from './fixes.ts';
 
 /** How long start-up waits for the queue Redis to answer before giving up. */
 const QUEUE_START_WAIT_MS = 5000;
@@ -72,6 +73,24 @@ function readSetup(configPath: string | undefined, env: NodeJS.ProcessEnv): Setu
 async function run(setup: Setup, host: string | undefined, logger: Logger, queue: QueueRedis) {
   const { slack, config } = setup;
   const metrics = createPrometheusMetrics();
+  let wired: ReturnType<typeof openFixes>;
+  try {
+    wired = openFixes({
+      config,
+      url: setup.ops.redisUrl,
+      logger,
+      metrics: { transition: (state) => metrics.approval(state), job: (o, s) => metrics.job(o, s) },
+      probe: { onNodeProbed: (outcome) => metrics.probe(outcome) },
+    });
+  } catch (err) {
+    await queue.close();
+    process.stderr.write(`redis-runbook serve: cannot start: ${(err as Error).message}\n`);
+    return exitSoon(2);
+  }
+  const { runtime } = wired;
+  for (const warning of (await runtime.check(QUEUE_START_WAIT_MS)).warnings) {
+    logger.warn({ event: 'queue_redis_settings', warning }, `queue Redis: ${warning}`);
+  }
   const readiness = new Readiness();
   const drain = new Drain();
   const wrapUp = new AbortController();
@@ -85,6 +104,7 @@ async function run(setup: Setup, host: string | undefined, logger: Logger, queue
     wrapUp: wrapUp.signal,
     inFlight: drain,
     claimEvent: async (key, ttlMs) => (await queue.client.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    fixes: wired.fixes,
     ...(socketMode ? {} : { routes }),
   });
   readiness.add('queue', queue.check);
@@ -94,9 +114,20 @@ async function run(setup: Setup, host: string | undefined, logger: Logger, queue
     // In Socket Mode no Bolt server exists: the operations routes get their own, on the same $PORT.
     if (socketMode) opsServer = await startOpsServer(routes, slack.port, host);
     const { port } = await bot.start(slack.port, host);
+    // The worker runs here, on every replica: any of them may take an approved job.
+    runtime.startWorker(wired.executor, bot.bot.fixObserver);
+    drain.register('fix-worker', async (budgetMs) => {
+      const { finished } = await runtime.close(budgetMs);
+      if (!finished)
+        logger.warn(
+          { event: 'fix_left_running' },
+          'a fix was still running at shutdown: recorded as unknown-outcome by the next reconcile',
+        );
+    });
     logStarted(logger, config, port ?? opsServer?.port ?? null, socketMode);
   } catch (err) {
     await opsServer?.close(0);
+    await runtime.close(0);
     await queue.close();
     process.stderr.write(`redis-runbook serve: could not start: ${startProblem(err)}\n`);
     return exitSoon((err as { code?: string }).code === 'SLACK_AUTH' ? 2 : 1);

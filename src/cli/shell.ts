@@ -36,7 +36,21 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   // The operator's own terminal acks no chat: pastes are read here, and printed as a whole diagnosis.
-  const bot = createBot({ ...buildBotDeps(config, { pasteWorker: false }), transport, logger });
+  // Fixes in the terminal need a queue Redis named explicitly: a laptop shell stays read-only otherwise.
+  const url = process.env.REDIS_URL;
+  const wired = url ? (await import('./fixes.ts')).openFixes({ config, url, logger }) : null;
+  if (wired && !(await wired.runtime.check(3000)).up) {
+    process.stderr.write(
+      'redis-runbook shell: the queue Redis (REDIS_URL) does not answer yet; fixes will fail until it does.\n',
+    );
+  }
+  const bot = createBot({
+    ...buildBotDeps(config, { pasteWorker: false }),
+    transport,
+    logger,
+    ...(wired ? { fixes: wired.fixes } : {}),
+  });
+  if (wired) wired.runtime.startWorker(wired.executor, bot.fixObserver);
   const user = opts.as ?? 'local operator';
   const rules = [
     opts.as ? `user rules for ${opts.as}` : 'no user rules (use --as <user> to apply them)',
@@ -56,5 +70,11 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     interactive: Boolean(process.stdin.isTTY),
     operator: opts.as === undefined,
   });
+  if (wired) {
+    if (!(await wired.runtime.idle(0)))
+      process.stderr.write('redis-runbook shell: waiting for the running fix to finish…\n');
+    await wired.runtime.idle(10 * 60_000);
+    await wired.runtime.close();
+  }
   return 0;
 }

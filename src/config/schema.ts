@@ -91,10 +91,40 @@ export const accessSchema = z
   })
   .strict();
 
+const actionWord = z.string().regex(/^[a-z][a-z-]{0,40}$/, 'a lower-case name such as failover-takeover');
+
+/**
+ * How fixes are approved. Requests expire after `ttlSeconds`; `selfApproval` names the clusters where a
+ * requester may approve their own request (nowhere by default); `twoApprovers` names the actions and the
+ * data-losing options that need two distinct approvers (TAKEOVER and reassigning a dead owner's slots by
+ * default).
+ */
+export const approvalsSchema = z
+  .object({
+    ttlSeconds: z.number().int().min(1).max(86_400).default(900),
+    selfApproval: z.array(z.string()).default([]),
+    twoApprovers: z
+      .object({
+        /** Action names (checked against the actions when approvals start: config sits below them). */
+        actions: z.array(actionWord).default(['failover-takeover']),
+        /** Data-losing option names a plan turned on (see `allow`). */
+        options: z.array(actionWord).default(['discard-dead-owner-data']),
+      })
+      .strict()
+      .prefault({}),
+    /** Key prefix in the queue Redis (wrapped in a hash tag): every replica of one bot must share it. */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only')
+      .default('redis-runbook'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     clusters: z.array(clusterSchema).default([]),
     access: accessSchema.prefault({}),
+    approvals: approvalsSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -109,9 +139,19 @@ export const configSchema = z
       }
       seen.add(c.name);
     });
+    cfg.approvals.selfApproval.forEach((name, i) => {
+      if (!seen.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvals', 'selfApproval', i],
+          message: `unknown cluster "${name}"`,
+        });
+      }
+    });
   });
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type AccessConfig = z.infer<typeof accessSchema>;
+export type ApprovalsConfig = z.infer<typeof approvalsSchema>;
 export type Config = z.infer<typeof configSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;

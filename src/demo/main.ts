@@ -1,21 +1,20 @@
 /**
  * `npm run demo`: builds a throwaway 6-node Redis Cluster on loopback (3 masters, 3 replicas), breaks it
  * the way production breaks (a master dies while its only replica is a backup copy configured never to
- * fail over by itself, so the cluster stays down), diagnoses it live step by step, then plans the fix,
- * shows it, applies it as `apply --yes` would, and shows the cluster healthy with every key readable.
- * Every process and temp dir is removed at the end, on error, and on Ctrl-C. Needs only Node and redis-server.
+ * fail over by itself, so the cluster stays down), diagnoses it live step by step, then fixes it the way a
+ * team would: alice requests the fix in the shell, bob approves it, it runs as a job on a throwaway queue
+ * Redis, the audit chain verifies, and every key reads back. Every process and temp dir is removed at the
+ * end, on error, and on Ctrl-C. Needs only Node and redis-server.
  */
-import { executePlan, planAction } from '../actions/service.ts';
-import { eventText, planMessage, resultMessage } from '../bot/render/plan.ts';
-import { renderText } from '../bot/shell/render.ts';
 import { renderStepText } from '../cli/step-text.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { backupReplicaLayout, conditions, type DevCluster, startCluster } from '../devcluster/index.ts';
 import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
+import { fixWithApproval, startDemoQueue } from './approve.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
-import { demoCluster, demoCommand, fixCommands } from './target.ts';
+import { demoCluster, demoCommand } from './target.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 const KEYS = Array.from({ length: 30 }, (_, i) => `order:{b}${i}`);
@@ -110,25 +109,8 @@ async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
   return fix;
 }
 
-async function fixIt(c: DevCluster, fix: RecommendedAction): Promise<void> {
-  const commands = fixCommands(c.node(1).address, fix);
-  heading(`5. ${commands.plan}`);
-  const planned = await planAction(registry(c), fix.action, fix.params ?? {}, { probe });
-  if ('refusal' in planned) throw new Error(`the plan was refused: ${planned.refusal.reasons.join('; ')}`);
-  for (const line of renderText(planMessage(planned.plan))) say(line);
-  heading(`6. ${commands.apply}`);
-  say(
-    '(At a terminal, apply shows the plan and waits for you to type "yes"; --yes is for scripts. Chat cannot apply fixes yet.)',
-  );
-  const plan = planned.plan;
-  const result = await executePlan(registry(c), plan, { probe, listener: (e) => say(eventText(e, plan)) });
-  say('');
-  for (const line of renderText(resultMessage(result, plan))) say(line);
-  if (result.outcome !== 'succeeded') throw new Error(`the fix did not succeed: ${result.message}`);
-}
-
 async function showHealthy(c: DevCluster): Promise<void> {
-  heading('7. After the fix');
+  heading('8. After the fix');
   const promoted = c.node(3);
   const survivor = c.node(1);
   let read = 0;
@@ -157,6 +139,7 @@ function onInterrupt(): void {
 async function main(): Promise<number> {
   const t0 = Date.now();
   let c: DevCluster | undefined;
+  let queue: DevCluster | undefined;
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
   try {
@@ -164,18 +147,20 @@ async function main(): Promise<number> {
     current = c;
     await breakIt(c);
     const fix = await diagnoseIt(c);
-    await fixIt(c, fix);
+    queue = await startDemoQueue();
+    await fixWithApproval(c, queue, fix);
     await showHealthy(c);
     return 0;
   } catch (err) {
     process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
+    await queue?.stop();
     if (c) {
       await c.stop();
       heading('Cleanup');
       say(
-        `Stopped every redis-server the demo started and removed ${c.root}. Total ${((Date.now() - t0) / 1000).toFixed(1)} s.`,
+        `Stopped every redis-server the demo started (the cluster and the queue Redis) and removed their temp dirs. Total ${((Date.now() - t0) / 1000).toFixed(1)} s.`,
       );
     }
   }

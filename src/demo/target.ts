@@ -4,7 +4,6 @@
  * printed on a machine with no registry; a made-up name would not.
  */
 import type { ClusterConfig } from '../config/schema.ts';
-import type { RecommendedAction } from '../diagnose/types.ts';
 
 /** The demo's cluster: ad-hoc, named by `seed` exactly as `redis-runbook diagnose <seed>` names it. */
 export function demoCluster(seed: string): ClusterConfig {
@@ -18,16 +17,4 @@ export function demoCluster(seed: string): ClusterConfig {
 /** The command the demo shows the on-call engineer typing. */
 export function demoCommand(seed: string): string {
   return `redis-runbook runbook run clusterdown ${seed}`;
-}
-
-/** The `plan` and `apply --yes` command lines the demo prints for `fix` on the cluster `seed` names. */
-export function fixCommands(seed: string, fix: RecommendedAction): { plan: string; apply: string } {
-  const flags = Object.entries(fix.params ?? {})
-    .filter(([k]) => k === 'node' || k === 'master')
-    .map(([k, v]) => ` --${k} ${v}`)
-    .join('');
-  return {
-    plan: `redis-runbook plan ${fix.action} ${seed}${flags}`,
-    apply: `redis-runbook apply ${fix.action} ${seed}${flags} --yes`,
-  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAccess, clustersForChannel, hasPermission } from '../../src/bot/access.ts';
 import { parseCommand } from '../../src/bot/commands.ts';
+import { checkAccess, clustersForChannel, hasPermission } from '../../src/config/access.ts';
 import { accessSchema } from '../../src/config/schema.ts';
 
 describe('parseCommand', () => {

@@ -302,13 +302,13 @@ describe('buttons', () => {
     expect(texts(r.body.blocks).join()).toContain('do not have the "diagnose" permission');
   });
 
-  it('remediation buttons answer that remediation is not enabled yet', async () => {
-    for (const id of ['remediation_approve', 'remediation_deny']) {
+  it('fix buttons answer that fixing is not enabled without a queue Redis', async () => {
+    for (const id of ['remediation_approve', 'remediation_deny', 'request_fix']) {
       const res = await postForm(bot.url, actionBody(id, 'appr-1', `${fake.url}/respond/${id}`));
       expect(res.status).toBe(200);
       const r = await waitUntil(() => fake.responses.find((x) => x.id === id), 10_000, id);
       expect(r.body.response_type).toBe('ephemeral');
-      expect(String(r.body.text)).toContain('Remediation is not enabled yet');
+      expect(String(r.body.text)).toContain('Fixing is not enabled here');
     }
   });
 });

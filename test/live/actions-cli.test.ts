@@ -21,6 +21,7 @@ function cli(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env['REDIS_RUNBOOK_CONFIG'];
+    delete env['REDIS_URL'];
     const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -63,7 +64,15 @@ describe('plan and apply in the terminal', () => {
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`redis-cli -h ${replica.host} -p 7000 CLUSTER FAILOVER FORCE`);
     expect(plan.stdout).toMatch(/Risks/);
-    const noTty = await cli(['apply', 'failover-force', seedAddr, '--node', replica.address]);
+    const noTty = await cli([
+      'apply',
+      'failover-force',
+      seedAddr,
+      '--node',
+      replica.address,
+      '--reason',
+      'test',
+    ]);
     expect(noTty.code).toBe(4);
     expect(noTty.stderr).toContain('[ACTION_CONFIRMATION_REQUIRED]');
     expect(await calls(c, replica, 'cluster|failover')).toBe(0);
@@ -76,13 +85,31 @@ describe('plan and apply in the terminal', () => {
 
   it('apply --yes promotes the replica with progress printed, exit 0, keys intact; restart-node is advice (exit 4)', async () => {
     const [seedAddr, replica] = [c.node(1).address, c.node(3)];
-    const done = await cli(['apply', 'failover-force', seedAddr, '--node', replica.address, '--yes']);
+    const done = await cli([
+      'apply',
+      'failover-force',
+      seedAddr,
+      '--node',
+      replica.address,
+      '--yes',
+      '--reason',
+      'test',
+    ]);
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(done.stdout).toMatch(/\[1\/2\] CLUSTER FAILOVER FORCE on /);
     expect(done.stdout).toMatch(/Diagnosed again: cluster_state ok; the root cause is gone/);
     expect(done.stdout).toMatch(/\[OK\] Done: failover-force/);
     await expectReadable(c, replica, keys);
-    const advice = await cli(['apply', 'restart-node', seedAddr, '--node', c.node(0).address, '--yes']);
+    const advice = await cli([
+      'apply',
+      'restart-node',
+      seedAddr,
+      '--node',
+      c.node(0).address,
+      '--yes',
+      '--reason',
+      't',
+    ]);
     expect(advice.code).toBe(4);
     expect(advice.stderr).toContain('[ACTION_ADVICE_ONLY]');
   }, 120_000);

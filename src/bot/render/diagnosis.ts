@@ -4,6 +4,7 @@
  */
 import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
 import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
+import { requestFixButtons } from './approval.ts';
 
 /** Stable action ids of the buttons under a verdict. */
 export const ACTION_DIAGNOSE_AGAIN = 'diagnose_again';
@@ -44,6 +45,7 @@ export function verdictMessage(
   cluster: string,
   user: string,
   runbook: string | null,
+  opts: { fixButtons?: boolean } = {},
 ): BotMessage {
   const severity = overallSeverity(d);
   const { primary, detail } = diagnosisSections(d);
@@ -69,14 +71,18 @@ export function verdictMessage(
   const buttons: MessageButton[] = [
     { actionId: ACTION_DIAGNOSE_AGAIN, label: 'Diagnose again', value: cluster },
     { actionId: ACTION_SHOW_NODES, label: 'Show nodes', value: cluster },
+    ...(opts.fixButtons ? requestFixButtons(d, cluster) : []),
   ];
+  const readOnly = opts.fixButtons
+    ? 'Nothing was changed on the cluster. A fix runs only after its exact plan is requested and approved.'
+    : 'Nothing was changed on the cluster: this bot only reads.';
   return {
     tone: toneOf(severity),
     title,
     fields,
     sections: primary,
     buttons,
-    notes: [...d.warnings, 'Nothing was changed on the cluster: this bot only reads.'],
+    notes: [...d.warnings, readOnly],
     requestedBy: user,
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,

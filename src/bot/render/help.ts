@@ -3,7 +3,12 @@ import type { RunbookInfo } from '../../runbooks/types.ts';
 import type { BotMessage } from '../message.ts';
 
 /** What the bot can do, with examples, naming the clusters usable where it was asked. */
-export function helpMessage(usable: string[], registered: number, runbooks: RunbookInfo[]): BotMessage {
+export function helpMessage(
+  usable: string[],
+  registered: number,
+  runbooks: RunbookInfo[],
+  fixes = false,
+): BotMessage {
   const example = usable[0] ?? 'prod-cluster';
   const lines = [
     `/redis diagnose ${example}: probe the cluster live and run the runbook that fits; steps go in a thread, the verdict replaces the first message.`,
@@ -15,6 +20,13 @@ export function helpMessage(usable: string[], registered: number, runbooks: Runb
     `/redis runbook list: the runbooks I know (${runbooks.map((r) => r.name).join(', ') || 'none loaded'}).`,
     `/redis runbook failover ${example}: run one runbook by name.`,
     '/redis clusters: the clusters this channel may use.',
+    ...(fixes
+      ? [
+          `/redis fix ${example} failover --node <replica>: plan a fix and ask for approval (actions: failover, fix-coverage, fix-open-slot, forget-node, reshard, ...).`,
+          '/redis approve <id> and /redis deny <id> [reason]: decide on a fix request (the card has buttons too).',
+          `/redis audit [${example}] [count]: the latest audit events.`,
+        ]
+      : []),
   ];
   const clusters =
     registered === 0
@@ -40,7 +52,9 @@ export function helpMessage(usable: string[], registered: number, runbooks: Runb
       { heading: 'Clusters', lines: clusters, style: 'prose' },
     ],
     notes: [
-      'I only read: nothing I do changes a cluster. Chat never takes host:port targets, only registered names.',
+      fixes
+        ? 'Diagnosis only reads. A fix runs only after someone other than the requester approves its exact plan. Chat never takes host:port targets, only registered names.'
+        : 'I only read: nothing I do changes a cluster. Chat never takes host:port targets, only registered names.',
     ],
     fallback:
       'redis-runbook help: /redis diagnose <cluster>, check, nodes, settings, explain, slot, runbook list, clusters, or paste CLUSTER NODES or an error.',

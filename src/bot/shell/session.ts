@@ -29,9 +29,15 @@ const EXIT_WORDS = new Set(['exit', 'quit', '\\q']);
 /** Most lines one paste may collect (a 2,000-node CLUSTER NODES is far below). */
 const MAX_PASTE_LINES = 100_000;
 
+/** "--as bob approve fx-..." -> { user: 'bob', rest: 'approve fx-...' }; null without the prefix. */
+export function asPrefix(line: string): { user: string; rest: string } | null {
+  const m = /^--as\s+(\S+)\s+(.+)$/.exec(line.trim());
+  return m ? { user: m[1] as string, rest: m[2] as string } : null;
+}
+
 /** True when `line` is a shell command (or `/redis ...`), not part of a paste. */
 export function isCommandLine(line: string): boolean {
-  const t = line.trim();
+  const t = asPrefix(line)?.rest ?? line.trim();
   if (/^\/redis\b/i.test(t) || /^\d{1,3}$/.test(t)) return true;
   const first = tokenize(t)[0]?.toLowerCase() ?? '';
   return WORDS.has(first) || EXIT_WORDS.has(first) || t === '?';
@@ -74,7 +80,12 @@ export async function runShell(opts: ShellOptions): Promise<void> {
       await flush();
       const first = tokenize(t)[0]?.toLowerCase() ?? '';
       if (EXIT_WORDS.has(first)) break;
+      const as = asPrefix(t);
       if (/^\d{1,3}$/.test(t)) await pick(opts, who, Number(t));
+      else if (as)
+        await bot.command({ ...who, user: as.user, operator: false, text: as.rest }, async (msg) =>
+          transport.print(msg),
+        );
       else await bot.command({ ...who, text: t }, async (msg) => transport.print(msg));
     } else if (t === '' && opts.interactive) {
       await flush();

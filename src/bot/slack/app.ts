@@ -14,6 +14,7 @@ import { nullMetrics } from '../../ops/metrics.ts';
 import {
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
   type Bot,
   type BotDeps,
   createBot,
@@ -82,6 +83,7 @@ const ACTION_IDS = [
   ACTION_SHOW_DETAILS,
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
+  ACTION_REQUEST_FIX,
   ACTION_DIAGNOSE_AGAIN,
   ACTION_SHOW_NODES,
 ];

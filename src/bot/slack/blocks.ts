@@ -192,7 +192,7 @@ function headBlocks(msg: BotMessage): Block[] {
       type: 'section',
       fields: short.slice(i, i + 10).map((f) => ({
         type: 'mrkdwn',
-        text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`,
+        text: `*${escapeMrkdwn(f.label)}*\n${f.user ? mention(f.value) : escapeMrkdwn(f.value)}`,
       })),
     });
   }
@@ -218,6 +218,17 @@ function tailBlocks(msg: BotMessage): Block[] {
         text: { type: 'plain_text', text: b.label.slice(0, 75), emoji: true },
         value: b.value.slice(0, 2000),
         ...(b.style ? { style: b.style } : {}),
+        ...(b.confirm
+          ? {
+              confirm: {
+                title: { type: 'plain_text', text: b.confirm.title.slice(0, 100) },
+                text: { type: 'plain_text', text: b.confirm.text.slice(0, 300) },
+                confirm: { type: 'plain_text', text: b.confirm.confirm.slice(0, 30) },
+                deny: { type: 'plain_text', text: b.confirm.deny.slice(0, 30) },
+                ...(b.style === 'danger' ? { style: 'danger' } : {}),
+              },
+            }
+          : {}),
       })),
     });
   }

@@ -1,7 +1,7 @@
 /** Starts the real Slack bot (Bolt HTTPReceiver on loopback) against a fake Web API. Test-only. */
 import { Writable } from 'node:stream';
 import { type BotDepsOptions, buildBotDeps } from '../../../src/bot/deps.ts';
-import { createSlackBot, type SlackBotOptions } from '../../../src/bot/slack/app.ts';
+import { createSlackBot, type RunningSlackBot, type SlackBotOptions } from '../../../src/bot/slack/app.ts';
 import { createLogger } from '../../../src/bot/slack/logger.ts';
 import { parseConfig } from '../../../src/config/load.ts';
 import { isLoopbackHost } from '../../../src/diagnose/probe/nat.ts';
@@ -11,6 +11,8 @@ import { SIGNING_SECRET } from './signed.ts';
 export interface TestBot {
   url: string;
   logs: string[];
+  /** The bot core (its fix observer goes to a fix worker). */
+  core: RunningSlackBot['bot'];
   stop(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export interface TestBot {
 export async function startTestBot(
   fake: FakeSlack,
   rawConfig: unknown,
-  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit' | 'claimEvent'> = {},
+  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit' | 'claimEvent' | 'fixes'> = {},
   deps: Pick<BotDepsOptions, 'pasteWorker'> = {},
 ): Promise<TestBot> {
   const logs: string[] = [];
@@ -41,5 +43,10 @@ export async function startTestBot(
     ...opts,
   });
   const { port } = await running.start(0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}/slack/events`, logs, stop: () => running.stop() };
+  return {
+    url: `http://127.0.0.1:${port}/slack/events`,
+    logs,
+    core: running.bot,
+    stop: () => running.stop(),
+  };
 }

@@ -3,7 +3,7 @@
  * Channels bind to clusters ("*" key = every channel, "*" in a list = every cluster); users and
  * "@groups" bind to permissions.
  */
-import type { AccessConfig } from '../config/schema.ts';
+import type { AccessConfig } from './schema.ts';
 
 export type Permission = 'diagnose' | 'request' | 'approve';
 
