@@ -141,8 +141,9 @@ async function judge(plan: Plan, o: Observation, sessions: RunSessions): Promise
 }
 
 /**
- * Diagnoses again after a run, every second until the causes are gone, the end state holds and the
- * cluster reports ok, or `settleMs` has passed; returns the last report.
+ * Diagnoses again after a run until the causes are gone, the end state holds and the cluster reports ok,
+ * or `settleMs` has passed; returns the last report. Polls after 100 ms, then backs off to once a second:
+ * gossip usually settles within a few hundred milliseconds, and a slow cluster is not probed in a loop.
  */
 export async function verifyAfter(
   cluster: ClusterConfig,
@@ -151,12 +152,12 @@ export async function verifyAfter(
   opts: ObserveOptions & { settleMs: number; signal?: AbortSignal },
 ): Promise<VerifyReport> {
   const until = Date.now() + opts.settleMs;
-  for (;;) {
+  for (let pause = 100; ; pause = Math.min(pause * 2, 1000)) {
     const o = await observe(cluster, undefined, plan.params, opts);
     const report = await judge(plan, o, sessions);
     const settled = report.causeGone && report.expectedHolds && report.state === 'ok';
     if (settled || Date.now() >= until || opts.signal?.aborted) return report;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, until - Date.now()))));
   }
 }
 
