@@ -1,6 +1,7 @@
 /** Entry point of the `redis-runbook` command line. Each subcommand lives in its own module. */
 import { Command } from 'commander';
 import { registerDiagnose } from './diagnose-cmd.ts';
+import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
 import { registerShellCommand } from './shell-cmd.ts';
@@ -11,6 +12,7 @@ const program = new Command('redis-runbook')
 registerRunbookCommand(program);
 
 registerDiagnose(program);
+registerPlanCommands(program);
 registerServeCommand(program);
 registerShellCommand(program);
 

@@ -1,16 +1,23 @@
 /**
  * `npm run demo`: builds a throwaway 6-node Redis Cluster on loopback (3 masters, 3 replicas), breaks it
- * the way production breaks — a replica dies unnoticed, then its master dies too — and runs the
- * clusterdown runbook live against it, step by step, ending in the root cause and the fix. Every process
- * and temp dir is removed at the end, on error, and on Ctrl-C. Needs only Node and redis-server.
+ * the way production breaks (a master dies while its only replica is a backup copy configured never to
+ * fail over by itself, so the cluster stays down), diagnoses it live step by step, then plans the fix,
+ * shows it, applies it as `apply --yes` would, and shows the cluster healthy with every key readable.
+ * Every process and temp dir is removed at the end, on error, and on Ctrl-C. Needs only Node and redis-server.
  */
+import { executePlan, planAction } from '../actions/service.ts';
+import { eventText, planMessage, resultMessage } from '../bot/render/plan.ts';
+import { renderText } from '../bot/shell/render.ts';
 import { renderStepText } from '../cli/step-text.ts';
+import type { ClusterConfig } from '../config/schema.ts';
 import { conditions, type DevCluster, startCluster } from '../devcluster/index.ts';
 import { isLoopbackHost } from '../diagnose/probe/nat.ts';
+import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
 
 const NODE_TIMEOUT_MS = 1000;
+const KEYS = Array.from({ length: 30 }, (_, i) => `order:{b}${i}`);
 
 async function build(): Promise<DevCluster> {
   heading('1. A healthy cluster');
@@ -23,30 +30,39 @@ async function build(): Promise<DevCluster> {
       { role: 'master' },
       { role: 'master' },
       { role: 'master' },
-      { role: 'replica', of: 0 },
+      { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
       { role: 'replica', of: 1 },
       { role: 'replica', of: 2 },
     ],
   });
   for (const n of c.nodes) {
     const of = n.builtRole === 'replica' ? `replica of ${c.node(n.index - 3).address}` : 'master';
-    say(`   ${n.address}  ${of}`);
+    const note = n.index === 3 ? '  (backup copy: cluster-replica-no-failover yes)' : '';
+    say(`   ${n.address}  ${of}${note}`);
   }
   // "{b}" hashes to slot 3300, which the first master owns.
-  for (let i = 0; i < 30; i++) await c.call(c.node(0), ['SET', `order:{b}${i}`, `${i}`]);
+  for (const [i, k] of KEYS.entries()) await c.call(c.node(0), ['SET', k, `${i}`]);
+  await c.waitFor(
+    async () =>
+      (await c.info(c.node(3)))['slave_repl_offset'] === (await c.info(c.node(0)))['master_repl_offset'],
+    {
+      what: 'the replica to catch up',
+      timeoutMs: 10_000,
+    },
+  );
   say(`Cluster is up: cluster_state:ok, all 16384 slots served (${Date.now() - started} ms).`);
-  say(`30 keys order:{b}0..29 live in slot 3300 on ${c.node(0).address}.`);
+  say(
+    `30 keys order:{b}0..29 live in slot 3300 on ${c.node(0).address}, copied to its replica ${c.node(3).address}.`,
+  );
   return c;
 }
 
 async function breakIt(c: DevCluster): Promise<void> {
   const master = c.node(0);
-  const replica = c.node(3);
   heading('2. The incident');
-  say(`Weeks ago the host of replica ${replica.address} died and nobody noticed. Tonight its master`);
-  say(`${master.address} is killed too (think: OOM killer). Both processes get SIGKILL:`);
+  say(`The host of master ${master.address} dies for good (think: a dead disk). Its only replica`);
+  say(`${c.node(3).address} is a backup copy set never to fail over by itself, so nothing takes over:`);
   c.phase = 'break';
-  await c.kill(replica);
   await c.kill(master);
   for (const a of c.actions.filter((x) => x.phase === 'break')) shell(a.command, a.note);
   say(
@@ -61,31 +77,32 @@ async function breakIt(c: DevCluster): Promise<void> {
   say(`   ${paint('31', String(reply).replace(/^.*?(CLUSTERDOWN)/, '(error) $1'))}`);
 }
 
-async function diagnoseIt(c: DevCluster): Promise<void> {
-  heading('3. The on-call engineer runs: redis-runbook runbook run clusterdown ' + c.node(1).address);
+function registry(c: DevCluster): ClusterConfig {
+  return {
+    name: 'demo',
+    seeds: [c.node(1).address],
+    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
+  };
+}
+
+const probe = { allowHost: isLoopbackHost };
+
+async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
+  heading(`3. The on-call engineer runs: redis-runbook runbook run clusterdown ${c.node(1).address}`);
   const started = Date.now();
-  const { diagnosis } = await runLive(
-    {
-      name: 'demo',
-      seeds: [c.node(1).address],
-      timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
+  const { diagnosis } = await runLive(registry(c), {
+    runbook: 'clusterdown',
+    probe,
+    onSelected: (_name, snapshot) => {
+      const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
+      say(`Probed ${snapshot.observations.length} nodes in ${Date.now() - started} ms (${seen} answered).\n`);
     },
-    {
-      runbook: 'clusterdown',
-      probe: { allowHost: isLoopbackHost },
-      onSelected: (_name, snapshot) => {
-        const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
-        say(
-          `Probed ${snapshot.observations.length} nodes in ${Date.now() - started} ms (${seen} answered).\n`,
-        );
-      },
-      onStep: async (step, i, total) => {
-        say(renderStepText(step, i, total, colorOn()));
-        say('');
-        await pause(250);
-      },
+    onStep: async (step, i, total) => {
+      say(renderStepText(step, i, total, colorOn()));
+      say('');
+      await pause(200);
     },
-  );
+  });
   heading('4. Verdict');
   for (const cause of diagnosis.rootCauses) {
     say(paint('1', `Root cause: ${cause.summary}`));
@@ -94,7 +111,47 @@ async function diagnoseIt(c: DevCluster): Promise<void> {
       say(`     ${a.why}`);
     });
   }
-  say('\nredis-runbook never runs these by itself: each fix needs an explicit, separate approval.');
+  const fix = diagnosis.rootCauses.flatMap((r) => r.actions).find((a) => a.action.startsWith('failover'));
+  if (!fix?.params) throw new Error('the diagnosis recommended no failover to plan');
+  say(
+    `\nThe host of ${c.node(0).address} is gone, so restarting it is not an option: the engineer plans action "${fix.action}".`,
+  );
+  return fix;
+}
+
+async function fixIt(c: DevCluster, fix: RecommendedAction): Promise<void> {
+  const flags = Object.entries(fix.params ?? {})
+    .filter(([k]) => k === 'node' || k === 'master')
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ');
+  heading(`5. redis-runbook plan ${fix.action} ${c.node(1).address} ${flags}`);
+  const planned = await planAction(registry(c), fix.action, fix.params ?? {}, { probe });
+  if ('refusal' in planned) throw new Error(`the plan was refused: ${planned.refusal.reasons.join('; ')}`);
+  for (const line of renderText(planMessage(planned.plan))) say(line);
+  heading(`6. redis-runbook apply ${fix.action} ${c.node(1).address} ${flags} --yes`);
+  say('(In Slack this needs a second person to approve; in a terminal, typing "yes" or --yes.)');
+  const plan = planned.plan;
+  const result = await executePlan(registry(c), plan, { probe, listener: (e) => say(eventText(e, plan)) });
+  say('');
+  for (const line of renderText(resultMessage(result, plan))) say(line);
+  if (result.outcome !== 'succeeded') throw new Error(`the fix did not succeed: ${result.message}`);
+}
+
+async function showHealthy(c: DevCluster): Promise<void> {
+  heading('7. After the fix');
+  const promoted = c.node(3);
+  const survivor = c.node(1);
+  let read = 0;
+  for (const [i, k] of KEYS.entries()) if ((await c.call(promoted, ['GET', k])) === `${i}`) read++;
+  const state = (await c.clusterInfo(survivor))['cluster_state'];
+  shell(`redis-cli -h ${survivor.host} -p ${survivor.port} CLUSTER INFO | grep cluster_state`);
+  say(`   cluster_state:${state}`);
+  shell(`redis-cli -c -h ${survivor.host} -p ${survivor.port} GET 'order:{b}1'`);
+  say(`   "${String(await c.call(promoted, ['GET', 'order:{b}1']))}"`);
+  say(
+    `${read} of ${KEYS.length} keys written before the crash read back from ${promoted.address}, now their master.`,
+  );
+  if (state !== 'ok' || read !== KEYS.length) throw new Error('the cluster is not healthy after the fix');
 }
 
 let current: DevCluster | undefined;
@@ -116,7 +173,9 @@ async function main(): Promise<number> {
     c = await build();
     current = c;
     await breakIt(c);
-    await diagnoseIt(c);
+    const fix = await diagnoseIt(c);
+    await fixIt(c, fix);
+    await showHealthy(c);
     return 0;
   } catch (err) {
     process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,11 +18,14 @@ export function answersUs(n: ModelNode): boolean {
   return n.selfSeen && !n.probeError && !n.observation?.error && !!n.ip && n.port > 0;
 }
 
-/** The cluster node the newcomer meets: an answering healthy master, else any node that answers us. */
+/**
+ * The cluster node the newcomer meets: an answering healthy master that owns slots, else any healthy
+ * answering node, else any node that answers us.
+ */
 export function entryNode(input: PlanInput, except?: string): ModelNode | undefined {
   const ok = input.model.nodes.filter((n) => n.id !== except && answersUs(n) && n.seenBy.length > 0);
   const healthy = ok.filter((n) => !isDown(n));
-  return healthy.find((n) => n.role === 'master') ?? healthy[0] ?? ok[0];
+  return healthy.find((n) => n.role === 'master' && n.slotCount > 0) ?? healthy[0] ?? ok[0];
 }
 
 /** The model's node for an id that other nodes list (a stranger that knows only itself is not one). */

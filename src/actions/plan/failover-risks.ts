@@ -32,13 +32,13 @@ export function failoverRisks(
     });
   } else {
     const since =
-      r?.linkDownSeconds && r.linkDownSeconds > 0 ? ` (its link has been down ${r.linkDownSeconds} s)` : '';
+      r?.linkDownSeconds && r.linkDownSeconds > 0 ? `, its link down for ${r.linkDownSeconds} s` : '';
     risks.push({
       kind: 'data-loss',
       text:
         masterOffset !== null && mine !== null
           ? `${replica.label} is ${bytes(Math.max(0, masterOffset - mine))} behind ${master.label}: promoting it loses those writes.`
-          : `Writes ${master.label} took after ${replica.label}'s last sync (replication offset ${mine ?? 'unknown'}${since}) are lost; the master cannot be asked how many.`,
+          : `Writes ${master.label} took after ${replica.label}'s last sync are lost (${replica.label} stopped at replication offset ${mine ?? 'unknown'}${since}); ${master.label} does not answer, so how many cannot be measured.`,
     });
   }
   for (const better of choice.fit) {

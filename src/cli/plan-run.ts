@@ -1,0 +1,183 @@
+/**
+ * The body of `plan` and `apply`: resolve the cluster, probe it and plan (printing the plan or the
+ * refusal), then for `apply` confirm (--yes, or "yes" typed at a terminal; never without either), run
+ * it with progress printed as events arrive, and print how it ended. Exit codes in exit-codes.ts.
+ */
+import { createInterface } from 'node:readline/promises';
+import { actionModule, listActions } from '../actions/registry.ts';
+import { executePlan, planAction } from '../actions/service.ts';
+import type { ExecutionEvent, Plan } from '../actions/types.ts';
+import { eventText, planMessage, refusalMessage, resultMessage } from '../bot/render/plan.ts';
+import { renderText } from '../bot/shell/render.ts';
+import { parseRanges } from '../cluster/slots.ts';
+import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
+import type { ProbeOptions } from '../diagnose/probe/probe.ts';
+import type { ActionParams, DangerousOption } from '../diagnose/types.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './exit-codes.ts';
+
+/** Options of `plan` and `apply`, as commander parses them. */
+export interface PlanCommandOptions {
+  node?: string;
+  master?: string;
+  from?: string;
+  to?: string;
+  slots?: string;
+  slotRanges?: string;
+  json?: boolean;
+  yes?: boolean;
+  config?: string;
+  user?: string;
+  passwordEnv?: string;
+  discardDeadOwnerData?: boolean;
+  replaceExistingKeys?: boolean;
+  allowNoReplica?: boolean;
+}
+
+/** Where the command reads and writes (tests pass their own). */
+export interface PlanIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether a person can be asked at a terminal. */
+  isTTY: boolean;
+  ask(question: string): Promise<string>;
+  probe?: ProbeOptions;
+  env?: NodeJS.ProcessEnv;
+}
+
+function terminalIo(): PlanIo {
+  return {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    isTTY: process.stdin.isTTY === true,
+    async ask(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** The structured params the flags give, or a usage error. */
+export function paramsOf(opts: PlanCommandOptions): ActionParams | { error: string } {
+  const p: ActionParams = {};
+  if (opts.node) p.node = opts.node;
+  if (opts.master) p.master = opts.master;
+  if (opts.from) p.from = opts.from;
+  if (opts.to) p.to = opts.to;
+  if (opts.slots !== undefined) {
+    const n = Number(opts.slots);
+    if (!Number.isInteger(n) || n < 1 || n > 16384)
+      return { error: `--slots must be 1-16384, not "${opts.slots}"` };
+    p.slots = n;
+  }
+  if (opts.slotRanges !== undefined) {
+    if (!parseRanges(opts.slotRanges))
+      return { error: `--slot-ranges must look like 0-5460,5462, not "${opts.slotRanges}"` };
+    p.slotRanges = opts.slotRanges;
+  }
+  const allow: DangerousOption[] = [];
+  if (opts.discardDeadOwnerData) allow.push('discard-dead-owner-data');
+  if (opts.replaceExistingKeys) allow.push('replace-existing-keys');
+  if (opts.allowNoReplica) allow.push('allow-no-replica');
+  if (allow.length > 0) p.allow = allow;
+  return p;
+}
+
+function print(io: PlanIo, lines: string[]): void {
+  io.out(lines.join('\n'));
+}
+
+/** Runs `plan` (apply=false) or `apply`; resolves with the exit code. */
+export async function planCommand(
+  action: string,
+  target: string,
+  opts: PlanCommandOptions,
+  apply: boolean,
+  io: PlanIo = terminalIo(),
+): Promise<number> {
+  const cmd = apply ? 'apply' : 'plan';
+  if (!actionModule(action)) {
+    io.err(
+      `redis-runbook ${cmd}: unknown action "${action}" (known: ${listActions()
+        .map((m) => m.name)
+        .join(', ')}) [ACTION_UNKNOWN]`,
+    );
+    return EXIT_USAGE;
+  }
+  const params = paramsOf(opts);
+  if ('error' in params) {
+    io.err(`redis-runbook ${cmd}: ${params.error} [USAGE]`);
+    return EXIT_USAGE;
+  }
+  try {
+    const { cluster } = resolveTarget(loadConfig(opts.config, io.env), target, {
+      allowAdHoc: true,
+      ...(opts.user ? { username: opts.user } : {}),
+      ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
+    });
+    const observe = { ...(io.probe ? { probe: io.probe } : {}), ...(io.env ? { env: io.env } : {}) };
+    if (!opts.json) io.err(`Probing ${cluster.name} and planning ${action}…`);
+    const planned = await planAction(cluster, action, params, observe);
+    if ('refusal' in planned) {
+      if (opts.json) io.out(JSON.stringify({ refusal: planned.refusal }, null, 2));
+      else print(io, renderText(refusalMessage(planned.refusal)));
+      return EXIT_REFUSED;
+    }
+    const plan = planned.plan;
+    if (!opts.json || !apply) {
+      if (opts.json) io.out(JSON.stringify({ plan }, null, 2));
+      else print(io, renderText(planMessage(plan)));
+    }
+    if (!apply) return EXIT_OK;
+    if (!plan.mutates) {
+      io.err(
+        `redis-runbook apply: ${action} is advice only: there is nothing to execute (follow the advice above) [ACTION_ADVICE_ONLY]`,
+      );
+      return EXIT_REFUSED;
+    }
+    if (!opts.yes) {
+      if (!io.isTTY || opts.json) {
+        io.err(
+          'redis-runbook apply: no terminal to confirm on: read the plan, then run again with --yes. Nothing was changed. [ACTION_CONFIRMATION_REQUIRED]',
+        );
+        return EXIT_REFUSED;
+      }
+      const answer = await io.ask(`Type "yes" to run these ${plan.steps.length} steps on ${cluster.name}: `);
+      if (answer.trim() !== 'yes') {
+        io.err('Not run: you did not type "yes". Nothing was changed.');
+        return EXIT_REFUSED;
+      }
+    }
+    return await execute(io, cluster, plan, opts.json === true, observe);
+  } catch (e) {
+    if (isConfigError(e)) {
+      io.err(`redis-runbook ${cmd}: ${e.message} [${e.code}]`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+async function execute(
+  io: PlanIo,
+  cluster: Parameters<typeof executePlan>[0],
+  plan: Plan,
+  json: boolean,
+  observe: Parameters<typeof executePlan>[2],
+): Promise<number> {
+  const events: ExecutionEvent[] = [];
+  const result = await executePlan(cluster, plan, {
+    ...observe,
+    listener: (e) => {
+      events.push(e);
+      if (!json) io.out(eventText(e, plan));
+    },
+  });
+  if (json) io.out(JSON.stringify({ plan, events, result }, null, 2));
+  else print(io, ['', ...renderText(resultMessage(result, plan))]);
+  if (result.outcome === 'succeeded') return EXIT_OK;
+  return result.outcome === 'refused' ? EXIT_REFUSED : EXIT_FAILED;
+}

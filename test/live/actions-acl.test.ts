@@ -1,0 +1,92 @@
+/**
+ * Least-privilege credentials on a real cluster: diagnosis works with a read-only ACL user; a failover
+ * runs with a remediation user granted exactly what the README lists, and fails with a clear NOPERM
+ * message (and runs nothing) with a user that lacks +cluster|failover. Diagnosis and remediation use
+ * separate users.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executePlan, planAction } from '../../src/actions/service.ts';
+import type { ClusterConfig } from '../../src/config/schema.ts';
+import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
+import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
+import { calls, waitCaughtUp } from './action-helpers.ts';
+
+/** The ACLs the README's "Fixing" section lists (kept in one place so the test proves the text). */
+const DIAGNOSIS_ACL =
+  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot';
+const EXECUTOR_ACL = '-@all +ping +info +cluster|nodes';
+
+let c: DevCluster;
+beforeAll(async () => {
+  c = await startCluster({
+    masters: 3,
+    replicasPerMaster: 1,
+    password: 'admin-pw',
+    aclUser: 'admin',
+    nodeTimeoutMs: 1000,
+    label: 'act-acl',
+  });
+  const users: [string, string, string][] = [
+    ['diag', 'diag-pw', DIAGNOSIS_ACL],
+    ['fixer', 'fix-pw', `${EXECUTOR_ACL} +cluster|failover +cluster|meet +cluster|replicate +cluster|forget`],
+    ['fixer-no-failover', 'nofail-pw', `${EXECUTOR_ACL} +cluster|meet +cluster|replicate +cluster|forget`],
+  ];
+  for (const n of c.nodes)
+    for (const [name, pw, acl] of users)
+      await c.cli(n, 'ACL', 'SETUSER', name, 'reset', 'on', `>${pw}`, ...acl.split(' '));
+}, 90_000);
+afterAll(async () => {
+  await c?.stop();
+});
+
+function config(remediationUser: string, env: string): ClusterConfig {
+  return {
+    name: 'acl',
+    seeds: [c.node(0).address],
+    username: 'diag',
+    passwordEnv: 'DIAG_PW',
+    remediation: { username: remediationUser, passwordEnv: env },
+    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
+  };
+}
+const opts = {
+  probe: { allowHost: isLoopbackHost },
+  env: { DIAG_PW: 'diag-pw', FIX_PW: 'fix-pw', NOFAIL_PW: 'nofail-pw' },
+};
+
+describe('least-privilege ACL users', () => {
+  it('diagnosis sees every node with the read-only user; the plan shows the remediation user by name only', async () => {
+    const r = await planAction(config('fixer', 'FIX_PW'), 'failover', { node: c.node(3).address }, opts);
+    if ('refusal' in r) throw new Error(r.refusal.reasons.join('; '));
+    expect(r.diagnosis.visibility.nodesSeen).toBe(6);
+    expect(r.diagnosis.findings.map((f) => f.code)).not.toContain('NODE_AUTH_FAILED');
+    expect(r.diagnosis.rootCauses.map((x) => x.code)).toEqual(['healthy']);
+    expect(r.plan.steps[0]?.display).toEqual([
+      `REDISCLI_AUTH="$FIX_PW" redis-cli -h ${c.node(3).host} -p 7000 --user fixer CLUSTER FAILOVER`,
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/fix-pw|diag-pw/);
+  });
+
+  it('without +cluster|failover: NOPERM, said clearly, nothing ran; with it: the failover succeeds', async () => {
+    await waitCaughtUp(c, c.node(3), c.node(0));
+    const denied = await planAction(
+      config('fixer-no-failover', 'NOFAIL_PW'),
+      'failover',
+      { node: c.node(3).address },
+      opts,
+    );
+    if ('refusal' in denied) throw new Error(denied.refusal.reasons.join('; '));
+    const failed = await executePlan(config('fixer-no-failover', 'NOFAIL_PW'), denied.plan, opts);
+    expect(failed.outcome).toBe('failed');
+    expect(failed.code).toBe('ACTION_NOPERM');
+    expect(failed.message).toMatch(
+      /CLUSTER FAILOVER: NOPERM .*cluster\|failover.*remediation user lacks this permission/,
+    );
+    expect(failed.message).not.toMatch(/nofail-pw/);
+    expect(await calls(c, c.node(3), 'cluster|failover')).toBe(0);
+    expect((await c.info(c.node(3)))['role']).toBe('slave');
+    const ok = await executePlan(config('fixer', 'FIX_PW'), denied.plan, opts);
+    expect(ok.outcome, ok.message).toBe('succeeded');
+    expect(await calls(c, c.node(3), 'cluster|failover')).toBe(1);
+  }, 60_000);
+});
