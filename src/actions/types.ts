@@ -31,8 +31,11 @@ export type Condition =
   | { kind: 'agreed-master'; node: NodeRef; slots?: SlotRange[] }
   /** Every reachable node lists `node` at its address without handshake/noaddr, and `node` lists every one of them. */
   | { kind: 'known-by-all'; node: NodeRef }
-  /** The replica's master_link_status is up and it is not syncing. */
-  | { kind: 'replica-synced'; node: NodeRef }
+  /**
+   * The replica's master_link_status is up and it is not syncing. With `orMaster`, a node that reports
+   * itself master holds too (a node that may or may not have turned replica: wait out its sync, if any).
+   */
+  | { kind: 'replica-synced'; node: NodeRef; orMaster?: boolean }
   /** Every reachable node agrees `node` owns no slot. */
   | { kind: 'owns-none'; node: NodeRef }
   /** No reachable node lists the id any more. */

@@ -36,7 +36,13 @@ export function planMessage(plan: Plan): BotMessage {
       spill: plan.steps.length > 12,
     });
   if (plan.advice?.length)
-    sections.push({ heading: 'What to do (advice only: nothing runs)', lines: plan.advice, style: 'list' });
+    sections.push({
+      heading: plan.mutates
+        ? 'Afterwards, by hand (redis-runbook does not run these)'
+        : 'What to do (advice only: nothing runs)',
+      lines: plan.advice,
+      style: 'list',
+    });
   if (plan.risks.length > 0)
     sections.push({
       heading: 'Risks',
