@@ -184,6 +184,8 @@ export interface PlanInput {
   newNode?: NodeObservation;
   /** Announced "ip:port" -> reachable "host:port" (the registry's natMap), for displayed commands. */
   natMap?: Record<string, string>;
+  /** The registry's seed addresses (how the probe reaches the cluster), when planning from a registry. */
+  seeds?: string[];
   /** Credential names (never values) for displayed commands: the remediation user and env var. */
   auth?: { username?: string; passwordEnv?: string };
   /** ISO time to stamp on the plan. */
