@@ -3,8 +3,9 @@
  * masters with every key readable after, its replica re-pointed to the master with the fewest replicas and
  * synced, the node gone from every table and reset to know only itself); a master emptied into --to; a
  * last replica removed only with --allow-no-replica (the plan lists it as dangerous); and every refusal:
- * a stranger, a last replica without the flag, both sides of an open migration, --to a replica, a dead
- * node (forget-node instead), the only up-to-date copy of a down master, the only master.
+ * a stranger, a last replica without the flag, both sides of an open migration, --to a replica, a seed at
+ * the node, a dead node (failover or forget-node instead), the only up-to-date copy of a down master, a
+ * master whose slots have nowhere to go, the only master. An empty master is removed without moving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planAction } from '../../src/actions/service.ts';
@@ -18,7 +19,7 @@ import { configOf, mustPlan, optsOf, run } from './action-helpers.ts';
 const { flaggedByAll } = conditions;
 const timings: Record<string, number> = {};
 let c: DevCluster;
-let solo: DevCluster;
+let duo: DevCluster;
 let keys: string[] = [];
 
 /** The registry entry, seeded by a master that stays to the end. */
@@ -34,17 +35,17 @@ const refusal = async (params: Parameters<typeof mustPlan>[2]) => {
  * Every live node except `gone` lists no node with `gone`'s id; `gone` knows only itself and holds no
  * key. Then `gone` is stopped, as the plan's advice says.
  */
-async function expectGone(gone: DevNode): Promise<void> {
-  for (const n of c.live().filter((x) => x !== gone))
+async function expectGone(gone: DevNode, dc = c): Promise<void> {
+  for (const n of dc.live().filter((x) => x !== gone))
     expect(
-      (await c.view(n)).map((r) => r.id),
+      (await dc.view(n)).map((r) => r.id),
       n.address,
     ).not.toContain(gone.id);
-  const own = await c.view(gone);
+  const own = await dc.view(gone);
   expect(own.map((r) => r.id)).toEqual([gone.id]);
   expect(own[0]!.slots).toEqual([]);
-  expect(await c.cli(gone, 'DBSIZE')).toBe('0');
-  await c.kill(gone);
+  expect(await dc.cli(gone, 'DBSIZE')).toBe('0');
+  await dc.kill(gone);
 }
 
 function slotsMoved(p: Plan): Map<string, number> {
@@ -54,7 +55,7 @@ function slotsMoved(p: Plan): Map<string, number> {
 }
 
 beforeAll(async () => {
-  [c, solo] = await Promise.all([
+  [c, duo] = await Promise.all([
     startCluster({
       nodeTimeoutMs: 1000,
       label: 'act-delnode',
@@ -68,12 +69,16 @@ beforeAll(async () => {
         { role: 'replica', of: 3, config: [['cluster-replica-no-failover', 'yes']] },
       ],
     }),
-    startCluster({ nodes: [{ role: 'master' }], nodeTimeoutMs: 1000, label: 'act-delnode-solo' }),
+    startCluster({
+      nodes: [{ role: 'master' }, { role: 'master', slots: [] }],
+      nodeTimeoutMs: 1000,
+      label: 'act-delnode-duo',
+    }),
   ]);
   keys = await loadKeys(c, 'dn', 4000);
 }, 90_000);
 afterAll(async () => {
-  await Promise.all([c, solo].map((x) => x?.stop()));
+  await Promise.all([c, duo].map((x) => x?.stop()));
   console.log(`del-node, ms from preflight to verified: ${JSON.stringify(timings)}`);
 });
 
@@ -85,7 +90,7 @@ describe('del-node on real clusters', () => {
     const last = await refusal({ node: c.node(5).address });
     expect(last.reasons[0]).toMatch(
       new RegExp(
-        `${c.node(5).address} is the last synced replica of ${c.node(2).address} \\(\\d+ slots, \\d+ keys\\)`,
+        `${c.node(5).address} is the last replica of ${c.node(2).address} with its data \\(\\d+ slots, \\d+ keys\\)`,
       ),
     );
     expect(last.hint).toContain('--allow-no-replica');
@@ -145,8 +150,9 @@ describe('del-node on real clusters', () => {
     const { result, events } = await run(c, p, 'master with 4000 keys', timings, cfg());
     expect(result.outcome, result.message).toBe('succeeded');
     const moved = events.flatMap((e) => (e.type === 'step-progress' && e.keysMoved !== undefined ? [e] : []));
+    const ms = events.flatMap((e) => (e.type === 'step-finished' ? [e.elapsedMs] : []));
     console.log(
-      `keys moved per step: ${JSON.stringify(moved.filter((e, i, a) => a[i + 1]?.index !== e.index).map((e) => e.keysMoved))}`,
+      `keys moved per step: ${JSON.stringify(moved.filter((e, i, a) => a[i + 1]?.index !== e.index).map((e) => e.keysMoved))}; ms per step: ${JSON.stringify(ms)}`,
     );
     expect((await readKeys(c, keys)).missing).toEqual([]);
     await expectGone(m0);
@@ -228,11 +234,29 @@ describe('del-node on real clusters', () => {
     expect((await c.view(r6)).find((r) => r.flags.includes('myself'))!.masterId).toBe(c.node(2).id);
   }, 120_000);
 
-  it('refuses the only master', async () => {
-    const only = solo.node(0);
-    const r = await planAction(configOf(solo), 'del-node', { node: only.address }, optsOf(solo));
-    expect('refusal' in r && r.refusal.reasons[0]).toMatch(
-      /is the only master: its 16384 slots have nowhere to go/,
+  it('removes an empty master (forget and reset only); refuses a master whose slots have nowhere to go', async () => {
+    const [owner, empty] = [duo.node(0), duo.node(1)];
+    const planDuo = (node: DevNode) =>
+      planAction(configOf(duo), 'del-node', { node: node.address }, optsOf(duo));
+    const nowhere = await planDuo(owner);
+    expect('refusal' in nowhere && nowhere.refusal.reasons[0]).toBe(
+      `no other master owns slots (${empty.address} owns none): del-node spreads slots only over serving masters`,
     );
-  }, 30_000);
+    expect('refusal' in nowhere && nowhere.refusal.hint).toBe(
+      `To move everything to an empty master, name it: --to ${empty.address}.`,
+    );
+    const { plan: p } = await mustPlan(duo, 'del-node', { node: empty.address });
+    expect(p.steps.map((s) => s.display[0])).toEqual([
+      `redis-cli -h ${owner.host} -p 7000 CLUSTER FORGET ${empty.id}`,
+      `redis-cli -h ${owner.host} -p 7000 CLUSTER NODES`,
+      `redis-cli -h ${empty.host} -p 7000 CLUSTER RESET SOFT`,
+    ]);
+    const { result } = await run(duo, p, 'empty master', timings);
+    expect(result.outcome, result.message).toBe('succeeded');
+    await expectGone(empty, duo);
+    const only = await planDuo(owner);
+    expect('refusal' in only && only.refusal.reasons[0]).toBe(
+      `${owner.address} is the only master: its 16384 slots have nowhere to go`,
+    );
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
 import { isDown, isLoading } from '../../diagnose/context.ts';
 import { chooseFailover } from '../../diagnose/failover-choice.ts';
 import { listLabels } from '../../diagnose/finding.ts';
-import { isHealthyReplica, replicaInfo } from '../../diagnose/replication-info.ts';
+import { isHealthyReplica, replicaInfo, replicaUnfitReason } from '../../diagnose/replication-info.ts';
 import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionErrorCode } from '../errors.ts';
 import type { PlanInput, Refusal } from '../types.ts';
@@ -192,7 +192,7 @@ function receiversOf(input: PlanInput, n: ModelNode): ModelNode[] | No {
     [
       others.length === 0
         ? `${n.label} is the only master: its ${n.slotCount} slots have nowhere to go`
-        : `no other master owns slots (${listLabels(empty.map((m) => m.label))} own none): del-node spreads slots only over serving masters`,
+        : `no other master owns slots (${listLabels(empty.map((m) => m.label))} ${empty.length === 1 ? 'owns' : 'own'} none): del-node spreads slots only over serving masters`,
     ],
     others.length === 0
       ? 'Add a master first (add-node), then remove this one with --to <the new master>.'
@@ -225,7 +225,8 @@ function replicaCopy(
       );
   }
   const copies = siblings.filter((r) => r.id !== n.id && isHealthyReplica(r, master));
-  return { lastCopy: copies.length === 0 };
+  // A replica that never completed a sync is no copy: removing it takes nothing away.
+  return { lastCopy: copies.length === 0 && replicaUnfitReason(n, master) === null };
 }
 
 /** The node to remove and what it involves, or the refusal with its reasons. */
@@ -273,7 +274,7 @@ export function checkRemoval(input: PlanInput): Removal | Refusal {
         NAME,
         'ACTION_REFUSED',
         [
-          `${n.label} is the last synced replica of ${master!.label} (${master!.slotCount} slots${master!.observation?.dbsize !== undefined ? `, ${master!.observation.dbsize} keys` : ''}): without it ${master!.label} has no copy, and if it fails those slots are down and their keys lost`,
+          `${n.label} is the last replica of ${master!.label} with its data (${master!.slotCount} slots${master!.observation?.dbsize !== undefined ? `, ${master!.observation.dbsize} keys` : ''}): without it ${master!.label} has no copy, and if it fails those slots are down and their keys lost`,
         ],
         `Add another replica to ${master!.label} first (add-replica --master ${master!.label}), or give --allow-no-replica to remove it anyway.`,
       );
