@@ -10,7 +10,7 @@ function common(cmd: Command): Command {
   return cmd
     .argument(
       '<action>',
-      'failover, failover-force, failover-takeover, add-node, add-replica, forget-node, del-node, meet, restart-node, ...',
+      'failover, failover-force, failover-takeover, add-node, add-replica, forget-node, meet, restart-node, fix-coverage, fix-open-slot, reshard, rebalance, del-node',
     )
     .argument('<target>', 'registered cluster name, or host:port of any node')
     .option(
@@ -25,6 +25,13 @@ function common(cmd: Command): Command {
     .option('--to <addr|id>', 'reshard: the receiving master; del-node: take all its slots (default: spread)')
     .option('--slots <n>', 'reshard: how many slots to move')
     .option('--slot-ranges <ranges>', 'fix-coverage / fix-open-slot: the slots concerned, e.g. 0-5460,5462')
+    .option(
+      '--weight <addr|id=w>',
+      'rebalance: weight of a master (repeatable; default 1, 0 drains it)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--threshold <percent>', 'rebalance: move only masters this far off their share (default 2)')
+    .option('--use-empty-masters', 'rebalance: also give slots to masters that own none')
     .option(
       '--discard-dead-owner-data',
       'DATA LOSS: assign slots whose dead owner still holds them (it deletes its keys if it returns)',

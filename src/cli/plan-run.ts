@@ -23,6 +23,9 @@ export interface PlanCommandOptions {
   to?: string;
   slots?: string;
   slotRanges?: string;
+  weight?: string[];
+  threshold?: string;
+  useEmptyMasters?: boolean;
   json?: boolean;
   yes?: boolean;
   config?: string;
@@ -78,6 +81,20 @@ export function paramsOf(opts: PlanCommandOptions): ActionParams | { error: stri
       return { error: `--slot-ranges must look like 0-5460,5462, not "${opts.slotRanges}"` };
     p.slotRanges = opts.slotRanges;
   }
+  for (const w of opts.weight ?? []) {
+    const i = w.lastIndexOf('=');
+    const weight = Number(w.slice(i + 1));
+    if (i <= 0 || w.slice(i + 1) === '' || !Number.isFinite(weight) || weight < 0)
+      return { error: `--weight must look like 10.0.0.1:6379=2 or <id prefix>=0, not "${w}"` };
+    p.weights = { ...p.weights, [w.slice(0, i)]: weight };
+  }
+  if (opts.threshold !== undefined) {
+    const t = Number(opts.threshold);
+    if (opts.threshold === '' || !Number.isFinite(t) || t < 0)
+      return { error: `--threshold must be a percentage >= 0, not "${opts.threshold}"` };
+    p.threshold = t;
+  }
+  if (opts.useEmptyMasters) p.useEmptyMasters = true;
   const allow: DangerousOption[] = [];
   if (opts.discardDeadOwnerData) allow.push('discard-dead-owner-data');
   if (opts.replaceExistingKeys) allow.push('replace-existing-keys');

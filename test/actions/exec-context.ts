@@ -1,7 +1,7 @@
 /**
  * Test helper: an ExecContext for running one step runner on its own, over the run's real SessionPool
  * (remediation credentials, the one reply classifier) on a dev cluster; records every event and the name
- * of every command sent ("address CMD SUB", arguments left out).
+ * of every command sent, pipelined ones included ("address CMD SUB", arguments left out).
  */
 import type { ExecContext, NodeSession } from '../../src/actions/execute/context.ts';
 import { SessionPool } from '../../src/actions/execute/session.ts';
@@ -31,12 +31,19 @@ export function testExec(c: DevCluster, stepIndex = 0): TestExec {
   const events: ExecutionEvent[] = [];
   const sent: string[] = [];
   const abort = new AbortController();
+  const note = (address: string, argv: readonly (string | number)[]) => {
+    const [cmd, sub] = argv.map(String);
+    sent.push(`${address} ${cmd}${cmd === 'CLUSTER' ? ` ${sub}` : ''}`);
+  };
   const record = (s: NodeSession): NodeSession => ({
     address: s.address,
     call: (argv, timeoutMs) => {
-      const [cmd, sub] = argv.map(String);
-      sent.push(`${s.address} ${cmd}${cmd === 'CLUSTER' ? ` ${sub}` : ''}`);
+      note(s.address, argv);
       return s.call(argv, timeoutMs);
+    },
+    pipeline: (argvs, timeoutMs) => {
+      for (const argv of argvs) note(s.address, argv);
+      return s.pipeline!(argvs, timeoutMs);
     },
   });
   const ctx: ExecContext = {

@@ -5,46 +5,14 @@
  * turning into a replica as the risk says.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { executePlan, planAction } from '../../src/actions/service.ts';
-import type { Plan, Refusal } from '../../src/actions/types.ts';
 import { formatRanges } from '../../src/cluster/slots.ts';
 import { allState } from '../../src/devcluster/conditions.ts';
-import type { DevCluster } from '../../src/devcluster/index.ts';
 import { startCluster } from '../../src/devcluster/index.ts';
 import { ownSlots, writeKeys } from '../../src/devcluster/scenario-kit.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
-import type { ActionParams } from '../../src/diagnose/types.ts';
-import { configOf, expectReadable, optsOf } from './action-helpers.ts';
-
-/**
- * The probe stops counting keys in unserved slots after 1 s; this machine runs many clusters at once, so
- * the tests give it room (a count cut short is refused, as planned: see plan-coverage.test.ts).
- */
-const opts = (c: DevCluster) => ({
-  ...optsOf(c),
-  probe: { ...optsOf(c).probe, keyCount: { timeMs: 20_000 } },
-});
-
-async function plan(c: DevCluster, params: ActionParams): Promise<Plan | Refusal> {
-  const r = await planAction(configOf(c), 'fix-coverage', params, opts(c));
-  return 'plan' in r ? r.plan : r.refusal;
-}
-async function mustPlan(c: DevCluster, params: ActionParams): Promise<Plan> {
-  const p = await plan(c, params);
-  if ('refused' in p) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-}
-async function mustRefuse(c: DevCluster, params: ActionParams): Promise<Refusal> {
-  const p = await plan(c, params);
-  if (!('refused' in p)) throw new Error(`planned: ${p.summary}`);
-  return p;
-}
-async function run(c: DevCluster, p: Plan, label: string) {
-  const result = await executePlan(configOf(c), p, opts(c));
-  timings[label] = result.elapsedMs;
-  return { result };
-}
+import { expectReadable } from './action-helpers.ts';
+import { mustPlanSlots, mustRefuseSlots, runSlots } from './slot-helpers.ts';
 
 const timings: Record<string, number> = {};
 afterAll(() => {
@@ -74,13 +42,13 @@ describe('fix-coverage on real clusters', () => {
       const keys = (await Promise.all(c.masters().map((m) => writeKeys(c, m, 10)))).flat();
       await coverage('yes');
       const [a, , b] = c.masters();
-      const p = await mustPlan(c, {});
+      const p = await mustPlanSlots(c, 'fix-coverage', {});
       expect(p.steps.map((s) => [s.kind, s.display[0]])).toEqual([
         ['assign-slots', `redis-cli -h ${a!.host} -p 7000 CLUSTER ADDSLOTSRANGE 5000 5460`],
         ['assign-slots', `redis-cli -h ${b!.host} -p 7000 CLUSTER ADDSLOTSRANGE 16000 16383`],
         ['wait', `redis-cli -h ${a!.host} -p 7000 CLUSTER NODES`],
       ]);
-      const { result } = await run(c, p, 'fix-coverage (845 unassigned slots)');
+      const { result } = await runSlots(c, p, 'fix-coverage (845 unassigned slots)', timings);
       expect(result.outcome, result.message).toBe('succeeded');
       expect(result.after?.state).toBe('ok');
       expect(result.after?.rootCauses).not.toContain('slots-never-assigned');
@@ -98,7 +66,7 @@ describe('fix-coverage on real clusters', () => {
   it('a dead owner still holding slots (full coverage off): refused, with restart offered', async () => {
     await withScenario('no-full-coverage-dead-master', async ({ cluster: c, expected }) => {
       const dead = expected.killed[0]!;
-      const r = await mustRefuse(c, {});
+      const r = await mustRefuseSlots(c, 'fix-coverage');
       expect(r.code).toBe('ACTION_REFUSED');
       expect(r.reasons[0]).toContain(`0-5460 (5461 slots) still belong to ${dead.address}`);
       expect(r.alternatives?.map((x) => x.action)).toEqual(['restart-node', 'fix-coverage']);
@@ -124,9 +92,9 @@ describe('fix-coverage on real clusters', () => {
       await c.kill(dead);
       await waitFlagged(c, dead, 'fail');
       await waitState(c, 'fail');
-      const refused = await mustRefuse(c, {});
+      const refused = await mustRefuseSlots(c, 'fix-coverage');
       expect(refused.hint).toContain('--discard-dead-owner-data');
-      const p = await mustPlan(c, { allow: ['discard-dead-owner-data'] });
+      const p = await mustPlanSlots(c, 'fix-coverage', { allow: ['discard-dead-owner-data'] });
       expect(p.dangerous).toEqual(['discard-dead-owner-data']);
       expect(p.steps.map((s) => s.display[0])).toEqual([
         `printf 'MULTI\\nCLUSTER DELSLOTSRANGE 2731 5460\\nCLUSTER ADDSLOTSRANGE 2731 5460\\nCLUSTER BUMPEPOCH\\nEXEC\\n' | redis-cli -h ${b.host} -p 7000`,
@@ -136,7 +104,7 @@ describe('fix-coverage on real clusters', () => {
       const loss = p.risks.find((x) => x.kind === 'data-loss')?.text ?? '';
       expect(loss).toContain(`are taken from ${dead.address}`);
       expect(loss).toContain(`turns into a replica of ${b.address}`);
-      const { result } = await run(c, p, 'fix-coverage --discard-dead-owner-data');
+      const { result } = await runSlots(c, p, 'fix-coverage --discard-dead-owner-data', timings);
       expect(result.outcome, result.message).toBe('succeeded');
       expect(result.after?.state).toBe('ok');
       expect(result.after?.rootCauses).not.toContain('master-failed-no-replica');

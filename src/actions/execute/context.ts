@@ -3,6 +3,7 @@
  * nodes with the remediation credentials, an event sink, an abort signal). Step runners never open
  * connections themselves and never retry a mutating command.
  */
+import type { ActionError } from '../errors.ts';
 import type { ExecutionEvent, NodeRef, PlanStep } from '../types.ts';
 
 /** One node's connection, opened with the remediation credentials. */
@@ -14,7 +15,16 @@ export interface NodeSession {
    * reply (see replies.ts). Never retries.
    */
   call(argv: readonly (string | number)[], timeoutMs?: number): Promise<unknown>;
+  /**
+   * Sends several commands in one pipeline (one write, one round trip) and resolves with each reply or
+   * its classified error, in order; rejects only when the pipeline as a whole got no answer in time (then
+   * any of them may have run). Never retries. Optional: without it a runner sends the commands one by one.
+   */
+  pipeline?(argvs: readonly (readonly (string | number)[])[], timeoutMs?: number): Promise<PipelineReply[]>;
 }
+
+/** One reply of a pipeline: the value, or the error it got (classified like `call`'s). */
+export type PipelineReply = { value: unknown } | { error: ActionError };
 
 /** What a step runner may use. */
 export interface ExecContext {

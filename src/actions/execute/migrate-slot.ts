@@ -1,13 +1,14 @@
 /**
- * Moves one slot with its keys: SETSLOT IMPORTING on the target, MIGRATING on the source (each skipped
- * when the node's view already holds it), GETKEYSINSLOT + MIGRATE ... KEYS in batches until the source
- * holds none, then SETSLOT NODE on the target first, the source next, the other masters last. Never sends
- * REPLACE unless the plan says so, and never sends a MIGRATE twice: a BUSYKEY stops with the keys named, an
- * IOERR or a lost reply stops saying the batch may be on both sides. Records how far it got, for the report.
+ * Moves one window of slots with their keys, phase by phase, each phase one pipeline per node: SETSLOT
+ * IMPORTING on the target, MIGRATING on the source (each skipped where the node's view already holds it),
+ * GETKEYSINSLOT + MIGRATE ... KEYS until the source holds none, then SETSLOT NODE on the target first, the
+ * source next, the other masters last. A slot that fails drops out and stays as it is; the others of the
+ * window go on to the end. Never sends REPLACE unless the plan says so and never sends a command twice: a
+ * BUSYKEY stops that slot with the keys named, an IOERR or a lost reply says the batch may be on both sides.
  */
 import { ActionError, isActionError, toActionError } from '../errors.ts';
 import type { MoveSlotsStep } from '../types.ts';
-import type { NodeSession } from './context.ts';
+import type { NodeSession, PipelineReply } from './context.ts';
 import type { OwnView } from './own-view.ts';
 import { replyStartsWith } from './replies.ts';
 
@@ -26,7 +27,7 @@ export interface MoveContext {
   targetView: OwnView;
   migrateAuth: readonly string[];
   signal: AbortSignal;
-  /** Called after each MIGRATE batch with the number of keys it carried. */
+  /** Called after each MIGRATE with the number of keys it carried. */
   onKeys(n: number): void;
 }
 
@@ -37,126 +38,229 @@ export interface SlotRecord {
   importing: boolean;
   migrating: boolean;
   keysMoved: number;
+  /** Why this slot stopped, when it did. */
+  error?: ActionError;
   /** SETSLOT NODE failures on other masters (they learn the owner by gossip anyway). */
   otherFailures: string[];
 }
 
-const MASTERS_ONLY = ['ERR Please use SETSLOT only with masters'];
-const message = (err: unknown) => toActionError(err).message;
+type Argv = (string | number)[];
 
-/** Moves `slot`; updates `rec` as it goes; throws an ActionError to stop the step. */
-export async function moveOneSlot(m: MoveContext, rec: SlotRecord): Promise<void> {
-  const { slot } = rec;
-  const tgtFrom = m.targetView.importingFrom(slot);
-  const srcTo = m.sourceView.migratingTo(slot);
-  if (tgtFrom !== undefined && tgtFrom !== m.sourceId) {
-    throw new ActionError(
-      'ACTION_STEP_FAILED',
-      `${m.target.address} imports slot ${slot} from another node (${tgtFrom}), not from ${m.source.address}: plan again`,
-    );
-  }
-  if (srcTo !== undefined && srcTo !== m.targetId) {
-    throw new ActionError(
-      'ACTION_STEP_FAILED',
-      `${m.source.address} migrates slot ${slot} to another node (${srcTo}), not to ${m.target.address}: plan again`,
-    );
-  }
-  const tgtOwns = m.targetView.owns(slot);
-  const srcOwns = m.sourceView.owns(slot);
-  rec.importing = tgtFrom !== undefined;
-  rec.migrating = srcTo !== undefined;
-  if (!srcOwns && !rec.migrating) {
-    // The source can neither serve nor MIGRATE keys of a slot it does not own and does not migrate.
-    const left = Number(await m.source.call(['CLUSTER', 'COUNTKEYSINSLOT', slot]));
-    if (left > 0) {
-      throw new ActionError(
-        'ACTION_STEP_FAILED',
-        `${m.source.address} holds ${left} keys of slot ${slot} but neither owns nor migrates it: plan again (fix-open-slot)`,
-      );
-    }
-    if (tgtOwns && !rec.importing) {
-      rec.state = 'skipped';
-      return;
-    }
-  }
-  if (!tgtOwns && !rec.importing) {
-    await m.target.call(['CLUSTER', 'SETSLOT', slot, 'IMPORTING', m.sourceId]);
-    rec.importing = true;
-  }
-  rec.state = 'open';
-  if (srcOwns && !rec.migrating) {
-    await m.source.call(['CLUSTER', 'SETSLOT', slot, 'MIGRATING', m.targetId]);
-    rec.migrating = true;
-  }
-  if (srcOwns || rec.migrating) await moveKeys(m, rec);
-  await m.target.call(['CLUSTER', 'SETSLOT', slot, 'NODE', m.targetId]);
-  rec.state = 'target-final';
-  rec.importing = false;
+const MASTERS_ONLY = ['ERR Please use SETSLOT only with masters'];
+
+/** Sends `argvs` to `s` in one pipeline (one by one when the session has none); a lost pipeline fails them all. */
+async function batch(s: NodeSession, argvs: Argv[], timeoutMs?: number): Promise<PipelineReply[]> {
+  if (argvs.length === 0) return [];
   try {
-    await m.source.call(['CLUSTER', 'SETSLOT', slot, 'NODE', m.targetId]);
+    if (s.pipeline) return await s.pipeline(argvs, timeoutMs);
+    return await Promise.all(
+      argvs.map((a) =>
+        s.call(a, timeoutMs).then(
+          (value) => ({ value }),
+          (e: unknown) => ({ error: toActionError(e) }),
+        ),
+      ),
+    );
   } catch (err) {
-    // A source that gave away its last slot may already have turned into a replica of the target.
-    if (!replyStartsWith(err, MASTERS_ONLY)) throw err;
+    const error = toActionError(err);
+    return argvs.map(() => ({ error }));
   }
-  rec.migrating = false;
-  rec.state = 'done';
-  const others = await Promise.allSettled(
-    m.others.map((o) => o.call(['CLUSTER', 'SETSLOT', slot, 'NODE', m.targetId])),
-  );
-  others.forEach((r) => {
-    if (r.status === 'rejected' && !replyStartsWith(r.reason, MASTERS_ONLY)) {
-      rec.otherFailures.push(message(r.reason));
-    }
+}
+
+/** Runs `argv(rec)` for every record on `s`; records whose reply is an error (not `tolerated`) fail. */
+async function phase(
+  s: NodeSession,
+  recs: readonly SlotRecord[],
+  argv: (r: SlotRecord) => Argv,
+  tolerated: string[] = [],
+): Promise<SlotRecord[]> {
+  const replies = await batch(s, recs.map(argv));
+  return recs.filter((r, i) => {
+    const reply = replies[i]!;
+    if (!('error' in reply) || replyStartsWith(reply.error, tolerated)) return true;
+    r.error = reply.error;
+    return false;
   });
 }
 
-/** GETKEYSINSLOT + MIGRATE until the source has no key of the slot left. */
-async function moveKeys(m: MoveContext, rec: SlotRecord): Promise<void> {
-  const { slot } = rec;
-  const { pipeline, migrateTimeoutMs, replace } = m.step;
-  let previous = '';
-  for (;;) {
-    if (m.signal.aborted) {
-      throw new ActionError(
-        'ACTION_STEP_FAILED',
-        `stopped on request while moving slot ${slot} (${rec.keysMoved} keys moved so far)`,
+/** Checks each slot against the nodes' views; returns those that still need moving. */
+async function prepare(m: MoveContext, recs: SlotRecord[]): Promise<SlotRecord[]> {
+  const fail = (r: SlotRecord, why: string) => {
+    r.error = new ActionError('ACTION_STEP_FAILED', why);
+  };
+  const orphan: SlotRecord[] = [];
+  for (const r of recs) {
+    const from = m.targetView.importingFrom(r.slot);
+    const to = m.sourceView.migratingTo(r.slot);
+    if (from !== undefined && from !== m.sourceId)
+      fail(
+        r,
+        `${m.target.address} imports slot ${r.slot} from another node (${from}), not from ${m.source.address}: plan again`,
       );
-    }
-    const keys = ((await m.source.call(['CLUSTER', 'GETKEYSINSLOT', slot, pipeline])) as unknown[]).map(
-      String,
-    );
-    if (keys.length === 0) return;
-    const batch = keys.join('\u0000');
-    if (batch === previous) {
-      throw new ActionError(
-        'ACTION_STEP_FAILED',
-        `MIGRATE answered but ${m.source.address} still lists the same ${keys.length} keys of slot ${slot}: stopped instead of looping`,
+    else if (to !== undefined && to !== m.targetId)
+      fail(
+        r,
+        `${m.source.address} migrates slot ${r.slot} to another node (${to}), not to ${m.target.address}: plan again`,
       );
-    }
-    previous = batch;
-    const argv = [
-      'MIGRATE',
-      m.targetHost,
-      m.targetPort,
-      '',
-      0,
-      migrateTimeoutMs,
-      ...(replace ? ['REPLACE'] : []),
-      ...m.migrateAuth,
-      'KEYS',
-      ...keys,
-    ];
-    try {
-      await m.source.call(argv, migrateTimeoutMs + 5000);
-    } catch (err) {
-      throw await migrateFailure(m, rec, keys, err);
-    }
-    rec.keysMoved += keys.length;
-    m.onKeys(keys.length);
+    else if (!m.sourceView.owns(r.slot) && to === undefined) orphan.push(r);
+  }
+  // The source can neither serve nor MIGRATE keys of a slot it neither owns nor migrates: it must hold none.
+  const counts = await batch(
+    m.source,
+    orphan.map((r) => ['CLUSTER', 'COUNTKEYSINSLOT', r.slot]),
+  );
+  orphan.forEach((r, i) => {
+    const c = counts[i]!;
+    const n = 'error' in c ? -1 : Number(c.value);
+    if (n !== 0)
+      fail(
+        r,
+        `${m.source.address} holds ${n < 0 ? 'an unknown number of' : n} keys of slot ${r.slot} but neither owns nor migrates it: plan again (fix-open-slot)`,
+      );
+    else if (m.targetView.owns(r.slot) && !r.importing) r.state = 'skipped';
+  });
+  return recs.filter((r) => !r.error && r.state === 'pending');
+}
+
+/** Moves the slots of one window; sets `error` on those that stop. */
+export async function moveWindow(m: MoveContext, recs: SlotRecord[]): Promise<void> {
+  let live = await prepare(m, recs);
+  const open = live.filter((r) => !m.targetView.owns(r.slot) && !r.importing);
+  for (const r of await phase(m.target, open, (r) => [
+    'CLUSTER',
+    'SETSLOT',
+    r.slot,
+    'IMPORTING',
+    m.sourceId,
+  ])) {
+    r.importing = true;
+  }
+  live = live.filter((r) => !r.error);
+  for (const r of live) r.state = 'open';
+  // MIGRATING, then the first GETKEYSINSLOT of every slot, in one pipeline on the source (run in order).
+  const migr = live.filter((r) => m.sourceView.owns(r.slot) && !r.migrating);
+  const movable = live.filter((r) => m.sourceView.owns(r.slot) || r.migrating || migr.includes(r));
+  const replies = await batch(m.source, [
+    ...migr.map((r): Argv => ['CLUSTER', 'SETSLOT', r.slot, 'MIGRATING', m.targetId]),
+    ...movable.map((r): Argv => ['CLUSTER', 'GETKEYSINSLOT', r.slot, m.step.pipeline]),
+  ]);
+  migr.forEach((r, i) => {
+    const reply = replies[i]!;
+    if ('error' in reply) r.error = reply.error;
+    else r.migrating = true;
+  });
+  const first = new Map(movable.map((r, i) => [r.slot, replies[migr.length + i]!]));
+  await moveKeys(
+    m,
+    movable.filter((r) => !r.error),
+    first,
+  );
+  live = live.filter((r) => !r.error);
+  const node = (r: SlotRecord): Argv => ['CLUSTER', 'SETSLOT', r.slot, 'NODE', m.targetId];
+  live = await phase(m.target, live, node);
+  for (const r of live) {
+    r.state = 'target-final';
+    r.importing = false;
+  }
+  // Then the source (a source that gave away its last slot may already be a replica of the target) and,
+  // at the same time, the other masters: the target already claims the slots with the highest epoch.
+  const others = Promise.all(m.others.map((o) => batch(o, live.map(node))));
+  for (const r of await phase(m.source, live, node, MASTERS_ONLY)) {
+    r.state = 'done';
+    r.migrating = false;
+  }
+  for (const replies of await others) {
+    live.forEach((r, i) => {
+      const reply = replies[i]!;
+      if ('error' in reply && !replyStartsWith(reply.error, MASTERS_ONLY))
+        r.otherFailures.push(reply.error.message);
+    });
   }
 }
 
-/** The error to stop with after a failed MIGRATE: BUSYKEY names the keys on both sides; anything else says the batch may be split. */
+/** MIGRATE (+ GETKEYSINSLOT after the `first` lists) for `recs` until each slot is empty (a short batch was the last). */
+async function moveKeys(
+  m: MoveContext,
+  recs: SlotRecord[],
+  first: Map<number, PipelineReply>,
+): Promise<void> {
+  const { pipeline } = m.step;
+  let pending = recs;
+  let round = 0;
+  const previous = new Map<number, string>();
+  while (pending.length > 0) {
+    if (m.signal.aborted) {
+      for (const r of pending)
+        r.error = new ActionError(
+          'ACTION_STEP_FAILED',
+          `stopped on request while moving slot ${r.slot} (${r.keysMoved} keys moved so far)`,
+        );
+      return;
+    }
+    const lists =
+      round++ === 0
+        ? pending.map((r) => first.get(r.slot)!)
+        : await batch(
+            m.source,
+            pending.map((r) => ['CLUSTER', 'GETKEYSINSLOT', r.slot, pipeline]),
+          );
+    const next: SlotRecord[] = [];
+    await Promise.all(
+      pending.map(async (r, i) => {
+        const reply = lists[i]!;
+        if ('error' in reply) {
+          r.error = reply.error;
+          return;
+        }
+        const keys = (reply.value as unknown[]).map(String);
+        if (keys.length === 0) return;
+        const seen = keys.join('\u0000');
+        if (previous.get(r.slot) === seen) {
+          r.error = new ActionError(
+            'ACTION_STEP_FAILED',
+            `MIGRATE answered but ${m.source.address} still lists the same ${keys.length} keys of slot ${r.slot}: stopped instead of looping`,
+          );
+          return;
+        }
+        previous.set(r.slot, seen);
+        if (await migrate(m, r, keys)) {
+          // A short batch was every key of the slot, and a migrating source creates no new ones (it answers
+          // ASK for keys it lacks). SETSLOT NODE on the source refuses if one is left after all.
+          if (keys.length === pipeline) next.push(r);
+        }
+      }),
+    );
+    pending = next;
+  }
+}
+
+/** One MIGRATE of `keys`; false (with `r.error` set) when it failed. */
+async function migrate(m: MoveContext, r: SlotRecord, keys: string[]): Promise<boolean> {
+  const { migrateTimeoutMs, replace } = m.step;
+  const argv: Argv = [
+    'MIGRATE',
+    m.targetHost,
+    m.targetPort,
+    '',
+    0,
+    migrateTimeoutMs,
+    ...(replace ? ['REPLACE'] : []),
+    ...m.migrateAuth,
+    'KEYS',
+    ...keys,
+  ];
+  try {
+    await m.source.call(argv, migrateTimeoutMs + 5000);
+  } catch (err) {
+    r.error = await migrateFailure(m, r, keys, err);
+    return false;
+  }
+  r.keysMoved += keys.length;
+  m.onKeys(keys.length);
+  return true;
+}
+
+/** The error after a failed MIGRATE: BUSYKEY names the keys on both sides; anything else says the batch may be split. */
 async function migrateFailure(
   m: MoveContext,
   rec: SlotRecord,
@@ -165,28 +269,29 @@ async function migrateFailure(
 ): Promise<ActionError> {
   const where = `slot ${rec.slot} (${m.source.address} -> ${m.target.address})`;
   if (!isActionError(err, 'ACTION_BUSYKEY')) {
+    const e = toActionError(err);
     return new ActionError(
-      err instanceof ActionError ? err.code : 'ACTION_STEP_FAILED',
-      `MIGRATE of ${keys.length} keys of ${where} failed: ${message(err)}. Some keys of that batch may now exist on both nodes; nothing was retried.`,
+      e.code,
+      `MIGRATE of ${keys.length} keys of ${where} failed: ${e.message} Some keys of that batch may now exist on both nodes; nothing was retried.`,
       { cause: err },
     );
   }
-  const still: string[] = [];
-  for (const k of keys) {
-    // The migrating source serves keys it still has; for the others it answers ASK (an error here).
-    const here = await m.source.call(['EXISTS', k]).then(
-      (n) => Number(n) === 1,
-      () => false,
-    );
-    if (here) still.push(k);
-  }
+  // The migrating source serves keys it still has; for the others it answers ASK (an error here).
+  const exists = await batch(
+    m.source,
+    keys.map((k) => ['EXISTS', k]),
+  );
+  const still = keys.filter((_, i) => {
+    const e = exists[i]!;
+    return !('error' in e) && Number(e.value) === 1;
+  });
   const shown = still.slice(0, 10).map((k) => JSON.stringify(k));
   const more = still.length > 10 ? ` and ${still.length - 10} more` : '';
   return new ActionError(
     'ACTION_BUSYKEY',
     `MIGRATE of ${where} stopped with BUSYKEY: ${still.length > 0 ? `${shown.join(', ')}${more} exist on both ${m.source.address} and ${m.target.address}` : 'a key of the batch already exists on the target'}; nothing was overwritten (REPLACE is off). ` +
       `Compare both copies before choosing: DUMP <key> on ${m.source.address}, and on ${m.target.address} after ASKING (e.g. printf 'ASKING\\nDUMP <key>\\n' | redis-cli -h <target host> -p <target port>); DEBUG DIGEST-VALUE is disabled by default in Redis 7. ` +
-      `Then delete the copy you do not want, or plan again with replace-existing-keys to overwrite the target's copies.`,
+      'Then delete the copy you do not want, or plan again with replace-existing-keys to overwrite the target copies.',
     { cause: err },
   );
 }

@@ -19,7 +19,7 @@ import {
 } from '../../diagnose/probe/connect.ts';
 import { natTarget, splitAddress } from '../../diagnose/probe/nat.ts';
 import type { NodeRef } from '../types.ts';
-import type { NodeSession } from './context.ts';
+import type { NodeSession, PipelineReply } from './context.ts';
 import { ReplyError, replyError } from './replies.ts';
 
 /** Default timeout of a mutating command (MIGRATE batches pass their own). */
@@ -123,6 +123,7 @@ export class SessionPool {
     return {
       address: node.address,
       call: (argv, timeoutMs) => this.call(node.address, argv, timeoutMs),
+      pipeline: (argvs, timeoutMs) => this.pipeline(node.address, argvs, timeoutMs),
     };
   }
 
@@ -183,6 +184,45 @@ export class SessionPool {
     } catch (err) {
       nc.client.disconnect();
       throw replyError(new Error(errorMessage(err, nc)), { address, secrets: [this.password] });
+    } finally {
+      limit.clear();
+    }
+  }
+
+  /** Sends `argvs` in one ioredis pipeline; one deadline for all of them. */
+  private async pipeline(
+    address: string,
+    argvs: readonly (readonly (string | number)[])[],
+    timeoutMs?: number,
+  ): Promise<PipelineReply[]> {
+    const ctxOf = (argv: readonly (string | number)[]) => ({
+      address,
+      argv,
+      mutating: !isReadOnly(argv),
+      secrets: [this.password],
+    });
+    let nc: NodeClient | undefined;
+    const limit = deadline(timeoutMs ?? this.commandMs, address);
+    try {
+      nc = await this.client(address);
+      const p = nc.client.pipeline();
+      for (const argv of argvs) {
+        const [cmd, ...rest] = argv.map(String);
+        p.call(cmd!, ...rest);
+      }
+      const sent = p.exec();
+      sent.catch(() => undefined);
+      const replies = (await Promise.race([sent, limit.promise])) ?? [];
+      return argvs.map((argv, i) => {
+        const [err, value] = replies[i] ?? [new Error('no reply'), null];
+        return err ? { error: replyError(err, ctxOf(argv)) } : { value };
+      });
+    } catch (err) {
+      const first = argvs.find((a) => !isReadOnly(a)) ?? argvs[0];
+      throw replyError(
+        err instanceof ReplyError ? err : new Error(errorMessage(err, nc)),
+        ctxOf(first ?? []),
+      );
     } finally {
       limit.clear();
     }

@@ -16,7 +16,7 @@ export const MOVE_PIPELINE = 100;
 /** MIGRATE timeout, ms (redis-cli's --cluster-timeout default). */
 export const MIGRATE_TIMEOUT_MS = 60_000;
 /** Slots migrated at once. */
-export const MOVE_PARALLEL = 16;
+export const MOVE_PARALLEL = 64;
 
 /** A master that answers, is healthy in the cluster's eyes and may take slots. */
 export function isHealthyMaster(n: ModelNode): boolean {

@@ -1,0 +1,189 @@
+/**
+ * Slot moves on real clusters: fix-open-slot finishing a half-done migration, rolling back one no key
+ * reached, stopping at BUSYKEY with nothing overwritten, and continuing from the new owner after the
+ * source failed over; reshard (refused while a slot is open) and rebalance. For each: the exact commands,
+ * execution, the re-diagnosis with the cause gone, and every key written before readable after.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { countSlots, formatRanges } from '../../src/cluster/slots.ts';
+import { type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
+import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
+import { keysInRanges, ownSlots } from '../../src/devcluster/scenario-kit.ts';
+import { waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
+import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
+import { expectReadable, waitCaughtUp } from './action-helpers.ts';
+import { mustPlanSlots, mustRefuseSlots, runSlots } from './slot-helpers.ts';
+
+const timings: Record<string, number> = {};
+afterAll(() => {
+  console.log(`slot moves, ms from preflight to verified: ${JSON.stringify(timings)}`);
+});
+
+async function withScenario(
+  name: ScenarioName,
+  fn: (s: Awaited<ReturnType<typeof runScenario>>) => Promise<void>,
+) {
+  const s = await runScenario(name);
+  try {
+    await fn(s);
+  } finally {
+    await s.cluster.stop();
+  }
+}
+
+const openKeys = async (c: DevCluster, n: number, slot: number) =>
+  (await c.call(c.node(n), ['CLUSTER', 'GETKEYSINSLOT', slot, 100])) as string[];
+
+describe('fix-open-slot on real clusters', () => {
+  it('finishes a half-done migration (reshard refused meanwhile); all 10 keys end on the target', async () => {
+    await withScenario('open-slot', async ({ cluster: c, expected }) => {
+      const { slot, source, target } = expected.openSlots[0]!;
+      const [src, dst] = [c.node(source.index), c.node(target.index)];
+      const keys = [...(await openKeys(c, source.index, slot)), ...(await openKeys(c, target.index, slot))];
+      expect(keys).toHaveLength(10);
+      const busy = await mustRefuseSlots(c, 'reshard', {
+        from: c.node(2).address,
+        to: src.address,
+        slots: 10,
+      });
+      expect(busy.reasons[0]).toContain(`open (${slot})`);
+      const p = await mustPlanSlots(c, 'fix-open-slot');
+      expect(p.steps.map((s) => s.kind)).toEqual(['move-slots', 'wait']);
+      expect(p.steps[0]!.display.slice(1, 3)).toEqual([
+        `redis-cli -h ${dst.host} -p 7000 CLUSTER SETSLOT ${slot} IMPORTING ${src.id}`,
+        `redis-cli -h ${src.host} -p 7000 CLUSTER SETSLOT ${slot} MIGRATING ${dst.id}`,
+      ]);
+      const { result, events } = await runSlots(c, p, 'fix-open-slot (finish)', timings);
+      expect(result.outcome, result.message).toBe('succeeded');
+      expect(result.after?.rootCauses).not.toContain('resharding-interrupted');
+      expect(events.find((e) => e.type === 'step-progress')).toMatchObject({
+        done: 1,
+        total: 1,
+        keysMoved: 6,
+      });
+      await expectReadable(c, dst, keys);
+      expect(formatRanges(await ownSlots(c, dst))).toContain(`${slot}`);
+    });
+  }, 90_000);
+
+  it('rolls back a migration no key reached: STABLE on the target, keys stay on the source', async () => {
+    await withScenario('open-slot-importing-only', async ({ cluster: c, expected }) => {
+      const { slot, source, target } = expected.openSlots[0]!;
+      const keys = await openKeys(c, source.index, slot);
+      const p = await mustPlanSlots(c, 'fix-open-slot');
+      expect(p.steps.map((s) => s.display[0])).toEqual([
+        `redis-cli -h ${c.node(target.index).host} -p 7000 CLUSTER SETSLOT ${slot} STABLE`,
+        expect.stringContaining('CLUSTER NODES'),
+      ]);
+      const { result } = await runSlots(c, p, 'fix-open-slot (roll back)', timings);
+      expect(result.outcome, result.message).toBe('succeeded');
+      expect(result.after?.rootCauses).not.toContain('resharding-interrupted');
+      await expectReadable(c, c.node(source.index), keys);
+    });
+  }, 90_000);
+
+  it('BUSYKEY: a key on both sides stops the move with the key named, nothing overwritten', async () => {
+    await withScenario('open-slot', async ({ cluster: c, expected }) => {
+      const { slot, source, target } = expected.openSlots[0]!;
+      const [src, dst] = [c.node(source.index), c.node(target.index)];
+      const dup = (await openKeys(c, source.index, slot))[0]!;
+      await c.cli(dst, 'ASKING');
+      await c.cli(dst, 'SET', dup, 'target-copy');
+      const p = await mustPlanSlots(c, 'fix-open-slot');
+      const { result } = await runSlots(c, p, 'fix-open-slot (BUSYKEY)', timings);
+      expect(result.outcome).toBe('failed');
+      expect(result.code).toBe('ACTION_BUSYKEY');
+      expect(result.message).toContain(JSON.stringify(dup));
+      expect(result.message).toMatch(/left open: slot \d+: IMPORTING on .*MIGRATING on/);
+      await c.cli(dst, 'ASKING');
+      expect(await c.cli(dst, 'GET', dup)).toBe('target-copy');
+      expect(await c.cli(src, 'GET', dup)).toBe(`value-of-${dup}`);
+    });
+  }, 90_000);
+
+  it('the source failed over mid-migration: continues from the new owner, never the dead one', async () => {
+    const c = await startCluster({
+      masters: 3,
+      replicasPerMaster: 1,
+      nodeTimeoutMs: 1500,
+      label: 'act-open-heir',
+    });
+    try {
+      const [source, target, heir] = [c.node(0), c.node(1), c.node(3)];
+      const tagged = keysInRanges('heir', await ownSlots(c, source), 1)[0]!;
+      const tag = tagged.slice(tagged.indexOf('{') + 1, tagged.indexOf('}'));
+      const slot = keySlot(tagged);
+      const keys = Array.from({ length: 10 }, (_, i) => `item:{${tag}}:${i}`);
+      for (const k of keys) await c.cli(source, 'SET', k, `value-of-${k}`);
+      await c.cli(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+      await c.cli(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+      await c.cli(source, 'MIGRATE', target.host, target.port, '', 0, 5000, 'KEYS', ...keys.slice(0, 4));
+      await waitCaughtUp(c, heir, source);
+      await c.kill(source);
+      await waitPromoted(c, heir);
+      await waitState(c, 'fail', [target]);
+      const p = await mustPlanSlots(c, 'fix-open-slot');
+      expect(p.steps.map((s) => [s.kind, s.display.at(s.kind === 'move-slots' ? 2 : 0)])).toEqual([
+        ['command', `redis-cli -h ${target.host} -p 7000 CONFIG SET cluster-require-full-coverage no`],
+        ['command', `redis-cli -h ${target.host} -p 7000 CLUSTER SETSLOT ${slot} IMPORTING ${heir.id}`],
+        ['move-slots', `redis-cli -h ${heir.host} -p 7000 CLUSTER SETSLOT ${slot} MIGRATING ${target.id}`],
+        ['command', `redis-cli -h ${target.host} -p 7000 CONFIG SET cluster-require-full-coverage yes`],
+        ['wait', expect.stringContaining('CLUSTER NODES')],
+      ]);
+      expect(p.steps.flatMap((s) => s.display).join('\n')).not.toContain(`-h ${source.host} `);
+      const { result } = await runSlots(c, p, 'fix-open-slot (source failed over)', timings);
+      expect(result.outcome, result.message).toBe('succeeded');
+      expect(result.after?.state).toBe('ok');
+      await expectReadable(c, target, keys);
+      expect((await c.cli(target, 'CONFIG', 'GET', 'cluster-require-full-coverage')).includes('yes')).toBe(
+        true,
+      );
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+});
+
+describe('reshard and rebalance on real clusters', () => {
+  it('reshard 500 slots with 5,000 keys loaded: one contiguous range, progress, every key readable', async () => {
+    const c = await startCluster({ masters: 3, label: 'act-reshard' });
+    try {
+      const keys = await loadKeys(c, 'rs', 5000);
+      const [a, b] = [c.node(0), c.node(1)];
+      const p = await mustPlanSlots(c, 'reshard', { from: a.address, to: b.address, slots: 500 });
+      expect(p.steps[0]).toMatchObject({ kind: 'move-slots', slots: [{ start: 4961, end: 5460 }] });
+      const { result, events } = await runSlots(c, p, 'reshard 500 slots', timings);
+      expect(result.outcome, result.message).toBe('succeeded');
+      const last = events.filter((e) => e.type === 'step-progress').at(-1);
+      expect(last).toMatchObject({ done: 500, total: 500, unit: 'slots' });
+      expect(formatRanges(await ownSlots(c, b))).toBe('4961-10922');
+      expect((await readKeys(c, keys)).missing).toEqual([]);
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+
+  it('rebalance an uneven cluster by contiguous moves; afterwards nothing is needed; keys intact', async () => {
+    const assignSlots = [
+      [{ start: 0, end: 9999 }],
+      [{ start: 10000, end: 13999 }],
+      [{ start: 14000, end: 16383 }],
+    ];
+    const c = await startCluster({ masters: 3, assignSlots, label: 'act-rebalance' });
+    try {
+      const keys = await loadKeys(c, 'rb', 3000);
+      const p = await mustPlanSlots(c, 'rebalance');
+      const moves = p.steps.filter((s) => s.kind === 'move-slots');
+      expect(moves.every((m) => m.kind === 'move-slots' && m.slots.length === 1)).toBe(true);
+      const { result } = await runSlots(c, p, 'rebalance', timings);
+      expect(result.outcome, result.message).toBe('succeeded');
+      for (const m of c.masters())
+        expect(Math.abs(countSlots(await ownSlots(c, m)) - 5461)).toBeLessThanOrEqual(2);
+      const again = await mustRefuseSlots(c, 'rebalance');
+      expect(again.code).toBe('ACTION_NOT_NEEDED');
+      expect((await readKeys(c, keys)).missing).toEqual([]);
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+});
