@@ -85,6 +85,11 @@ export async function executePlan(
     ...base,
     elapsedMs: Date.now() - started,
   });
+  if (plan.cluster !== cluster.name)
+    return refused(
+      'ACTION_BAD_PARAMS',
+      `this plan is for cluster "${plan.cluster}", not "${cluster.name}": nothing was run`,
+    );
   const module = actionModule(plan.action);
   if (!module) return refused('ACTION_UNKNOWN', `this build cannot run "${plan.action}": nothing was run`);
   if (!plan.mutates || plan.steps.length === 0) {

@@ -10,7 +10,7 @@ import { eventText, planMessage, resultMessage } from '../bot/render/plan.ts';
 import { renderText } from '../bot/shell/render.ts';
 import { renderStepText } from '../cli/step-text.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { conditions, type DevCluster, startCluster } from '../devcluster/index.ts';
+import { backupReplicaLayout, conditions, type DevCluster, startCluster } from '../devcluster/index.ts';
 import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
@@ -26,14 +26,7 @@ async function build(): Promise<DevCluster> {
   const c = await startCluster({
     label: 'redis-runbook-demo',
     nodeTimeoutMs: NODE_TIMEOUT_MS,
-    nodes: [
-      { role: 'master' },
-      { role: 'master' },
-      { role: 'master' },
-      { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
-      { role: 'replica', of: 1 },
-      { role: 'replica', of: 2 },
-    ],
+    nodes: backupReplicaLayout(),
   });
   for (const n of c.nodes) {
     const of = n.builtRole === 'replica' ? `replica of ${c.node(n.index - 3).address}` : 'master';

@@ -7,7 +7,7 @@ export * as conditions from './conditions.ts';
 export { DevClusterError, type DevClusterErrorCode } from './errors.ts';
 export { type NodeRow, parseInfo, parseNodes } from './inspect.ts';
 export { type ConfigLine, DevNode, type NodeState } from './node.ts';
-export { evenSlots } from './plan.ts';
+export { backupReplicaLayout, evenSlots } from './plan.ts';
 export { keySlot, keysInRanges } from './scenario-kit.ts';
 export {
   type ExpectedFacts,

@@ -16,6 +16,22 @@ export interface PlannedNode {
   config: ConfigLine[];
 }
 
+/**
+ * 3 masters and 3 replicas where the first master's replica is a backup copy that never fails over by
+ * itself (cluster-replica-no-failover yes): kill that master and the cluster stays down until a person
+ * promotes the copy.
+ */
+export function backupReplicaLayout(): NodeSpec[] {
+  return [
+    { role: 'master' },
+    { role: 'master' },
+    { role: 'master' },
+    { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
+    { role: 'replica', of: 1 },
+    { role: 'replica', of: 2 },
+  ];
+}
+
 /** Even split of 16384 slots over `n` masters, the way `redis-cli --cluster create` does it. */
 export function evenSlots(n: number): SlotRange[][] {
   const out: SlotRange[][] = [];

@@ -46,7 +46,11 @@ function planOf(steps: PlanStep[]): Plan {
   };
 }
 
-async function run(steps: PlanStep[], listener?: (e: ExecutionEvent) => void) {
+async function run(
+  steps: PlanStep[],
+  listener?: (e: ExecutionEvent) => void,
+  signal = new AbortController().signal,
+) {
   const pool = new SessionPool(config(), { allowHost: isLoopbackHost, env: {} });
   pool.know(c.nodes.map((n) => n.address));
   const events: ExecutionEvent[] = [];
@@ -55,7 +59,7 @@ async function run(steps: PlanStep[], listener?: (e: ExecutionEvent) => void) {
     listener?.(e);
   });
   try {
-    const result = await runSteps(planOf(steps), pool, sink, new AbortController().signal);
+    const result = await runSteps(planOf(steps), pool, sink, signal);
     return { result, events };
   } finally {
     pool.close();
@@ -163,5 +167,38 @@ describe('runSteps on a real cluster', () => {
     ]);
     expect(wait.result.error?.code).toBe('ACTION_TIMEOUT');
     expect(wait.result.error?.message).toMatch(/reports itself master/);
+  });
+
+  it('an abort (shutdown) stops a wait at its next poll and runs no further step', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const started = Date.now();
+    const before = await calls(c.node(2), 'cluster|saveconfig');
+    const { result } = await run(
+      [
+        {
+          kind: 'wait',
+          id: 's1',
+          title: 'long wait',
+          until: { kind: 'role', node: ref(c.node(2)), role: 'replica' },
+          timeoutMs: 30_000,
+          display: [],
+        },
+        {
+          kind: 'command',
+          id: 's2',
+          title: 'never',
+          node: ref(c.node(2)),
+          argv: ['CLUSTER', 'SAVECONFIG'],
+          display: [],
+        },
+      ],
+      undefined,
+      ac.signal,
+    );
+    expect(result.failedStep).toBe(0);
+    expect(result.error?.message).toMatch(/stopped while waiting \(shutdown\)/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await calls(c.node(2), 'cluster|saveconfig')).toBe(before);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
+import { backupReplicaLayout, type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { calls, expectReadable, seed, waitCaughtUp } from './action-helpers.ts';
 
@@ -44,14 +44,7 @@ beforeAll(async () => {
   c = await startCluster({
     nodeTimeoutMs: 1000,
     label: 'act-cli',
-    nodes: [
-      { role: 'master' },
-      { role: 'master' },
-      { role: 'master' },
-      { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
-      { role: 'replica', of: 1 },
-      { role: 'replica', of: 2 },
-    ],
+    nodes: backupReplicaLayout(),
   });
   keys = await seed(c, c.node(0));
   await waitCaughtUp(c, c.node(3), c.node(0));

@@ -6,7 +6,7 @@
  * and the command sent exactly once (INFO commandstats).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCluster } from '../../src/devcluster/index.ts';
+import { backupReplicaLayout, startCluster } from '../../src/devcluster/index.ts';
 import { waitFlagged, waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { calls, expectReadable, mustPlan, mustRefuse, run, seed, waitCaughtUp } from './action-helpers.ts';
 
@@ -20,14 +20,7 @@ describe('failover actions on real clusters', () => {
     const c = await startCluster({
       nodeTimeoutMs: 1000,
       label: 'act-force',
-      nodes: [
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
-        { role: 'replica', of: 1 },
-        { role: 'replica', of: 2 },
-      ],
+      nodes: backupReplicaLayout(),
     });
     try {
       const [master, replica] = [c.node(0), c.node(3)];

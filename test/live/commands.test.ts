@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/schema.ts';
-import { type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
+import { backupReplicaLayout, type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
 import { waitFlagged, waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
@@ -266,14 +266,7 @@ describe('printed failover commands on real clusters', () => {
 
   it('a nofailover replica: CLUSTER FAILOVER FORCE as printed promotes it', async () => {
     const c = await startCluster({
-      nodes: [
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
-        { role: 'replica', of: 1 },
-        { role: 'replica', of: 2 },
-      ],
+      nodes: backupReplicaLayout(),
       nodeTimeoutMs: 1500,
       label: 'commands-force',
     });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/schema.ts';
-import { type DevCluster, keySlot, keysInRanges, startCluster } from '../../src/devcluster/index.ts';
+import {
+  backupReplicaLayout,
+  type DevCluster,
+  keySlot,
+  keysInRanges,
+  startCluster,
+} from '../../src/devcluster/index.ts';
 import { ownSlots, writeKeys } from '../../src/devcluster/scenario-kit.ts';
 import { waitFlagged, waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
@@ -134,14 +140,7 @@ describe('nofailover replica of a dead master, cluster-allow-reads-when-down yes
       nodeTimeoutMs: 1500,
       label: 'redteam-b',
       config: [['cluster-allow-reads-when-down', 'yes']],
-      nodes: [
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'master' },
-        { role: 'replica', of: 0, config: [['cluster-replica-no-failover', 'yes']] },
-        { role: 'replica', of: 1 },
-        { role: 'replica', of: 2 },
-      ],
+      nodes: backupReplicaLayout(),
     }),
   );
 

@@ -8,7 +8,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import { cliFor, commandStep, findNode, fixesOf, frame, refuse, waitStep } from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
 type Kind = 'add-node' | 'add-replica';
@@ -155,15 +155,13 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
 function replicaPlan(input: PlanInput, n: Newcomer, steps: PlanStep[], pre: string[]): Plan | Refusal {
   let master: ModelNode | undefined;
   if (input.params.master) {
-    const f = findNode(input, input.params.master);
-    if ('error' in f)
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_BAD_PARAMS',
-        [f.error],
-        'Name the master with --master <ip:port|id>, or leave it out.',
-      );
+    const f = nodeParam(
+      input,
+      'add-replica',
+      input.params.master,
+      'Name the master with --master <ip:port|id>, or leave it out.',
+    );
+    if ('refusal' in f) return f.refusal;
     master = f.node;
     if (master.role === 'replica')
       return refuse(

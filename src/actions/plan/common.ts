@@ -43,6 +43,18 @@ export function findNode(input: PlanInput, text: string): { node: ModelNode } | 
   return { error: `no node of the cluster is at ${t} or has that id` };
 }
 
+/** The node a parameter names, or the ACTION_BAD_PARAMS refusal that says how to name it (`how`). */
+export function nodeParam(
+  input: PlanInput,
+  action: ActionName,
+  text: string | undefined,
+  how: string,
+): { node: ModelNode } | { refusal: Refusal } {
+  const found = findNode(input, text ?? '');
+  if ('node' in found) return found;
+  return { refusal: refuse(input, action, 'ACTION_BAD_PARAMS', [found.error], how) };
+}
+
 /** The reference a step carries: the full id when known, and the announced address. */
 export function nodeRef(n: ModelNode): NodeRef {
   return { id: n.idComplete ? n.id : null, address: n.label };
@@ -170,8 +182,10 @@ export function refuse(
 }
 
 /**
- * Root causes of the diagnosis this plan removes: those that recommend `action` and name one of the
- * `touched` nodes (labels), never 'healthy' or 'undetermined'.
+ * Root causes of the diagnosis this plan alone removes: those that recommend `action`, name one of the
+ * `touched` nodes (labels), and recommend no other executable action (restart-node is advice, an
+ * alternative); never 'healthy' or 'undetermined'. A cause that needs several actions (forget, then
+ * meet, then add a replica) is not claimed by any one of them.
  */
 export function fixesOf(input: PlanInput, action: ActionName, touched: readonly string[]): RootCauseCode[] {
   const codes = input.diagnosis.rootCauses
@@ -180,6 +194,7 @@ export function fixesOf(input: PlanInput, action: ActionName, touched: readonly 
         c.code !== 'healthy' &&
         c.code !== 'undetermined' &&
         c.actions.some((a) => a.action === action) &&
+        c.actions.every((a) => a.action === action || a.action === 'restart-node') &&
         c.nodes.some((n) => touched.includes(n)),
     )
     .map((c) => c.code);

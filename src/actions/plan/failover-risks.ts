@@ -41,6 +41,11 @@ export function failoverRisks(
           : `Writes ${master.label} took after ${replica.label}'s last sync are lost (${replica.label} stopped at replication offset ${mine ?? 'unknown'}${since}); ${master.label} does not answer, so how many cannot be measured.`,
     });
   }
+  if (mode !== 'default' && replica.observation?.dbsize === 0)
+    risks.push({
+      kind: 'data-loss',
+      text: `${replica.label} holds 0 keys (DBSIZE 0): promoting it serves ${master.label}'s ${master.slotCount} slots empty. If they held data, restore it from a backup instead.`,
+    });
   for (const better of choice.fit) {
     const off = replicaInfo(better)?.offset ?? null;
     if (better === replica || off === null || mine === null || off <= mine) continue;

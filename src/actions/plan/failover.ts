@@ -15,7 +15,17 @@ import { REPL_PING_PERIOD_MS } from '../../diagnose/root-causes/election.ts';
 import { downForMs } from '../../diagnose/root-causes/shards.ts';
 import type { ActionName, RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
-import { cliFor, commandStep, findNode, fixesOf, frame, nodeRef, refuse, waitStep } from './common.ts';
+import {
+  cliFor,
+  commandStep,
+  findNode,
+  fixesOf,
+  frame,
+  nodeParam,
+  nodeRef,
+  refuse,
+  waitStep,
+} from './common.ts';
 import { failoverRisks } from './failover-risks.ts';
 
 const ACTION: Record<FailoverMode, ActionName> = {
@@ -113,15 +123,13 @@ function evidence(input: PlanInput, replica: ModelNode): string[] {
 
 function planFor(asked: FailoverMode, input: PlanInput): Plan | Refusal {
   const action = ACTION[asked];
-  const found = findNode(input, input.params.node ?? '');
-  if ('error' in found)
-    return refuse(
-      input,
-      action,
-      'ACTION_BAD_PARAMS',
-      [found.error],
-      'Name the replica to promote with --node <ip:port|id>.',
-    );
+  const found = nodeParam(
+    input,
+    action,
+    input.params.node,
+    'Name the replica to promote with --node <ip:port|id>.',
+  );
+  if ('refusal' in found) return found.refusal;
   const replica = found.node;
   if (replica.role !== 'replica' || !replica.masterId) {
     const owns = replica.role === 'master' && replica.slotCount > 0;

@@ -7,7 +7,7 @@
  */
 import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
 import { answersUs, entryNode, memberOf } from './add.ts';
-import { cliFor, commandStep, findNode, fixesOf, frame, refuse, waitStep } from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, readNewcomer } from './newcomer.ts';
 
 function plan(input: PlanInput): Plan | Refusal {
@@ -35,15 +35,13 @@ function plan(input: PlanInput): Plan | Refusal {
   }
   let from = entryNode(input, n.ref.id ?? undefined);
   if (input.params.from) {
-    const f = findNode(input, input.params.from);
-    if ('error' in f)
-      return refuse(
-        input,
-        'meet',
-        'ACTION_BAD_PARAMS',
-        [f.error],
-        'Name the node to send MEET from with --from, or leave it out.',
-      );
+    const f = nodeParam(
+      input,
+      'meet',
+      input.params.from,
+      'Name the node to send MEET from with --from, or leave it out.',
+    );
+    if ('refusal' in f) return f.refusal;
     if (!answersUs(f.node))
       return refuse(
         input,

@@ -5,18 +5,16 @@
  */
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, PlanInput } from '../types.ts';
-import { cliFor, findNode, fixesOf, frame, refuse } from './common.ts';
+import { cliFor, fixesOf, frame, nodeParam, refuse } from './common.ts';
 
 function plan(input: PlanInput) {
-  const found = findNode(input, input.params.node ?? '');
-  if ('error' in found)
-    return refuse(
-      input,
-      'restart-node',
-      'ACTION_BAD_PARAMS',
-      [found.error],
-      'Name the node with --node <ip:port|id>.',
-    );
+  const found = nodeParam(
+    input,
+    'restart-node',
+    input.params.node,
+    'Name the node with --node <ip:port|id>.',
+  );
+  if ('refusal' in found) return found.refusal;
   const n = found.node;
   const recommended = input.diagnosis.rootCauses.flatMap((c) =>
     c.actions.filter(

@@ -28,13 +28,11 @@ export function stepLines(plan: Plan): string[] {
 /** A plan, ready to show for review or approval. */
 export function planMessage(plan: Plan): BotMessage {
   const sections: MessageSection[] = [];
+  const steps = stepLines(plan);
+  // A long command list goes to a file in Slack (never dropped); the risks stay in the message.
+  const long = steps.join('\n').length > 2500;
   if (plan.mutates)
-    sections.push({
-      heading: 'Steps (exact commands)',
-      lines: stepLines(plan),
-      style: 'verbatim',
-      spill: plan.steps.length > 12,
-    });
+    sections.push({ heading: 'Steps (exact commands)', lines: steps, style: 'verbatim', spill: long });
   if (plan.advice?.length)
     sections.push({
       heading: plan.mutates
