@@ -113,7 +113,7 @@ export function eventText(e: ExecutionEvent, plan: Plan): string {
     case 'step-failed':
       return `      FAILED [${e.code}] after ${e.elapsedMs} ms (step ${e.index + 1} of ${n}): ${e.message}`;
     case 'verified':
-      return `Diagnosed again: cluster_state ${e.after.state}; ${e.after.causeGone ? 'the root cause is gone' : 'the root cause is still there'}; ${e.after.expectedHolds ? 'the end state holds' : 'the end state does not hold'}.`;
+      return `Diagnosed again: cluster_state ${e.after.state}; ${plan.fixes.length === 0 ? 'no root cause was to be fixed' : e.after.causeGone ? 'the root cause is gone' : 'the root cause is still there'}; ${e.after.expectedHolds ? 'the end state holds' : 'the end state does not hold'}.`;
   }
 }
 
