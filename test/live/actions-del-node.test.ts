@@ -14,7 +14,7 @@ import { countSlots, parseRanges } from '../../src/cluster/slots.ts';
 import { conditions, type DevCluster, type DevNode, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { configOf, mustPlan, optsOf, run } from './action-helpers.ts';
+import { configOf, mustPlan, optsOf, run, runCli } from './action-helpers.ts';
 
 const { flaggedByAll } = conditions;
 const timings: Record<string, number> = {};
@@ -234,29 +234,29 @@ describe('del-node on real clusters', () => {
     expect((await c.view(r6)).find((r) => r.flags.includes('myself'))!.masterId).toBe(c.node(2).id);
   }, 120_000);
 
-  it('removes an empty master (forget and reset only); refuses a master whose slots have nowhere to go', async () => {
+  it('in the terminal: removes an empty master (forget and reset only, exit 0); refuses a master whose slots have nowhere to go (exit 4)', async () => {
     const [owner, empty] = [duo.node(0), duo.node(1)];
-    const planDuo = (node: DevNode) =>
-      planAction(configOf(duo), 'del-node', { node: node.address }, optsOf(duo));
-    const nowhere = await planDuo(owner);
-    expect('refusal' in nowhere && nowhere.refusal.reasons[0]).toBe(
+    const nowhere = await runCli(['plan', 'del-node', owner.address, '--node', owner.address]);
+    expect(nowhere.code).toBe(4);
+    expect(nowhere.stdout).toContain(
       `no other master owns slots (${empty.address} owns none): del-node spreads slots only over serving masters`,
     );
-    expect('refusal' in nowhere && nowhere.refusal.hint).toBe(
+    expect(nowhere.stdout).toContain(
       `To move everything to an empty master, name it: --to ${empty.address}.`,
     );
-    const { plan: p } = await mustPlan(duo, 'del-node', { node: empty.address });
-    expect(p.steps.map((s) => s.display[0])).toEqual([
-      `redis-cli -h ${owner.host} -p 7000 CLUSTER FORGET ${empty.id}`,
-      `redis-cli -h ${owner.host} -p 7000 CLUSTER NODES`,
-      `redis-cli -h ${empty.host} -p 7000 CLUSTER RESET SOFT`,
-    ]);
-    const { result } = await run(duo, p, 'empty master', timings);
-    expect(result.outcome, result.message).toBe('succeeded');
+    const done = await runCli(['apply', 'del-node', owner.address, '--node', empty.address, '--yes']);
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(done.stdout).toContain(`redis-cli -h ${owner.host} -p 7000 CLUSTER FORGET ${empty.id}`);
+    expect(done.stdout).toMatch(/\[3\/3\] Reset .*: it forgets the cluster/);
+    expect(done.stdout).toContain('Afterwards, by hand (redis-runbook does not run these)');
+    expect(done.stdout).toContain(
+      'Diagnosed again: cluster_state ok; no root cause was to be fixed; the end state holds.',
+    );
+    expect(done.stdout).toMatch(/\[OK\] Done: del-node/);
     await expectGone(empty, duo);
-    const only = await planDuo(owner);
+    const only = await planAction(configOf(duo), 'del-node', { node: owner.address }, optsOf(duo));
     expect('refusal' in only && only.refusal.reasons[0]).toBe(
       `${owner.address} is the only master: its 16384 slots have nowhere to go`,
     );
-  }, 60_000);
+  }, 90_000);
 });
