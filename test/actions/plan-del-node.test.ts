@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
-import { isRefusal, type Plan, type PlanStep, type Refusal } from '../../src/actions/types.ts';
+import type { Plan, PlanStep, Refusal } from '../../src/actions/types.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
-import { fixtureInput } from './plan-input.ts';
+import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 const [A, B, C] = ['127.189.3.1:7000', '127.189.3.2:7000', '127.189.3.3:7000'];
 const [RA, RB] = ['127.189.3.4:7000', '127.189.3.5:7000'];
@@ -25,14 +25,6 @@ function plan(scenario: string, params: ActionParams, seeds?: string[]): Plan | 
   const input = fixtureInput(scenario, params);
   return makePlan('del-node', seeds ? { ...input, seeds } : input);
 }
-const asPlan = (p: Plan | Refusal): Plan => {
-  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-};
-const asRefusal = (p: Plan | Refusal): Refusal => {
-  if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
-  return p;
-};
 const shape = (s: PlanStep) =>
   s.kind === 'move-slots' ? [s.kind, s.target.address, s.slots] : [s.kind, s.display[0]];
 

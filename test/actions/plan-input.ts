@@ -1,5 +1,5 @@
-/** Test helper: a planner's input from a recorded scenario (test/fixtures/<name>/), with optional edits. */
-import type { PlanInput } from '../../src/actions/types.ts';
+/** Test helpers: a planner's input from a recorded scenario (test/fixtures/<name>/), with optional edits; plan-or-refusal unwrappers. */
+import { isRefusal, type Plan, type PlanInput, type Refusal } from '../../src/actions/types.ts';
 import { buildModel } from '../../src/cluster/model.ts';
 import type { ClusterSnapshot } from '../../src/cluster/types.ts';
 import { diagnose } from '../../src/diagnose/diagnose.ts';
@@ -22,4 +22,16 @@ export function fixtureInput(
     params,
     now: '2026-12-05T00:00:00.000Z',
   };
+}
+
+/** The plan, or a thrown error naming the refusal's reasons. */
+export function asPlan(p: Plan | Refusal): Plan {
+  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
+  return p;
+}
+
+/** The refusal, or a thrown error naming the plan. */
+export function asRefusal(p: Plan | Refusal): Refusal {
+  if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
+  return p;
 }

@@ -120,3 +120,22 @@ export function runCli(args: string[]): Promise<CliResult> {
     });
   });
 }
+
+/** Creates (or resets) each [name, password, ACL rules] user on every node of `c`. */
+export async function setAclUsers(c: DevCluster, users: readonly [string, string, string][]): Promise<void> {
+  for (const n of c.nodes)
+    for (const [name, pw, acl] of users)
+      await c.cli(n, 'ACL', 'SETUSER', name, 'reset', 'on', `>${pw}`, ...acl.split(' '));
+}
+
+/** A registry entry that diagnoses as `diag` (DIAG_PW) and remediates as `user` (password in `env`). */
+export function aclConfig(seed: DevNode, user: string, env: string): ClusterConfig {
+  return {
+    name: 'acl',
+    seeds: [seed.address],
+    username: 'diag',
+    passwordEnv: 'DIAG_PW',
+    remediation: { username: user, passwordEnv: env },
+    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
+  };
+}

@@ -11,6 +11,7 @@ import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
+import { aclConfig, setAclUsers } from './action-helpers.ts';
 
 /** The ACLs the README lists (one place, so the test proves the text). */
 const DIAGNOSIS_ACL =
@@ -39,25 +40,14 @@ beforeAll(async () => {
     ['remover', 'rm-pw', DEL_NODE_ACL],
     ['remover-no-reset', 'nr-pw', DEL_NODE_ACL.replace(' +cluster|reset', '')],
   ];
-  for (const n of c.nodes)
-    for (const [name, pw, acl] of users)
-      await c.cli(n, 'ACL', 'SETUSER', name, 'reset', 'on', `>${pw}`, ...acl.split(' '));
+  await setAclUsers(c, users);
   keys = await loadKeys(c, 'acl', 3000);
 }, 90_000);
 afterAll(async () => {
   await c?.stop();
 });
 
-function config(user: string, env: string): ClusterConfig {
-  return {
-    name: 'acl',
-    seeds: [c.node(2).address],
-    username: 'diag',
-    passwordEnv: 'DIAG_PW',
-    remediation: { username: user, passwordEnv: env },
-    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
-  };
-}
+const config = (user: string, env: string) => aclConfig(c.node(2), user, env);
 const opts = {
   probe: { allowHost: isLoopbackHost },
   env: { DIAG_PW: 'diag-pw', RM_PW: 'rm-pw', NR_PW: 'nr-pw' },
