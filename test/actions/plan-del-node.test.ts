@@ -37,13 +37,13 @@ describe('del-node plans', () => {
       ['wait', cli(B, 'CLUSTER NODES')],
       ['command', cli(RA, `CLUSTER REPLICATE ${ID.B}`)],
       ['wait', cli(RA, 'INFO replication')],
+      ['wait', cli(A, 'INFO replication')],
       ['fanout', cli(B, `CLUSTER FORGET ${ID.A}`)],
       ['wait', cli(B, 'CLUSTER NODES')],
-      ['wait', cli(A, 'INFO replication')],
       ['command', cli(A, 'CLUSTER RESET SOFT')],
     ]);
     expect(p.steps.map((s) => s.id)).toEqual(['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9']);
-    const [move, , owns, repoint, synced, forget, forgotten, idle] = p.steps;
+    const [move, , owns, repoint, synced, idle, forget, forgotten] = p.steps;
     expect(move).toMatchObject({ source: { id: ID.A }, otherMasters: [{ address: C }], replace: false });
     expect(owns).toMatchObject({ until: { kind: 'owns-none', node: { id: ID.A } } });
     expect(repoint).toMatchObject({ skipIf: { kind: 'role', role: 'replica', of: ID.B } });
@@ -91,10 +91,15 @@ describe('del-node plans', () => {
     ]);
     const p = asPlan(plan('healthy', { node: RA, allow: ['allow-no-replica'] }));
     expect(p.steps.map((s) => s.display[0])).toEqual([
+      cli(RA, 'INFO replication'),
       cli(A, `CLUSTER FORGET ${ID.RA}`),
       cli(A, 'CLUSTER NODES'),
       cli(RA, 'CLUSTER RESET SOFT'),
     ]);
+    expect(p.steps[0]).toMatchObject({
+      until: { kind: 'replica-synced', orMaster: true },
+      timeoutMs: 60_000,
+    });
     expect(p.dangerous).toEqual(['allow-no-replica']);
     expect(p.risks.find((x) => x.kind === 'data-loss')?.text).toContain(
       `${A} is left without a copy of its 5461 slots`,
@@ -138,6 +143,8 @@ describe('del-node plans', () => {
   it('a replica that never synced is no copy: removed without allow-no-replica', () => {
     const p = asPlan(plan('frozen-master-unsynced', { node: '127.128.121.4:7000' }));
     expect(p.dangerous).toEqual([]);
+    // Its master is down: no wait for a sync that cannot finish.
+    expect(p.steps.map((s) => s.kind)).toEqual(['fanout', 'wait', 'command']);
     expect(p.steps.at(-1)!.display[0]).toContain('CLUSTER RESET SOFT');
   });
 

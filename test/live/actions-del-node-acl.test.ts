@@ -68,7 +68,7 @@ describe('del-node with least-privilege users', () => {
     });
     expect(result.outcome).toBe('failed');
     expect(result.code).toBe('ACTION_NOPERM');
-    expect(result.failedStep).toBe(2);
+    expect(result.failedStep).toBe(3);
     expect(result.message).toMatch(
       /CLUSTER RESET: NOPERM .*cluster\|reset.*remediation user lacks this permission/,
     );

@@ -1,9 +1,8 @@
 /**
- * What del-node checks before it plans, each refusal with its numbers and a safer action: a node that is
- * not a member, is a ghost entry, is down or loading (forget-node is for dead nodes); a side of an open
- * migration; a down replica of it (it would come back following a node that no longer exists); a master
- * whose slots have nowhere to go; the replica that holds the only up-to-date copy of a down master; and
- * the last copy of a master's data unless allow-no-replica was given by name. Pure; never throws.
+ * What del-node refuses, with numbers and a safer action: a stranger, ghost, dead or loading node
+ * (forget-node); a side of an open migration; a down replica of it; a master whose slots have nowhere to
+ * go; the only up-to-date copy of a down master; the last copy of a master's data without
+ * allow-no-replica; a node a registry seed points at. Pure; never throws.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';

@@ -1,9 +1,8 @@
 /**
- * The steps of del-node, in the order that keeps every key safe: the node's slots to the receivers (one
- * move-slots step per receiver, spread so counts end even, in contiguous ranges), a wait until no node
- * lists it owning a slot; only then its replicas re-pointed (the master with the fewest replicas, never
- * the node being removed) and synced, so they guard its data until it has moved; the FORGET fan-out and
- * wait; last, CLUSTER RESET SOFT on it once any sync it started is over. Pure.
+ * del-node's steps, in the order that keeps every key safe: slots to the receivers (even, contiguous), a
+ * wait until it owns none; only then its replicas re-pointed (fewest replicas, never the node itself) and
+ * synced; a wait for any sync of the node itself, before anything is forgotten; the FORGET fan-out and
+ * wait; CLUSTER RESET SOFT last. Pure.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { spreadSlots } from '../../cluster/slot-spread.ts';
@@ -30,9 +29,24 @@ export interface Repoint {
   master: ModelNode;
 }
 
-/** How long a full sync of about `keys` keys may take: 60 s plus 1 s per 20,000 keys, at most 31 min. */
+/**
+ * How long a full sync of about `keys` keys may take, by order of magnitude (1 min up to 100,000 keys,
+ * then 2, 5, 15 and at most 30 min): keys come and go between plan and apply, and a timeout that moved
+ * with every write would make the re-check before the run see a different plan.
+ */
 function syncMs(keys: number | null): number {
-  return 60_000 + Math.min(30 * 60_000, Math.ceil((keys ?? 0) / 20_000) * 1000);
+  const k = keys ?? 0;
+  const minutes = k <= 100_000 ? 1 : k <= 1_000_000 ? 2 : k <= 10_000_000 ? 5 : k <= 100_000_000 ? 15 : 30;
+  return minutes * 60_000;
+}
+
+/**
+ * Whether the node may be busy with a full sync when it is reset: a master that gives away its last slot
+ * turns into a replica of its new owner and copies its data; a replica of a live master may be syncing.
+ * A node loading a copy refuses CLUSTER RESET, so the plan waits for the sync first.
+ */
+function mayBeSyncing(r: Removal, moves: boolean): boolean {
+  return moves || (r.kind === 'replica' && !!r.master && !isDown(r.master));
 }
 
 /** The even, contiguous spread of the node's slots over the receivers (all to one with --to). */
@@ -133,8 +147,7 @@ export function delNodeSteps(
       ),
     );
   }
-  steps.push(...forgetSteps(input, n.id, able, steps.length + 1));
-  if (shares.length > 0) {
+  if (mayBeSyncing(r, shares.length > 0)) {
     const ms = syncMs(totalKeys(input));
     steps.push(
       waitStep(
@@ -143,10 +156,11 @@ export function delNodeSteps(
         { kind: 'replica-synced', node: nodeRef(n), orMaster: true },
         ms,
         cliFor(input, n.label, ['INFO', 'replication']),
-        `role:master, or master_link_status:up with no sync in progress: a master that gives away its last slot turns into a replica of its new owner and copies its data, and a node loading that copy refuses CLUSTER RESET (up to ${Math.round(ms / 1000)} s)`,
+        `role:master, or master_link_status:up with no sync in progress (up to ${Math.round(ms / 1000)} s): ${shares.length > 0 ? 'a master that gives away its last slot turns into a replica of its new owner and copies its data, and a' : 'a'} node loading a copy refuses CLUSTER RESET; a timeout here stops the plan before anything is forgotten`,
       ),
     );
   }
+  steps.push(...forgetSteps(input, n.id, able, steps.length + 1));
   steps.push(
     commandStep(
       input,

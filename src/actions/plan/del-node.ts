@@ -1,9 +1,8 @@
 /**
- * del-node (`--node <addr|id> [--to <addr|id>]`): takes a live node out of the cluster for good. A master
- * first hands its slots over with their keys (evenly over the other serving masters, or all to --to),
- * its replicas follow other masters, every other node forgets it within the 60 s ban, and it is reset
- * so it knows only itself; the plan says how to stop it and clear its files. Refusals in
- * del-node-checks.ts. Pure; never throws.
+ * del-node (`--node <addr|id> [--to <addr|id>]`): takes a live node out for good. A master hands its
+ * slots and keys to the other serving masters (evenly, or all to --to), its replicas follow others, every
+ * node forgets it within the 60 s ban, and it is reset to know only itself; the plan says how to stop it
+ * and clear its files. Pure; never throws.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { countSlots, formatRanges, normalizeRanges } from '../../cluster/slots.ts';
@@ -187,6 +186,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** The del-node action: requires --node, accepts --to and the data-losing option flags. */
 export const delNodeAction: ActionModule = {
   name: NAME,
   description:
