@@ -106,6 +106,20 @@ describe('del-node plans', () => {
     );
   });
 
+  it('a node down elsewhere cannot get the FORGET: the risk and the advice say what follows', () => {
+    const p = asPlan(plan('failover-completed', { node: '127.101.28.5:7000', allow: ['allow-no-replica'] }));
+    const dead = '127.101.28.1:7000';
+    expect(p.steps.find((s) => s.kind === 'fanout')!.display.join('\n')).not.toContain('127.101.28.1 ');
+    expect(p.risks.map((r) => r.text)).toContainEqual(
+      expect.stringContaining(
+        `${dead} is down and cannot get the FORGET: coming back after the 60 s ban, it gossips`,
+      ),
+    );
+    expect(p.advice?.at(-1)).toMatch(
+      new RegExp(`^Keep 127\\.101\\.28\\.5:7000 stopped before ${dead.replace(/\./g, '\\.')} comes back`),
+    );
+  });
+
   it('refuses bad parameters', () => {
     const bad = (params: ActionParams) => asRefusal(plan('healthy', params));
     expect(bad({ node: '10.9.9.9:1' })).toMatchObject({ code: 'ACTION_BAD_PARAMS' });

@@ -73,8 +73,16 @@ function notRemovable(input: PlanInput, n: ModelNode): No | null {
       'Use forget-node for entries of nodes that are gone.',
       [forgetIt(n)],
     );
+  if (isLoading(n))
+    return no(
+      [`${n.label} is loading its data set (it answers LOADING)`],
+      'Wait until it has loaded, then plan again.',
+    );
   if (isDown(n) || !answersUs(n)) {
-    const how = n.health !== 'ok' ? `flagged ${n.health} by the cluster` : 'does not answer our probe';
+    const how =
+      n.health === 'fail' || n.health === 'pfail'
+        ? `flagged ${n.health === 'fail' ? 'fail' : 'fail?'} by the cluster`
+        : 'does not answer our probe';
     const alternatives =
       n.slotCount > 0
         ? followersOf(input, n)
@@ -92,11 +100,6 @@ function notRemovable(input: PlanInput, n: ModelNode): No | null {
       alternatives,
     );
   }
-  if (isLoading(n))
-    return no(
-      [`${n.label} is loading its data set (it answers LOADING)`],
-      'Wait until it has loaded, then plan again.',
-    );
   if (n.role === 'unknown')
     return no(
       [`the cluster's views do not say whether ${n.label} is a master or a replica`],

@@ -12,7 +12,7 @@ import type { ActionModule, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { cliFor, frame, refuse } from './common.ts';
 import { checkRemoval, type Removal, refuseSeed } from './del-node-checks.ts';
 import { delNodeSteps, type Repoint, repointsOf, type Share, sharesOf, totalKeys } from './del-node-steps.ts';
-import { forgetters, missedForgetRisks } from './forget.ts';
+import { forgetters } from './forget.ts';
 import { healthyMasters } from './slot-steps.ts';
 
 const NAME = 'del-node';
@@ -79,7 +79,7 @@ function replicaRisks(r: Removal): Risk[] {
 
 function advice(input: PlanInput, n: ModelNode, repoints: readonly Repoint[], later: readonly ModelNode[]) {
   const out = [
-    `Stop the redis-server at ${n.label} on its host and keep it stopped (your service manager, or ${cliFor(input, n.label, ['SHUTDOWN', 'NOSAVE'])}): while it runs, anyone's CLUSTER MEET, or a node that missed the FORGET gossiping its id once the 60 s ban is over, pulls it back in as an empty master.`,
+    `Stop the redis-server at ${n.label} on its host and keep it stopped (your service manager, or ${cliFor(input, n.label, ['SHUTDOWN', 'NOSAVE'])}): while it runs, a CLUSTER MEET to it joins it again as an empty master, and a node that missed the FORGET makes every node list it again once the 60 s ban is over.`,
     `Before reusing its host, port or data directory: delete its nodes.conf (cluster-config-file, in CONFIG GET dir) and its data files (dump.rdb, the appendonly directory): a node that starts alone with old keys claims their slots for itself. Or start it empty and run CLUSTER RESET HARD, which also gives it a new id.`,
     `Take ${n.label} out of your clients' seed lists, service discovery and monitoring.`,
   ];
@@ -87,8 +87,10 @@ function advice(input: PlanInput, n: ModelNode, repoints: readonly Repoint[], la
     out.push(
       `${p.replica.label} now replicates ${p.master.label}; to remove it too, plan del-node --node ${p.replica.label} after this run.`,
     );
-  for (const d of later)
-    out.push(`When ${d.label} comes back, run CLUSTER FORGET ${n.id} on it within 60 s.`);
+  if (later.length > 0)
+    out.push(
+      `Keep ${n.label} stopped before ${listLabels(later.map((d) => d.label))} ${later.length === 1 ? 'comes' : 'come'} back; if the nodes list ${n.id} again, remove that entry with forget-node (a dead entry owning nothing).`,
+    );
   return out;
 }
 
@@ -162,7 +164,14 @@ function plan(input: PlanInput): Plan | Refusal {
       kind: 'availability',
       text: `CLUSTER RESET SOFT makes ${n.label} forget the cluster and flushes ${r.kind === 'replica' ? 'its copy of the data' : shares.length > 0 ? 'the copy it made as a replica, if it turned into one (its own keys have moved by then)' : 'nothing (it holds no key)'}: clients still sending to it get CLUSTERDOWN until they refresh their slot map.`,
     },
-    ...missedForgetRisks(n.id, later),
+    ...(later.length > 0
+      ? [
+          {
+            kind: 'availability' as const,
+            text: `${listLabels(later.map((d) => d.label))} ${later.length === 1 ? 'is' : 'are'} down and cannot get the FORGET: coming back after the 60 s ban, ${later.length === 1 ? 'it gossips' : 'they gossip'} the id of ${n.label} and every node lists it again (a reset ${n.label} that still runs is listed though it knows none of them; a stopped one shows as a failed entry for forget-node).`,
+          },
+        ]
+      : []),
   ];
   const total = totalKeys(input);
   return frame(input, NAME, {
