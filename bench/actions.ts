@@ -6,14 +6,18 @@
  *   4,000 slots or over 2 ranges);
  * - reshard 1,000 slots from one master to another in a 100,000-key cluster: `redis-runbook apply reshard
  *   --yes` vs `redis-cli --cluster reshard --cluster-yes` with the same pipeline, then every key read back.
- * Every process is bounded in time; every cluster is stopped. Run: npx tsx bench/actions.ts
+ * Each comparison runs BENCH_ROUNDS times (default 3), alternating the tools, and prints medians: this machine
+ * is shared, so single runs vary. Every process is bounded in time; every cluster is stopped.
+ * Run: npx tsx bench/actions.ts (BENCH_KEYS=100000, BENCH_ROUNDS=3).
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MOVE_PIPELINE } from '../src/actions/plan/slot-steps.ts';
-import { countSlots } from '../src/cluster/slots.ts';
-import { type DevCluster, startCluster } from '../src/devcluster/index.ts';
+import { countSlots, intersectRanges, normalizeRanges } from '../src/cluster/slots.ts';
+import type { SlotRange } from '../src/cluster/types.ts';
+import { type DevCluster, parseNodes, startCluster } from '../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../src/devcluster/keys.ts';
 import { ownSlots } from '../src/devcluster/scenario-kit.ts';
 
@@ -58,6 +62,13 @@ function timed(cmd: string, args: string[], input?: string): Promise<Run> {
   });
 }
 
+const slotRange = (t: string): SlotRange => {
+  const [a, b] = t.split('-').map(Number) as [number, number | undefined];
+  return { start: a, end: b ?? a };
+};
+/** The steps' own time as `apply` reports it ("done in N ms" per step), the rest being start-up and the probes. */
+const stepsMs = (r: Run) =>
+  fmt([...r.out.matchAll(/done in (\d+) ms/g)].reduce((t, m) => t + Number(m[1]), 0));
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const runbook = (args: string[]) => timed(process.execPath, ['bin/redis-runbook.js', ...args]);
 
@@ -85,15 +96,51 @@ async function withClusters<T>(
   }
 }
 
-function outcome(label: string, r: Run): string {
-  return `${label}: ${fmt(r.ms)}, exit ${r.timedOut ? `killed after ${BOUND_MS / 1000} s` : r.code}`;
-}
-
 console.log(
   'redis-runbook slot actions vs redis-cli --cluster, whole processes, identical clusters, same run',
 );
 
 let failed = false;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+/** Runs ours and redis-cli alternately `ROUNDS` times (resetting between rounds); prints each and the median ratio. */
+async function compare(
+  label: string,
+  target: string,
+  round: (i: number) => Promise<[Run, Run]>,
+): Promise<[Run, Run]> {
+  const ours: Run[] = [];
+  const cli: Run[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const [a, b] = await round(i);
+    ours.push(a);
+    cli.push(b);
+    console.log(
+      `  round ${i + 1}: redis-runbook ${fmt(a.ms)} (exit ${a.code}; its steps took ${stepsMs(a)}), redis-cli ${fmt(b.ms)} (exit ${b.code}); load ${load()}`,
+    );
+    if (a.code !== 0) console.log(a.out.split('\n').slice(-12).join('\n'));
+    if (a.code !== 0 || b.code !== 0 || a.timedOut || b.timedOut) failed = true;
+  }
+  const [ma, mb] = [median(ours.map((r) => r.ms)), median(cli.map((r) => r.ms))];
+  console.log(
+    `  ${label}: redis-runbook ${fmt(ma)} vs redis-cli ${fmt(mb)} (medians of ${ROUNDS}): ${(mb / ma).toFixed(1)}x (${target})`,
+  );
+  return [ours.at(-1)!, cli.at(-1)!];
+}
+
+console.log(`(load average at start: ${load()}; 2-core machine shared with other work, so figures vary)`);
+const startup = median([
+  (await runbook(['--help'])).ms,
+  (await runbook(['--help'])).ms,
+  (await runbook(['--help'])).ms,
+]);
+console.log(`for scale: redis-runbook --help (process start-up alone): ${fmt(startup)}`);
 
 await withClusters(
   () =>
@@ -104,14 +151,33 @@ await withClusters(
     }),
   async (ours, cli) => {
     console.log('\nfix 5,461 uncovered empty slots (masters hold 8,192 / 2,731 / 0)');
-    const a = await runbook(['apply', 'fix-coverage', ours.node(0).address, '--yes']);
-    const b = await timed('redis-cli', ['--cluster', 'fix', cli.node(0).address, '--cluster-yes'], 'yes\n');
-    console.log(
-      `  ${outcome('redis-runbook apply fix-coverage --yes (plan, re-check, run, wait, re-diagnose)', a)}`,
-    );
-    console.log(`  ${outcome('redis-cli --cluster fix (yes piped)', b)}`);
-    console.log(`  ratio redis-cli / redis-runbook: ${(b.ms / a.ms).toFixed(1)}x (target >= 5x)`);
-    if (a.code !== 0) console.log(a.out.split('\n').slice(-15).join('\n'));
+    // Between rounds, every node forgets 10923-16383 again (CLUSTER DELSLOTSRANGE on each): the same layout.
+    const reset = async (c: DevCluster) => {
+      // A node that already dropped them learns them back from an owner that has not yet: repeat until none has them.
+      await c.waitFor(
+        async () => {
+          await Promise.all(
+            c.nodes.map(async (n) => {
+              // DELSLOTSRANGE refuses a range with a hole: drop exactly what this node's view still assigns.
+              const rows = parseNodes(await c.cli(n, 'CLUSTER', 'NODES'));
+              const owned = normalizeRanges(rows.flatMap((r) => r.slots.map(slotRange)));
+              const ranges = intersectRanges(owned, [{ start: 10923, end: 16383 }]);
+              const args = ranges.flatMap((r) => [r.start, r.end]);
+              if (args.length > 0) await c.cli(n, 'CLUSTER', 'DELSLOTSRANGE', ...args).catch(() => '');
+            }),
+          );
+          const infos = await Promise.all(c.nodes.map((n) => c.clusterInfo(n)));
+          return infos.every((i) => i['cluster_slots_assigned'] === '10923');
+        },
+        { what: 'the layout back to 8192 / 2731 / 0', timeoutMs: 20_000, intervalMs: 200 },
+      );
+    };
+    await compare('fix', 'target >= 5x', async (i) => {
+      if (i > 0) await Promise.all([reset(ours), reset(cli)]);
+      const a = await runbook(['apply', 'fix-coverage', ours.node(0).address, '--yes']);
+      const b = await timed('redis-cli', ['--cluster', 'fix', cli.node(0).address, '--cluster-yes'], 'yes\n');
+      return [a, b];
+    });
     for (const [name, c] of [
       ['redis-runbook', ours],
       ['redis-cli', cli],
@@ -140,41 +206,40 @@ await withClusters(
     );
     const t = Date.now();
     const [keysA, keysB] = [await loadKeys(ours, 'bench', KEYS), await loadKeys(cli, 'bench', KEYS)];
-    console.log(`  (loaded ${KEYS} keys into each cluster in ${fmt(Date.now() - t)})`);
-    const [from, to] = [ours.node(0), ours.node(1)];
-    const a = await runbook([
-      'apply',
-      'reshard',
-      from.address,
-      '--from',
-      from.address,
-      '--to',
-      to.address,
-      '--slots',
-      `${RESHARD_SLOTS}`,
-      '--yes',
-    ]);
-    const [cfrom, cto] = [cli.node(0), cli.node(1)];
-    const b = await timed('redis-cli', [
-      '--cluster',
-      'reshard',
-      cfrom.address,
-      '--cluster-from',
-      cfrom.id,
-      '--cluster-to',
-      cto.id,
-      '--cluster-slots',
-      `${RESHARD_SLOTS}`,
-      '--cluster-yes',
-      '--cluster-pipeline',
-      `${MOVE_PIPELINE}`,
-    ]);
     console.log(
-      `  ${outcome('redis-runbook apply reshard --yes (plan, re-check, run, wait, re-diagnose)', a)}`,
+      `  (loaded ${KEYS} keys into each cluster in ${fmt(Date.now() - t)}; rounds alternate direction: A->B, B->A, ...)`,
     );
-    console.log(`  ${outcome(`redis-cli --cluster reshard --cluster-pipeline ${MOVE_PIPELINE}`, b)}`);
-    console.log(`  ratio redis-cli / redis-runbook: ${(b.ms / a.ms).toFixed(1)}x (target >= 2x)`);
-    if (a.code !== 0) console.log(a.out.split('\n').slice(-15).join('\n'));
+    await compare(`reshard ${RESHARD_SLOTS} slots`, 'target >= 2x', async (i) => {
+      const [from, to] = i % 2 === 0 ? [ours.node(0), ours.node(1)] : [ours.node(1), ours.node(0)];
+      const [cfrom, cto] = i % 2 === 0 ? [cli.node(0), cli.node(1)] : [cli.node(1), cli.node(0)];
+      const a = await runbook([
+        'apply',
+        'reshard',
+        from.address,
+        '--from',
+        from.address,
+        '--to',
+        to.address,
+        '--slots',
+        `${RESHARD_SLOTS}`,
+        '--yes',
+      ]);
+      const b = await timed('redis-cli', [
+        '--cluster',
+        'reshard',
+        cfrom.address,
+        '--cluster-from',
+        cfrom.id,
+        '--cluster-to',
+        cto.id,
+        '--cluster-slots',
+        `${RESHARD_SLOTS}`,
+        '--cluster-yes',
+        '--cluster-pipeline',
+        `${MOVE_PIPELINE}`,
+      ]);
+      return [a, b];
+    });
     for (const [name, c, keys] of [
       ['redis-runbook', ours, keysA],
       ['redis-cli', cli, keysB],
@@ -189,4 +254,5 @@ await withClusters(
   },
 );
 
+console.log(`\n(load average at end: ${load()})`);
 process.exit(failed ? 1 : 0);

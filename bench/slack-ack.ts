@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startCluster } from '../src/devcluster/index.ts';
+import { startStandalone } from '../src/devcluster/start.ts';
 import { startFakeSlack, waitUntil } from '../test/bot/helpers/fake-slack.ts';
 import { serveEnv, startedPort } from '../test/bot/helpers/serve.ts';
 import { signHeaders, slashBody } from '../test/bot/helpers/signed.ts';
@@ -45,6 +46,7 @@ const cluster = await startCluster({
   nodeTimeoutMs: 2000,
   label: 'bench-slack-ack',
 });
+const queue = await startStandalone({ label: 'bench-slack-ack-queue' });
 const fake = await startFakeSlack();
 const dir = mkdtempSync(join(tmpdir(), 'bench-slack-ack-'));
 const configFile = join(dir, 'redis-runbook.yml');
@@ -69,7 +71,7 @@ try {
       '127.0.0.1',
     ],
     {
-      env: serveEnv(fake),
+      env: serveEnv(fake, `redis://${queue.node(0).address}`),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -157,5 +159,6 @@ try {
   child?.kill('SIGTERM');
   await fake.close();
   await cluster.stop();
+  await queue.stop();
   rmSync(dir, { recursive: true, force: true });
 }

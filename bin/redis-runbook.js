@@ -1,28 +1,15 @@
 #!/usr/bin/env node
-// Starts the CLI. Uses the compiled build (`npm run build` → dist/) when it is at least as new as every
-// source file, which starts in a fraction of the time; otherwise runs the TypeScript directly through
-// tsx, so a checkout works with no build step and a stale build is never run.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Starts the CLI from its compiled bundle in dist/ (`npm run build`); it never runs TypeScript. In a source
+// checkout a missing build, or one older than a file in src/, is refused with the command that fixes it,
+// so a stale build never runs. `npm run demo` and `npm test` build it when needed.
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ENTRY, staleReason } from './build-state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'src', 'cli', 'main.js');
-
-/** Newest modification time of any file below `dir`. */
-function newest(dir) {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return max;
+const stale = staleReason(root);
+if (stale) {
+  process.stderr.write(`redis-runbook: ${stale}: run \`npm run build\` in ${root} first [NOT_BUILT]\n`);
+  process.exit(2);
 }
-
-if (existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'src'))) {
-  await import(built);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
-}
+await import(pathToFileURL(join(root, ENTRY)).href);

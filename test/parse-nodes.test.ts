@@ -124,7 +124,9 @@ describe('parseClusterNodes on real Redis 7.0 output', () => {
 describe('parseClusterNodes on bad input', () => {
   it('reports malformed lines by number and keeps the valid ones', () => {
     const v = parseClusterNodes(derived('malformed-nodes.txt'));
-    expect(v.nodes.map((n) => n.lineNo)).toEqual([1, 2, 4, 6, 7, 8]);
+    // line 3, cut after 5 fields, is still read by its flags column: slots unknown, not none
+    expect(v.nodes.map((n) => n.lineNo)).toEqual([1, 2, 3, 4, 6, 7, 8]);
+    expect(v.nodes.find((n) => n.lineNo === 3)).toMatchObject({ slotsUnknown: true, slots: [] });
     expect(v.issues).toEqual([
       {
         line: 2,

@@ -184,7 +184,7 @@ describe('snapshotFromPaste: mangled pastes', () => {
     expect(s.parseIssues.map((i) => i.line)).toEqual([4, 5]);
     expect(s.warnings).toContain('skipped 2 lines that are not cluster output: 1, 7');
     expect(s.warnings).toContain('2 lines could not be fully read: 4, 5');
-    expect(s.observations[0]?.nodes?.nodes.map((n) => n.lineNo)).toEqual([3, 4, 6, 8, 9, 10]);
+    expect(s.observations[0]?.nodes?.nodes.map((n) => n.lineNo)).toEqual([3, 4, 5, 6, 8, 9, 10]);
   });
 
   it('says when the last line was cut off', () => {

@@ -16,6 +16,7 @@ import { refuse } from './plan/common.ts';
 import { actionModule, makePlan } from './registry.ts';
 import type { ExecutionListener, ExecutionResult, Plan, Refusal } from './types.ts';
 
+/** How planAction probes (and the clock it stamps the plan with). */
 export interface PlanActionOptions extends ObserveOptions {
   /** Clock for the plan's createdAt (tests). */
   now?: () => Date;
@@ -53,6 +54,7 @@ export async function planAction(
     : { plan: result, diagnosis: o.diagnosis };
 }
 
+/** How executePlan probes, reports progress, stops and waits for the cluster to settle. */
 export interface ExecuteOptions extends ObserveOptions {
   /** Receives every event in order; one that throws or hangs never stops the run. */
   listener?: ExecutionListener;
@@ -109,7 +111,11 @@ export async function executePlan(
       ...(opts.probe?.allowHost ? { allowHost: opts.probe.allowHost } : {}),
     });
   } catch (err) {
-    if (!isConfigError(err)) throw err;
+    if (!isConfigError(err))
+      return refused(
+        'ACTION_INTERNAL',
+        `cannot set up the connections: ${(err as Error)?.message ?? String(err)}. Nothing was run.`,
+      );
     return refused('ACTION_NOPERM', `no remediation credentials: ${err.message}. Nothing was run.`);
   }
   let stepsStarted = false;

@@ -1,5 +1,7 @@
 /** Parses the text after `/redis` (or a line typed in the shell) into a command. Pure. */
 import { parseHostPort } from '../config/target.ts';
+import { holdsRedisError } from '../diagnose/explain/recognise.ts';
+import { MAX_KEY_CHARS, MAX_KEYS, splitKeys, textAfterSubcommand } from './commands-text.ts';
 
 export type Command =
   | { kind: 'help' }
@@ -8,7 +10,12 @@ export type Command =
   | { kind: 'runbook-list' }
   | { kind: 'runbook'; runbook: string; cluster: string }
   | { kind: 'nodes'; cluster: string }
-  | { kind: 'clusters' };
+  | { kind: 'settings'; cluster: string }
+  | { kind: 'clusters' }
+  /** Explain a Redis or client error; `text` is everything after the subcommand (or the whole error). */
+  | { kind: 'explain'; text: string }
+  /** Hash slots of keys; the last word may name a registered cluster (the core decides). */
+  | { kind: 'slot'; keys: string[] };
 
 export type CommandErrorCode =
   | 'UNKNOWN_SUBCOMMAND'
@@ -30,6 +37,9 @@ export const SUBCOMMANDS = [
   { name: 'diagnose', usage: 'diagnose <cluster>' },
   { name: 'check', usage: 'check <cluster>' },
   { name: 'nodes', usage: 'nodes <cluster>' },
+  { name: 'settings', usage: 'settings <cluster>' },
+  { name: 'explain', usage: 'explain <error text>' },
+  { name: 'slot', usage: 'slot <key>... [cluster]' },
   { name: 'runbook', usage: 'runbook list | runbook <name> <cluster>' },
   { name: 'clusters', usage: 'clusters' },
   { name: 'help', usage: 'help' },
@@ -47,15 +57,50 @@ export function parseCommand(input: string): ParseResult {
     case 'diagnose':
     case 'check':
     case 'nodes':
+    case 'settings':
       return withCluster(head, args, (cluster) => ({ kind: head, cluster }));
+    case 'explain':
+      return parseExplain(input);
+    case 'slot':
+    case 'keyslot':
+      return parseSlot(input);
     case 'clusters':
       return args.length === 0 ? ok({ kind: 'clusters' }) : tooMany('clusters');
     case 'runbook':
     case 'runbooks':
       return parseRunbook(args);
     default:
+      // "/redis MOVED 5649 10.0.0.2:6379": the error itself, typed or pasted after the command.
+      if (holdsRedisError(input)) return ok({ kind: 'explain', text: input.replace(/^\s*\/redis\b/i, '') });
       return fail('UNKNOWN_SUBCOMMAND', `"${clip(head)}" is not a /redis subcommand.`, unknownHint(head));
   }
+}
+
+function parseExplain(input: string): ParseResult {
+  const text = textAfterSubcommand(input);
+  if (text === '') {
+    return fail(
+      'MISSING_ARGUMENT',
+      '`explain` needs the error text.',
+      'Usage: /redis explain <error>, e.g. /redis explain MOVED 5649 10.0.0.2:6379',
+    );
+  }
+  return ok({ kind: 'explain', text });
+}
+
+function parseSlot(input: string): ParseResult {
+  const keys = splitKeys(textAfterSubcommand(input));
+  const usage = 'Usage: /redis slot <key>... [cluster]; quote a key that holds blanks.';
+  if (keys === null) return fail('MISSING_ARGUMENT', 'A quote around a key is not closed.', usage);
+  if (keys.length === 0) return fail('MISSING_ARGUMENT', '`slot` needs at least one key.', usage);
+  if (keys.length > MAX_KEYS || keys.some((k) => k.length > MAX_KEY_CHARS)) {
+    return fail(
+      'TOO_MANY_ARGUMENTS',
+      `At most ${MAX_KEYS} keys of up to ${MAX_KEY_CHARS} characters each.`,
+      'For more keys, use redis-runbook slot in a terminal.',
+    );
+  }
+  return ok({ kind: 'slot', keys });
 }
 
 function parseRunbook(args: string[]): ParseResult {

@@ -5,16 +5,26 @@
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { Config } from '../config/schema.ts';
+import { diagnose } from '../diagnose/diagnose.ts';
+import { settingsReport } from '../diagnose/settings/report.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
+import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { checkAccess, clustersForChannel } from './access.ts';
 import { type Command, parseCommand } from './commands.ts';
+import { ACTION_SHOW_DETAILS, createDetailsStore, DETAILS_GONE } from './details.ts';
+import { codeOf, messageOf } from './error-text.ts';
+import { type ExplainFlowInput, explainCommand, explainPaste } from './explain-flow.ts';
+import { type LiveReadInput, postLiveRead } from './live-read.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
+import { withPasteNames } from './render/names.ts';
 import { nodesMessage } from './render/nodes.ts';
 import { pasteReplyMessage } from './render/paste.ts';
+import { settingsMessage } from './render/settings.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
+import { slotCommand } from './slot-flow.ts';
 
 /** Stable action ids of the remediation buttons (the approval flow comes later). */
 export const ACTION_REMEDIATION_APPROVE = 'remediation_approve';
@@ -31,6 +41,10 @@ export interface BotDeps {
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
   deadlineMs?: number;
+  /** Where diagnoses are counted and timed (default: nowhere). */
+  metrics?: Metrics;
+  /** Aborted at shutdown: live diagnoses still running post an "interrupted" verdict at once. */
+  wrapUp?: AbortSignal;
 }
 
 /**
@@ -57,6 +71,8 @@ export interface PasteRequest extends Requester {
 export interface ActionRequest extends Requester {
   actionId: string;
   value: string;
+  /** The thread of the message whose button was clicked, when the transport knows it. */
+  threadTs?: string;
 }
 
 export type Ack = (msg: BotMessage) => Promise<void>;
@@ -65,7 +81,7 @@ export type Ack = (msg: BotMessage) => Promise<void>;
 export interface Bot {
   /** Handles `/redis <text>`: calls `ack` exactly once, at once, then does the slow work. */
   command(req: Requester & { text: string }, ack: Ack): Promise<void>;
-  /** Handles a message that may hold a dump; returns whether it was answered. */
+  /** Handles a message that may hold a dump or a Redis error; returns whether it was answered. */
   paste(req: PasteRequest): Promise<boolean>;
   /** Handles a button click (already acknowledged by the transport). */
   action(req: ActionRequest): Promise<void>;
@@ -74,6 +90,7 @@ export interface Bot {
 /** Builds the bot core over its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { config, service, transport, logger } = deps;
+  const details = createDetailsStore();
   const known = () => service.clusterNames();
   const usable = (r: Requester) => clustersForChannel(config.access, r.unbound ? null : r.channel, known());
   const target = (r: Requester): EphemeralTarget => ({
@@ -115,41 +132,63 @@ export function createBot(deps: BotDeps): Bot {
     return problem(denied.message, denied.hint);
   }
 
-  async function showNodes(r: Requester, cluster: string): Promise<void> {
-    if (!deps.topology) {
-      await transport.ephemeral(
-        target(r),
-        note('Listing nodes needs live probing, which this build does not have.'),
-      );
-      return;
-    }
-    let table: BotMessage;
-    try {
-      table = nodesMessage(cluster, await deps.topology(cluster), r.user);
-    } catch (err) {
-      logger.error({ event: 'nodes_failed', cluster, code: codeOf(err) }, 'nodes failed');
-      await transport.ephemeral(
-        target(r),
-        problem(`Could not read the nodes of ${cluster}.`, messageOf(err)),
-      );
-      return;
-    }
-    try {
-      await transport.post(r.channel, table);
-    } catch (err) {
-      // The nodes were read; only posting failed (not in the channel, Slack down): show them to the asker.
-      logger.warn({ event: 'post_failed', cluster, code: codeOf(err) }, 'nodes table not posted');
-      const why = transport.explainFailure?.(err) ?? `Posting failed (${codeOf(err)}).`;
-      await transport.ephemeral(target(r), {
-        ...table,
-        notes: [...(table.notes ?? []), `Only you can see this. ${why}`],
+  /** Reads `cluster` live and posts `build(snapshot)` in the channel (nodes, settings). */
+  function readLive(r: Requester, cluster: string, what: string, build: LiveReadInput['build']) {
+    const { topology } = deps;
+    return postLiveRead({
+      transport,
+      logger,
+      ...(topology ? { topology } : {}),
+      target: target(r),
+      cluster,
+      what,
+      build,
+      problem,
+    });
+  }
+
+  const showNodes = (r: Requester, cluster: string) =>
+    readLive(r, cluster, 'nodes', (snapshot) => nodesMessage(cluster, snapshot, r.user));
+
+  /** What an explanation for `r` may read live: the channel's only cluster, if `r` may diagnose it. */
+  function explainInput(r: Requester): ExplainFlowInput {
+    const here = usable(r);
+    const only = here.length === 1 ? here[0]! : null;
+    const denied =
+      only &&
+      checkAccess(config.access, {
+        user: r.user,
+        channel: r.unbound ? null : r.channel,
+        cluster: only,
+        permission: r.operator ? null : 'diagnose',
+        known: known(),
       });
-    }
+    const why =
+      here.length === 0
+        ? 'no cluster is bound to this channel'
+        : here.length > 1
+          ? `${here.length} clusters are bound to this channel, so I cannot tell which one you mean`
+          : `you may not diagnose ${only}`;
+    return {
+      transport,
+      logger,
+      ...(deps.topology ? { topology: deps.topology } : {}),
+      usable: here,
+      live: only && !denied ? { cluster: only } : { cluster: null, why },
+    };
   }
 
   async function live(r: Requester, cluster: string, runbook: RunbookName | null): Promise<void> {
     const title = runbook ? (service.listRunbooks().find((b) => b.name === runbook)?.title ?? runbook) : null;
-    await runDiagnosis({ ...deps, requester: r, target: target(r), cluster, runbook, runbookTitle: title });
+    await runDiagnosis({
+      ...deps,
+      requester: r,
+      target: target(r),
+      cluster,
+      runbook,
+      runbookTitle: title,
+      details,
+    });
   }
 
   async function route(r: Requester, cmd: Command, ack: Ack): Promise<void> {
@@ -163,6 +202,14 @@ export function createBot(deps: BotDeps): Bot {
       }
       case 'runbook-list':
         return ack(runbookListMessage(service.listRunbooks()));
+      case 'explain':
+        return explainCommand(explainInput(r), cmd.text, ack, target(r));
+      case 'slot': {
+        const { topology } = deps;
+        const gateFor = (cluster: string) => gate(r, cluster, 'slot');
+        const input = { transport, logger, known: known(), usable: usable(r), gate: gateFor, problem };
+        return slotCommand({ ...input, ...(topology ? { topology } : {}), target: target(r) }, cmd.keys, ack);
+      }
       default:
         break;
     }
@@ -171,6 +218,13 @@ export function createBot(deps: BotDeps): Bot {
     if (cmd.kind === 'nodes') {
       await ack(note(`Reading the nodes of ${cmd.cluster}…`, 'running'));
       return showNodes(r, cmd.cluster);
+    }
+    if (cmd.kind === 'settings') {
+      const { cluster } = cmd;
+      await ack(note(`Reading the settings of ${cluster}…`, 'running'));
+      return readLive(r, cluster, 'settings', (s) =>
+        settingsMessage(settingsReport(s, diagnose(s)), cluster, r.user),
+      );
     }
     let runbook: RunbookName | null = cmd.kind === 'check' ? 'health' : null;
     if (cmd.kind === 'runbook') {
@@ -202,26 +256,42 @@ export function createBot(deps: BotDeps): Bot {
 
     async paste(req) {
       let result: ReturnType<BotDeps['analyzePaste']>;
+      const started = performance.now();
       try {
         result = deps.analyzePaste(req.text);
       } catch (err) {
         logger.error({ event: 'paste_failed', code: codeOf(err) }, 'paste analysis failed');
+        (deps.metrics ?? nullMetrics).diagnosis('paste', 'error', (performance.now() - started) / 1000);
         await transport.reply(
           { channel: req.channel, ts: req.threadTs },
           problem('I could not read this paste.', messageOf(err)),
         );
         return true;
       }
+      if (result) {
+        const seconds = (performance.now() - started) / 1000;
+        (deps.metrics ?? nullMetrics).diagnosis('paste', result.diagnosis.state, seconds);
+      }
       if (!result) {
+        // Unprompted, a Redis error is answered only in a channel bound to a cluster.
+        const parent = { channel: req.channel, ts: req.threadTs };
+        if (
+          (req.mentioned || usable(req).length > 0) &&
+          (await explainPaste(explainInput(req), req.text, parent))
+        )
+          return true;
         if (!req.mentioned) return false;
         const text =
-          'I did not find CLUSTER NODES, CLUSTER INFO or --cluster check output in this message. Paste one of those, or use /redis help.';
+          'I did not find CLUSTER NODES, CLUSTER INFO or --cluster check output, or a Redis error, in this message. Paste one of those, or use /redis help.';
         await transport.reply({ channel: req.channel, ts: req.threadTs }, note(text));
         return true;
       }
       await transport.reply(
         { channel: req.channel, ts: req.threadTs },
-        pasteReplyMessage(result.diagnosis, result.snapshot),
+        details.attach(
+          pasteReplyMessage(withPasteNames(result.diagnosis, result.snapshot), result.snapshot),
+          null,
+        ),
       );
       logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.diagnosis.state });
       return true;
@@ -235,6 +305,23 @@ export function createBot(deps: BotDeps): Bot {
             target(req),
             note('Remediation is not enabled yet: this build only diagnoses, and nothing was changed.'),
           );
+        case ACTION_SHOW_DETAILS: {
+          const kept = details.get(req.value);
+          if (!kept) return transport.ephemeral(target(req), note(DETAILS_GONE));
+          const refusal = kept.cluster === null ? null : gate(req, kept.cluster, req.actionId);
+          if (refusal || !req.threadTs) return transport.ephemeral(target(req), refusal ?? kept.details);
+          // In the thread, where evidence too long for a message can be attached as a file.
+          try {
+            await transport.reply({ channel: req.channel, ts: req.threadTs }, kept.details);
+          } catch (err) {
+            logger.warn(
+              { event: 'details_post_failed', code: codeOf(err) },
+              'details sent to the clicker only',
+            );
+            await transport.ephemeral(target(req), kept.details);
+          }
+          return;
+        }
         case ACTION_DIAGNOSE_AGAIN:
         case ACTION_SHOW_NODES: {
           const refusal = gate(req, req.value, req.actionId);
@@ -262,15 +349,5 @@ export function problem(message: string, hint: string): BotMessage {
   };
 }
 
-/** Slack's error string (`data.error`, e.g. not_in_channel) or the `code` of a coded error, else 'ERROR'. */
-export function codeOf(err: unknown): string {
-  const e = err as { code?: unknown; data?: { error?: unknown } } | null;
-  const code = e?.data?.error ?? e?.code;
-  return typeof code === 'string' ? code : 'ERROR';
-}
-
-/** The first line of an error's message. */
-export function messageOf(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0] ?? msg;
-}
+/** The code and first line of an error (kept exported here for existing importers). */
+export { codeOf, messageOf };

@@ -48,6 +48,11 @@ export interface BotMessage {
   fallback: string;
   /** The diagnosis this message reports, so a text transport can print it with the shared renderer. */
   diagnosis?: Diagnosis;
+  /**
+   * Everything else there is (findings, evidence, each step in full), shown only on request: the core keeps
+   * it and puts a "Details" button on the message instead (src/bot/details.ts).
+   */
+  details?: BotMessage;
 }
 
 /** Where a posted message lives: its channel and timestamp (Slack `ts`, or a terminal counter). */

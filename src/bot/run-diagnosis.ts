@@ -5,8 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
+import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import { selectRunbook } from '../runbooks/registry.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
+import type { DetailsStore } from './details.ts';
 import type { BotMessage, EphemeralTarget, MessageRef, Transport } from './message.ts';
 import { startedMessage, stepMessage, verdictMessage } from './render/diagnosis.ts';
 import { sharedDiagnosis } from './single-flight.ts';
@@ -21,6 +23,11 @@ export interface RunDiagnosisInput {
   runbook: RunbookName | null;
   runbookTitle: string | null;
   deadlineMs?: number;
+  metrics?: Metrics;
+  /** Aborted when the process is shutting down: the verdict then says so instead of waiting longer. */
+  wrapUp?: AbortSignal;
+  /** Keeps the verdict's details behind its Details button. */
+  details: DetailsStore;
 }
 
 const DEFAULT_DEADLINE_MS = 60_000;
@@ -62,14 +69,14 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
   };
   const started = Date.now();
   const shared = sharedDiagnosis(input.service, cluster, input.runbook, postStep);
-  const outcome = await withDeadline(shared.promise, input.deadlineMs ?? DEFAULT_DEADLINE_MS);
-  if (outcome.kind === 'timeout') shared.forget();
+  const outcome = await withDeadline(shared.promise, input.deadlineMs ?? DEFAULT_DEADLINE_MS, input.wrapUp);
+  if (outcome.kind !== 'done' && outcome.kind !== 'error') shared.forget();
   const steps = outcome.kind === 'done' ? (outcome.diagnosis.steps ?? []) : [];
   steps.forEach((s, i) => {
     postStep(s, i, steps.length);
   });
   await chain;
-  const verdict = verdictFor(outcome, input);
+  const verdict = input.details.attach(verdictFor(outcome, input), cluster);
   if (posts.parent && posts.lostSteps > 0) {
     const why = explain(transport, posts.failure);
     verdict.notes = [
@@ -77,7 +84,10 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
       `${posts.lostSteps} step(s) could not be posted in the thread: ${why}`,
     ];
   }
-  log.info({ event: 'diagnosis_done', outcome: outcome.kind, ms: Date.now() - started });
+  const ms = Date.now() - started;
+  log.info({ event: 'diagnosis_done', outcome: outcome.kind, ms });
+  const result = outcome.kind === 'done' ? outcome.diagnosis.state : outcome.kind;
+  (input.metrics ?? nullMetrics).diagnosis('live', result, ms / 1000);
   await deliver(input, posts, verdict, log);
 }
 
@@ -95,32 +105,39 @@ function explain(transport: Transport, err: unknown): string {
 type Outcome =
   | { kind: 'done'; diagnosis: Diagnosis }
   | { kind: 'error'; error: unknown }
-  | { kind: 'timeout'; ms: number };
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'interrupted' };
 
 function verdictFor(outcome: Outcome, input: RunDiagnosisInput): BotMessage {
   const { cluster } = input;
-  if (outcome.kind === 'done') {
-    const d = outcome.diagnosis;
-    return verdictMessage(d, cluster, input.requester.user, input.runbook ?? selectRunbook(d));
-  }
-  if (outcome.kind === 'timeout') {
-    const text = `The diagnosis of ${cluster} did not finish within ${Math.round(outcome.ms / 1000)} s. Steps that completed are in the thread; the cluster may be partly unreachable. Try /redis nodes ${cluster} or run the runbook again.`;
-    return {
-      tone: 'warning',
-      title: `${cluster}: diagnosis timed out`,
-      text,
-      requestedBy: input.requester.user,
-      fallback: text,
-    };
-  }
-  const text = `Could not diagnose ${cluster}: ${firstLine(outcome.error)} (${errCode(outcome.error)}).`;
-  return {
+  const warning = (title: string, text: string): BotMessage => ({
     tone: 'warning',
-    title: `${cluster}: diagnosis failed`,
+    title: `${cluster}: ${title}`,
     text,
     requestedBy: input.requester.user,
     fallback: text,
-  };
+  });
+  switch (outcome.kind) {
+    case 'done': {
+      const d = outcome.diagnosis;
+      return verdictMessage(d, cluster, input.requester.user, input.runbook ?? selectRunbook(d));
+    }
+    case 'interrupted':
+      return warning(
+        'diagnosis interrupted',
+        `The bot is restarting, so the diagnosis of ${cluster} stopped before it finished. Steps that completed are in the thread; run /redis diagnose ${cluster} again in a minute.`,
+      );
+    case 'timeout':
+      return warning(
+        'diagnosis timed out',
+        `The diagnosis of ${cluster} did not finish within ${Math.round(outcome.ms / 1000)} s. Steps that completed are in the thread; the cluster may be partly unreachable. Try /redis nodes ${cluster} or run the runbook again.`,
+      );
+    default:
+      return warning(
+        'diagnosis failed',
+        `Could not diagnose ${cluster}: ${firstLine(outcome.error)} (${errCode(outcome.error)}).`,
+      );
+  }
 }
 
 async function deliver(input: RunDiagnosisInput, posts: PostState, verdict: BotMessage, log: Logger) {
@@ -157,11 +174,15 @@ async function deliver(input: RunDiagnosisInput, posts: PostState, verdict: BotM
   }
 }
 
-async function withDeadline(work: Promise<Diagnosis>, ms: number): Promise<Outcome> {
+async function withDeadline(work: Promise<Diagnosis>, ms: number, wrapUp?: AbortSignal): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<Outcome>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'timeout', ms }), ms);
     timer.unref();
+    onAbort = () => resolve({ kind: 'interrupted' });
+    if (wrapUp?.aborted) onAbort();
+    else wrapUp?.addEventListener('abort', onAbort, { once: true });
   });
   const done = work.then(
     (diagnosis): Outcome => ({ kind: 'done', diagnosis }),
@@ -171,6 +192,7 @@ async function withDeadline(work: Promise<Diagnosis>, ms: number): Promise<Outco
     return await Promise.race([done, deadline]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) wrapUp?.removeEventListener('abort', onAbort);
   }
 }
 

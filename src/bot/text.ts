@@ -1,15 +1,21 @@
 /**
- * A Diagnosis as a plain-text terminal report: state, root causes with explanation and actions, findings
- * by severity with nodes/slots/evidence, steps, visibility and what could not be checked. Transport-neutral
- * (no Slack markup); ANSI colour only when asked for.
+ * A Diagnosis as a plain-text terminal report. By default the brief (./render/brief.ts): state, root causes
+ * with explanation and actions, each runbook step in one line, what could not be checked, and how to see
+ * the rest. `verbose` adds everything: nodes and slots, findings by severity with their evidence, and every
+ * step in full. Transport-neutral (no Slack markup); ANSI colour only when asked for.
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
+import { briefSteps, briefStepText, detailCounts } from './render/brief.ts';
 
 export interface TextOptions {
   /** Colour headings and severities with ANSI escapes (for a TTY). */
   color?: boolean;
   /** Wrap prose at this many columns (default 100). */
   width?: number;
+  /** Everything there is (findings, evidence, full steps), not the brief. */
+  verbose?: boolean;
+  /** How the reader asks for the verbose report, named in the brief's last lines (default "--verbose"). */
+  moreHint?: string;
 }
 
 const ANSI = { red: '31', yellow: '33', green: '32', cyan: '36', dim: '2', bold: '1' } as const;
@@ -46,14 +52,22 @@ function hang(text: string, width: number, first: string, rest: string): string[
   return lines;
 }
 
-function causeLines(c: RootCause, i: number, total: number, width: number, paint: Paint): string[] {
+function causeLines(
+  c: RootCause,
+  i: number,
+  total: number,
+  width: number,
+  paint: Paint,
+  verbose: boolean,
+): string[] {
   const head = total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE';
   const style = c.code === 'healthy' ? 'green' : c.code === 'undetermined' ? 'yellow' : 'red';
   const out = [paint(`${head} [${c.code}]`, style), ...wrap(c.summary, width, '  ')];
   const where = [c.nodes.length ? `nodes: ${c.nodes.join(', ')}` : '', c.slots ? `slots: ${c.slots}` : '']
     .filter(Boolean)
     .join('   ');
-  if (where) out.push(...wrap(where, width, '  '));
+  // The summary already names the nodes and slots; the list is for the verbose report.
+  if (where && verbose) out.push(...wrap(where, width, '  '));
   out.push('', ...wrap(c.explanation, width, '  '));
   if (c.actions.length > 0) {
     out.push('', paint('  Recommended actions (in order; each needs approval):', 'bold'));
@@ -85,9 +99,18 @@ function stepLines(s: StepResult, i: number, width: number, paint: Paint): strin
   return out;
 }
 
-/** Renders the whole diagnosis as terminal text (ends with a newline). */
+/** Each step in one line: "  2. [PROBLEM] title: the evidence that decided it". Never wrapped, like evidence. */
+function briefStepLines(d: Diagnosis, paint: Paint): string[] {
+  return briefSteps(d).map((s, i) => {
+    const style = s.verdict === 'problem' ? 'red' : s.verdict === 'ok' ? 'green' : 'dim';
+    return `  ${i + 1}. ${paint(`[${VERDICT[s.verdict]}]`, style)} ${briefStepText(s)}`;
+  });
+}
+
+/** Renders the diagnosis as terminal text, brief unless `verbose` (ends with a newline). */
 export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): string {
   const width = Math.max(40, opts.width ?? 100);
+  const verbose = opts.verbose === true;
   const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
   const stateStyle = d.state === 'ok' ? 'green' : d.state === 'fail' ? 'red' : 'yellow';
   const what = d.cluster ? `cluster ${d.cluster}` : d.source === 'paste' ? 'pasted output' : 'live cluster';
@@ -97,8 +120,15 @@ export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): strin
     '',
   ];
   d.rootCauses.forEach((c, i) => {
-    out.push(...causeLines(c, i, d.rootCauses.length, width, paint), '');
+    out.push(...causeLines(c, i, d.rootCauses.length, width, paint, verbose), '');
   });
+  if (!verbose) {
+    if (d.steps && d.steps.length > 0) out.push(paint('STEPS', 'bold'), ...briefStepLines(d, paint), '');
+    out.push(...warningLines(d, width, paint));
+    out.push(...wrap(`More with ${opts.moreHint ?? '--verbose'}: ${detailCounts(d)}.`, width));
+    out.push(paint(`Topology fingerprint: ${d.fingerprint.slice(0, 16)}`, 'dim'));
+    return `${out.join('\n')}\n`;
+  }
   if (d.findings.length > 0) {
     out.push(paint(`FINDINGS (${d.findings.length})`, 'bold'));
     for (const sev of ['critical', 'warning', 'info'] as const) {
@@ -114,11 +144,15 @@ export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): strin
     });
     out.push('');
   }
-  if (d.warnings.length > 0) {
-    out.push(paint('NOT CHECKED / ASSUMED', 'bold'));
-    for (const w of d.warnings) out.push(...hang(`- ${w}`, width, '  ', '    '));
-    out.push('');
-  }
+  out.push(...warningLines(d, width, paint));
   out.push(paint(`Topology fingerprint: ${d.fingerprint.slice(0, 16)}`, 'dim'));
   return `${out.join('\n')}\n`;
+}
+
+function warningLines(d: Diagnosis, width: number, paint: Paint): string[] {
+  if (d.warnings.length === 0) return [];
+  const out = [paint('NOT CHECKED / ASSUMED', 'bold')];
+  for (const w of d.warnings) out.push(...hang(`- ${w}`, width, '  ', '    '));
+  out.push('');
+  return out;
 }

@@ -1,11 +1,15 @@
 /**
  * `redis-runbook diagnose <cluster|host:port>` and `runbook run`: probe live, print each runbook step as
- * it completes (or everything as JSON), end with the diagnosis. Exit 0 no critical finding, 2 usage or
+ * it completes (or everything as JSON), end with the diagnosis. Loads the registry (YAML, zod) only when
+ * there is one, and the probe (ioredis) only once the target resolved. Exit 0 no critical finding, 2 usage or
  * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
  * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
  */
+import { renderDiagnosisText } from '../bot/text.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
-import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
+import { isConfigError } from '../config/errors.ts';
+import { registeredClusters } from '../config/registered.ts';
+import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
 import { getRunbook } from '../runbooks/registry.ts';
@@ -27,8 +31,8 @@ export interface LiveCliOptions {
   out?: (text: string) => void;
   err?: (text: string) => void;
   color?: boolean;
-  /** Renders the final diagnosis as text (H3's renderer); default: a short summary. */
-  renderText?: (d: Diagnosis) => string;
+  /** Print each step in full as it completes, then everything else (default: the brief, at the end). */
+  verbose?: boolean;
 }
 
 /** The diagnosis as the JSON document `diagnose --json` prints (same field order as for pastes). */
@@ -51,8 +55,7 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   try {
-    const config = loadConfig(opts.config);
-    const { cluster } = resolveTarget(config, target, {
+    const { cluster } = resolveTarget({ clusters: await registeredClusters(opts.config) }, target, {
       allowAdHoc: true,
       ...(opts.user ? { username: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
@@ -70,15 +73,14 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
         out(`Runbook: ${name} — ${title}\n`);
       },
       onStep: (step, i, total) => {
-        if (!opts.json) out(renderStepText(step, i, total, opts.color));
+        if (!opts.json && opts.verbose) out(renderStepText(step, i, total, opts.color));
       },
     });
     if (opts.json) out(JSON.stringify(liveJson(diagnosis), null, 2));
     else {
-      out('');
-      // The steps were printed as they completed; the report below leaves them out.
-      const report = { ...diagnosis, steps: [] };
-      out(opts.renderText ? opts.renderText(report) : summaryText(report));
+      // Verbose: the steps were printed in full as they completed, so the report leaves them out.
+      const report = opts.verbose ? { ...diagnosis, steps: [] } : diagnosis;
+      out(renderDiagnosisText(report, { color: !!opts.color, verbose: !!opts.verbose }).trimEnd());
       out(`(${Date.now() - started} ms)`);
     }
     if (diagnosis.visibility.nodesSeen === 0) return nobodyAnsweredExit(snapshot, err);
@@ -116,11 +118,4 @@ export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string
     'redis-runbook: no node of the cluster answered: an outage as far as redis-runbook can see [NO_NODE_ANSWERED]',
   );
   return EXIT_CRITICAL;
-}
-
-function summaryText(d: Diagnosis): string {
-  const lines = [`State: ${d.state}`];
-  for (const c of d.rootCauses) lines.push(`Root cause [${c.code}]: ${c.summary}`);
-  for (const w of d.warnings) lines.push(`Note: ${w}`);
-  return lines.join('\n');
 }

@@ -1,19 +1,39 @@
-/** Entry point of the `redis-runbook` command line. Each subcommand lives in its own module. */
+/**
+ * Entry point of the `redis-runbook` command line. Start-up rule, so `--version` and a pasted dump start
+ * in about the time of a bare `node`: this file and every `*-cmd.ts` it registers import only commander,
+ * types and constants; each command's action `await import()`s the module that does the work (serve-cmd.ts
+ * → serve.ts). Bolt, ioredis, pino, yaml and zod load only on the paths that use them;
+ * test/cli/startup.test.ts checks which packages each command loads. Add a command the same way.
+ */
 import { Command } from 'commander';
 import { registerDiagnose } from './diagnose-cmd.ts';
+import { registerExplainCommand } from './explain-cmd.ts';
 import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
 import { registerServeCommand } from './serve-cmd.ts';
+import { registerSettingsCommand } from './settings-cmd.ts';
 import { registerShellCommand } from './shell-cmd.ts';
+import { registerSlotCommand } from './slot-cmd.ts';
+import { packageVersion } from './version.ts';
 
 const program = new Command('redis-runbook')
   .description('Incident-response runbooks for Redis Cluster: diagnose, explain, and gate every fix.')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
   .showHelpAfterError();
 registerRunbookCommand(program);
 
 registerDiagnose(program);
 registerPlanCommands(program);
+registerExplainCommand(program);
+registerSlotCommand(program);
+registerSettingsCommand(program);
 registerServeCommand(program);
 registerShellCommand(program);
+
+// `redis-runbook ... | head`: a reader that stops early is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
 await program.parseAsync(process.argv);

@@ -1,15 +1,10 @@
-/** `redis-runbook runbook list` and `redis-runbook runbook run <name> <cluster-name|host:port>`. */
+/**
+ * Declares `redis-runbook runbook list` and `redis-runbook runbook run <name> <cluster-name|host:port>`.
+ * Imports nothing but the runbook names: each action loads ./runbook.ts on demand (see ./main.ts).
+ */
 import type { Command } from 'commander';
-import { isRunbookName, listRunbooks } from '../runbooks/registry.ts';
-import { EXIT_USAGE } from './exit-codes.ts';
-import { diagnoseLiveForCli } from './live.ts';
-
-interface RunOpts {
-  json?: boolean;
-  config?: string;
-  user?: string;
-  passwordEnv?: string;
-}
+import { RUNBOOK_NAMES } from '../runbooks/types.ts';
+import type { RunbookRunOptions } from './runbook.ts';
 
 /** Adds the `runbook` command group to `program`. */
 export function registerRunbookCommand(program: Command): void {
@@ -17,46 +12,22 @@ export function registerRunbookCommand(program: Command): void {
   group
     .command('list')
     .description('List the runbooks and when to use each')
-    .action(() => {
-      for (const r of listRunbooks())
-        process.stdout.write(`${r.name.padEnd(12)} ${r.title}\n${' '.repeat(13)}${r.description}\n`);
+    .action(async () => {
+      const { runbookListText } = await import('./runbook.ts');
+      process.stdout.write(runbookListText());
     });
   group
     .command('run')
     .description('Probe a cluster live and run the named runbook step by step')
-    .argument(
-      '<name>',
-      `runbook: ${listRunbooks()
-        .map((r) => r.name)
-        .join(', ')}`,
-    )
+    .argument('<name>', `runbook: ${RUNBOOK_NAMES.join(', ')}`)
     .argument('<target>', 'registered cluster name, or host:port of any node')
     .option('--json', 'print the diagnosis with its steps as JSON')
+    .option('-v, --verbose', 'everything: each step in full as it completes, findings with their evidence')
     .option('-c, --config <file>', 'cluster registry (default: $REDIS_RUNBOOK_CONFIG or ./redis-runbook.yml)')
     .option('--user <name>', 'ACL user for an ad-hoc host:port')
     .option('--password-env <VAR>', 'environment variable holding the password for an ad-hoc host:port')
-    .action(async (name: string, target: string, opts: RunOpts) => {
-      if (!isRunbookName(name)) {
-        process.stderr.write(
-          `redis-runbook: unknown runbook "${name}" (known: ${listRunbooks()
-            .map((r) => r.name)
-            .join(', ')}) [UNKNOWN_RUNBOOK]\n`,
-        );
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
-      process.exitCode = await diagnoseLiveForCli(target, {
-        runbook: name,
-        color: process.stdout.isTTY === true && !opts.json,
-        ...(opts.json ? { json: true } : {}),
-        ...(opts.config ? { config: opts.config } : {}),
-        ...(opts.user ? { user: opts.user } : {}),
-        ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
-      }).catch((err: unknown) => {
-        process.stderr.write(
-          `redis-runbook runbook run: ${err instanceof Error ? err.message : String(err)}\n`,
-        );
-        return EXIT_USAGE;
-      });
+    .action(async (name: string, target: string, opts: RunbookRunOptions) => {
+      const { runRunbook } = await import('./runbook.ts');
+      process.exitCode = await runRunbook(name, target, opts);
     });
 }

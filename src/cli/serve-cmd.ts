@@ -1,4 +1,7 @@
-/** `redis-runbook serve`: runs the Slack bot (HTTP on $PORT at /slack/events, or Socket Mode). */
+/**
+ * Declares `redis-runbook serve`: the Slack bot (HTTP on $PORT at /slack/events, or Socket Mode). The
+ * action loads ./serve.ts (Bolt, ioredis, pino) on demand (see ./main.ts).
+ */
 import type { Command } from 'commander';
 
 /** Adds the `serve` subcommand to `program`. */

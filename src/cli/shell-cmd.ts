@@ -1,11 +1,9 @@
-/** `redis-runbook shell`: the Slack bot's commands and paste handling at a terminal prompt. */
+/**
+ * Declares `redis-runbook shell`: the Slack bot's commands and paste handling at a terminal prompt. The
+ * action loads ./shell.ts (the bot core, pino) on demand (see ./main.ts).
+ */
 import type { Command } from 'commander';
-
-export interface ShellCommandOptions {
-  as?: string;
-  channel?: string;
-  config?: string;
-}
+import type { ShellCommandOptions } from './shell.ts';
 
 /** Adds the `shell` subcommand to `program`. */
 export function registerShellCommand(program: Command): void {

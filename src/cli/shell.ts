@@ -4,11 +4,17 @@ import { createBot } from '../bot/core.ts';
 import { buildBotDeps } from '../bot/deps.ts';
 import { runShell } from '../bot/shell/session.ts';
 import { createTerminalTransport } from '../bot/shell/transport.ts';
-import { createLogger } from '../bot/slack/logger.ts';
 import { renderDiagnosisText } from '../bot/text.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import type { ShellCommandOptions } from './shell-cmd.ts';
+import { createLogger, isLogLevel, LOG_LEVELS } from '../ops/logger.ts';
+
+/** What `redis-runbook shell` was given. */
+export interface ShellCommandOptions {
+  as?: string;
+  channel?: string;
+  config?: string;
+}
 
 /** Runs the shell on stdin/stdout until EOF or `exit`; resolves with the exit code. */
 export async function shell(opts: ShellCommandOptions): Promise<number> {
@@ -19,10 +25,15 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     process.stderr.write(`redis-runbook shell: ${(err as Error).message}\n`);
     return 2;
   }
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination({ fd: 2, sync: true }));
+  const level = process.env.LOG_LEVEL?.trim().toLowerCase() || 'warn';
+  if (!isLogLevel(level)) {
+    process.stderr.write(`redis-runbook shell: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.\n`);
+    return 2;
+  }
+  const logger = createLogger(level, pino.destination({ fd: 2, sync: true }));
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const transport = createTerminalTransport(process.stdout, {
-    diagnosisText: (d) => renderDiagnosisText(d, { color }),
+    diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
   const bot = createBot({ ...buildBotDeps(config), transport, logger });
   const user = opts.as ?? 'local operator';

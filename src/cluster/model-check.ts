@@ -27,14 +27,19 @@ export function foldCheck(
   for (const n of report.nodes) {
     const d = drafts.get(n.id);
     const addr = splitAddress(n.address);
+    // redis-cli prints the entry node under the address typed on its command line, not the announced one
+    const typed = report.entry !== null && n.address === report.entry;
     if (addr) {
-      d.addrSet.add(n.address);
+      if (!typed) d.addrSet.add(n.address);
       if (!d.ip) {
         d.ip = addr.ip;
         d.port = addr.port;
+        if (typed) d.addressTyped = true;
       }
     }
     d.checkRole = n.role;
+    if (n.role === 'master' && n.replicaCount !== null)
+      d.reportedReplicas = Math.max(d.reportedReplicas ?? 0, n.replicaCount);
     if (n.role === 'replica' && n.replicates && !d.selfSeen)
       d.selfMaster ??= drafts.ids.resolve(n.replicates);
     if (!d.claimed) d.claimed = n.slots.map((r) => ({ ...r }));
@@ -56,6 +61,12 @@ export function foldCheck(
         openSlots.push({ slot, node: id, kind, peer: '', evidence: message });
       }
     }
+  }
+  // the summary alone (an excerpt, or an old redis-trib): the slot is open, its sides are not in the paste
+  const summary = report.messages.find((m) => /The following slots are open/.test(m)) ?? '';
+  for (const slot of report.openSlots) {
+    if (openSlots.some((o) => o.slot === slot)) continue;
+    openSlots.push({ slot, node: '', kind: 'migrating', peer: '', evidence: summary, sidesUnknown: true });
   }
   for (const line of report.errors) {
     const m = CONNECT_ERR.exec(line);

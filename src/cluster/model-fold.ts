@@ -1,6 +1,6 @@
 /** Folds each observer's lines into per-node drafts: votes, flags, claims and provenance. */
 import type { IdResolver } from './model-ids.ts';
-import { markOwner, type SlotGroups, UNASSIGNED } from './model-slots.ts';
+import { markOwner, NOT_SAID, type SlotGroups, UNASSIGNED } from './model-slots.ts';
 import type { ModelNode, ModelView, OpenSlot } from './model-types.ts';
 import type { NodeFlag, NodeLine, NodeObservation } from './types.ts';
 
@@ -147,7 +147,7 @@ function noteFlags(d: Draft, flags: readonly NodeFlag[]): number {
 }
 
 /** Lines of the observation's CLUSTER NODES with 3+ fields that gave no node (a line lost to the reader). */
-function unreadNodeLines(obs: NodeObservation): number {
+export function unreadNodeLines(obs: NodeObservation): number {
   const view = obs.nodes;
   if (!view || view.issues.length === 0) return 0;
   const read = new Set(view.nodes.map((n) => n.lineNo));
@@ -156,6 +156,21 @@ function unreadNodeLines(obs: NodeObservation): number {
     if (!read.has(issue.line) && issue.text.trim().split(/\s+/).length >= 3) lost.add(issue.line);
   }
   return lost.size;
+}
+
+/**
+ * The observer lost its peers: it has a myself line and lists every other node (at least two) as noaddr
+ * ":0@0", i.e. it met other ids at all their addresses. Its lines then say nothing about those nodes.
+ */
+export function isolatedView(lines: readonly NodeLine[]): boolean {
+  let peers = 0;
+  let self = false;
+  for (const l of lines) {
+    if (l.flags.includes('myself')) self = true;
+    else if (!l.flags.includes('noaddr')) return false;
+    else peers++;
+  }
+  return self && peers >= 2;
 }
 
 /** Folds one CLUSTER NODES view into the drafts and the slot groups; returns the digested view. */
@@ -176,12 +191,18 @@ export function foldView(
       : obs.nodes?.observer
         ? drafts.ids.resolve(obs.nodes.observer)
         : null;
-  const owners = groups.begin(UNASSIGNED);
+  const isolated = isolatedView(lines);
+  const peerLines = lines.filter((l) => !l.flags.includes('myself'));
+  const slotsHidden = isolated || (lines.length > 0 && lines.every((l) => l.slotsUnknown));
+  const owners = groups.begin(slotsHidden ? NOT_SAID : UNASSIGNED);
   const failing: string[] = [];
   const lineNodes = new Int32Array(lines.length);
   let counted = 0;
+  let hiddenSlots = 0;
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li]!;
+    if (line.slotsUnknown && !line.flags.includes('slave')) hiddenSlots++;
+    if (line.slotsUnknown) drafts.get(line.id).slotsUnknown = true;
     const d = drafts.get(line.id);
     lineNodes[li] = d.index;
     // One pass over the flags: the union kept on the draft, and the bits read below.
@@ -228,6 +249,7 @@ export function foldView(
       const handshake = (bits & HANDSHAKE) !== 0;
       const noaddr = (bits & NOADDR) !== 0;
       if (fail || pfail || handshake || noaddr) d.flaggedLines.push({ observer: label, raw: line.raw });
+      if (isolated) continue; // an isolated observer's word about its lost peers is not evidence
       if (fail) d.failBy.push(label);
       else if (pfail) d.pfailBy.push(label);
       // A handshake entry is not a sighting of a known node, and noaddr means this observer cannot reach it.
@@ -236,7 +258,7 @@ export function foldView(
       if (noaddr) d.noaddrBy.push(label);
       if (fail || pfail) failing.push(d.id);
     }
-    if (line.slots.length > 0) {
+    if (line.slots.length > 0 && !slotsHidden) {
       for (const s of markOwner(owners, line.slots, d.index)) {
         const set = multi.get(s) ?? new Set<string>();
         const prevOwner = drafts.list[owners[s]!];
@@ -258,6 +280,9 @@ export function foldView(
     unreadLines: unreadNodeLines(obs),
     lineNodes,
   };
+  if (hiddenSlots > 0) view.hiddenSlotLines = hiddenSlots;
+  if (slotsHidden) view.slotsHidden = true;
+  if (isolated) view.isolated = { peers: peerLines.length };
   if (info?.cluster_state) view.clusterState = info.cluster_state;
   if (Number.isFinite(known) && known > 0) view.knownNodes = known;
   return view;

@@ -48,12 +48,24 @@ export interface ModelNode {
   /** Slots this node owns by consensus of all views. */
   slots: SlotRange[];
   slotCount: number;
+  /**
+   * Its only address is the one typed on redis-cli's command line (`--cluster check 127.0.0.1:7000` prints the
+   * entry node under it): where it was reached, not what it announces.
+   */
+  addressTyped?: boolean;
+  /** Some line about it did not show its slot column (an edited or cut paste): its slots may be more. */
+  slotsUnknown?: boolean;
   /** What the node claims in its own myself line (or redis-cli check), null when never seen. */
   claimed: SlotRange[] | null;
   migrating: { slot: number; to: string }[];
   importing: { slot: number; from: string }[];
   /** Replicas (ids) that name this node as master, by consensus. */
   replicas: string[];
+  /**
+   * Replicas a pasted redis-cli check counted for it ("N additional replica(s)"): the replicas it could load,
+   * whether or not their own lines made it into the paste. Absent when no check listed it as a master.
+   */
+  reportedReplicas?: number;
   /** Union of flags any observer printed for it (without `myself`). */
   flags: NodeFlag[];
   nofailover: boolean;
@@ -105,6 +117,18 @@ export interface ModelView {
    * nodes they describe are missing from the model. 0 for check reports.
    */
   unreadLines: number;
+  /** Master (or role-less) lines that did not show their slot column (dropped columns, cut): slots unknown. */
+  hiddenSlotLines?: number;
+  /**
+   * The view says nothing about slot owners: no line showed its slot column, or the observer is isolated
+   * (below). Its slot map does not vote.
+   */
+  slotsHidden?: boolean;
+  /**
+   * The observer lists every peer (at least two) as noaddr ":0@0": it met other ids at all their addresses,
+   * so it has lost its peers. Its lines say nothing about them: their noaddr flags are not counted.
+   */
+  isolated?: { peers: number };
   clusterState?: string;
   knownNodes?: number;
   /**
@@ -130,6 +154,11 @@ export interface OpenSlot {
   peer: string;
   /** Where it was seen: a myself line or a check report message. */
   evidence: string;
+  /**
+   * Only redis-cli's summary ("The following slots are open: 4242.") named the slot: which node has it
+   * open, and in which direction, is unknown (`node` and `peer` are '').
+   */
+  sidesUnknown?: boolean;
 }
 
 export interface ClusterModel {
@@ -161,4 +190,11 @@ export interface ClusterModel {
   clockMs: number;
   /** Whether at least one full CLUSTER NODES view exists (check reports alone are partial). */
   hasFullView: boolean;
+  /** Where the snapshot came from. */
+  source: 'paste' | 'live';
+  /**
+   * Paste only: signs, found while reading, that lines of the cluster are missing (a grep in the prompt,
+   * a check counting more replicas than the paste lists). Sentences; empty when there are none.
+   */
+  gapHints: string[];
 }

@@ -28,6 +28,8 @@ export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
   });
   const observedNode = new Map<NodeObservation, string>();
   const orphans = attachObservations(snapshot.observations, drafts, observedNode);
+  const hasFullView = views.some((v) => v.source !== 'check' && !v.slotsHidden);
+  if (!views.some((v) => v.source !== 'check')) refusedInCheck(checkErrors, drafts);
   for (const d of drafts.list) settle(d);
   for (const d of drafts.list) {
     if (d.role !== 'replica' || !d.masterId) continue;
@@ -86,8 +88,47 @@ export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
     selfSeenCount: nodes.filter((n) => n.selfSeen).length,
     knownNodesReported: known,
     clockMs,
-    hasFullView: views.some((v) => v.source !== 'check'),
+    hasFullView,
+    source: snapshot.source,
+    gapHints: gapHints(snapshot, nodes, byId),
   };
+}
+
+/**
+ * Check-only input: a "Could not connect to Redis at ip:port: Connection refused" (or timed out) for a node
+ * the check lists is that node not answering, as a live probe would have found it.
+ */
+function refusedInCheck(errors: readonly { address: string; line: string }[], drafts: Drafts): void {
+  for (const e of errors) {
+    const kind = /refused/i.test(e.line) ? 'refused' : /timed out|timeout/i.test(e.line) ? 'timeout' : null;
+    if (!kind) continue;
+    const d = drafts.list.find((x) => x.checkRole && lineAddress(x) === e.address);
+    if (d && !d.probeError) d.probeError = { kind, message: e.line };
+  }
+}
+
+/** Signs in the snapshot itself that a paste lost lines: a filter in a prompt, replicas a check counted. */
+function gapHints(
+  snapshot: ClusterSnapshot,
+  nodes: readonly ModelNode[],
+  byId: Map<string, ModelNode>,
+): string[] {
+  if (snapshot.source !== 'paste') return [];
+  const out: string[] = [];
+  for (const o of snapshot.observations) {
+    if (o.filtered)
+      out.push(
+        `the CLUSTER NODES of ${o.address} was piped through "${o.filtered}", so only matching lines are here`,
+      );
+  }
+  for (const n of nodes) {
+    const listed = n.replicas.filter((r) => byId.has(r)).length;
+    if ((n.reportedReplicas ?? 0) > listed && snapshot.observations.some((o) => o.nodes))
+      out.push(
+        `redis-cli check counts ${n.reportedReplicas} replica(s) of ${n.label} but the paste lists ${listed}`,
+      );
+  }
+  return out;
 }
 
 /**

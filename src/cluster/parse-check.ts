@@ -7,8 +7,9 @@ import type { CheckNode, CheckReport } from './types.ts';
 const NODE_RE = /^([MS]):\s+(\S+)\s+(\S+)/;
 const SLOTS_RE = /^slots:\s*([^(]*)\((\d+) slots?\)\s*(\w+)?/;
 const ENTRY_RE = /Performing Cluster Check \(using node ([^)\s]+)\)/;
-const OPEN_STATE_RE = /Node (\S+) has slots in (migrating|importing) state ([\d,\s]+)/;
-const OPEN_SLOTS_RE = /The following slots are open:\s*([\d,\s]+)/;
+// redis-trib and some redis-cli versions put the list in parentheses: "... migrating state (4242,4243)."
+const OPEN_STATE_RE = /Node (\S+) has slots in (migrating|importing) state \(?([\d,\s]+)\)?/;
+const OPEN_SLOTS_RE = /The following slots are open:\s*\(?([\d,\s]+)\)?/;
 const ERROR_RE =
   /Could not connect to Redis at|Unable to load info for node|is not configured as a cluster node|Connection refused|Connection timed out|No route to host|NOAUTH|WRONGPASS|NOPERM|I\/O error|LOADING|Name or service not known/i;
 

@@ -1,5 +1,6 @@
 /** Pure parser for CLUSTER NODES output and nodes.conf (Redis 3 to 7), tolerant of bad lines. */
 import { parseNodeAddress, parseNodeId, parseSlotToken } from './parse-address.ts';
+import { isRedactedHost, readLenientLine } from './parse-nodes-lenient.ts';
 import { normalizeRanges } from './slots.ts';
 import type { ClusterNodesView, NodeFlag, NodeLine, ParseIssue, SlotRange } from './types.ts';
 import { NODE_FLAGS } from './types.ts';
@@ -28,7 +29,7 @@ type FieldCheck = (token: string) => boolean;
 
 const FIELD_CHECKS: readonly [string, FieldCheck][] = [
   ['a node id (40 hex chars, or abbreviated like "e7d1eecc...")', (t) => parseNodeId(t) !== null],
-  ['an address "ip:port@cport"', (t) => parseNodeAddress(t) !== null],
+  ['an address "ip:port@cport"', (t) => readableAddress(t)],
   ['comma-separated flags like "myself,master"', (t) => t.split(',').every((f) => FLAG_RE.test(f))],
   ['a master id or "-"', (t) => t === '-' || parseNodeId(t) !== null],
   ['a ping-sent time in ms', (t) => isCount(t)],
@@ -36,6 +37,12 @@ const FIELD_CHECKS: readonly [string, FieldCheck][] = [
   ['a config epoch', (t) => isCount(t)],
   ['"connected" or "disconnected"', (t) => t === 'connected' || t === 'disconnected'],
 ];
+
+/** An address as Redis prints it; a redacted one ("x.x.x.x:6379") goes to the lenient reader. */
+function readableAddress(t: string): boolean {
+  const a = parseNodeAddress(t);
+  return a !== null && !isRedactedHost(a.ip) && !(a.hostname !== null && isRedactedHost(a.hostname));
+}
 
 function isCount(t: string): boolean {
   return NUM_RE.test(t) && Number.isSafeInteger(Number(t));
@@ -64,6 +71,47 @@ function issue(line: SourceLine, expected: string): ParseIssue {
   return { line: line.lineNo, text: line.text, expected };
 }
 
+function lenientSlot(token: string) {
+  const t = parseSlotToken(token);
+  if (!t) return null;
+  if (t.kind === 'range') return { ranges: [{ start: t.start, end: t.end }] };
+  return t.kind === 'migrating'
+    ? { ranges: [], open: 'migrating' as const, slot: t.slot, peer: t.to }
+    : { ranges: [], open: 'importing' as const, slot: t.slot, peer: t.from };
+}
+
+/** The strict reader refused the line: read it by the position of its flags column, or give the issue. */
+function lenientOr(
+  line: SourceLine,
+  fields: readonly string[],
+  refused: ParseIssue,
+  mayBeCut: boolean,
+): { node: NodeLine | null; issues: ParseIssue[]; cut: boolean } {
+  const res = readLenientLine(fields, lenientSlot);
+  if (!res) return { node: null, issues: [refused], cut: false };
+  const node: NodeLine = { ...res.node, lineNo: line.lineNo, raw: line.text, odd: res.odd };
+  // the strict reader's complaint stays: the line was read, but not as Redis prints it
+  const issues = [refused];
+  issues.push(
+    ...res.badSlots.map((t) =>
+      issue(
+        line,
+        `slot entries like "0-5460", "42", "[42->-<id>]" or "[42-<-<id>]", got "${t.slice(0, 60)}"`,
+      ),
+    ),
+  );
+  // the paste's last line stops inside the link word: whatever followed it (its slots) is missing
+  const cut = mayBeCut && node.slotsUnknown === true && res.odd.includes('cut-link-word');
+  if (cut)
+    issues.push(
+      issue(
+        line,
+        `${TRUNCATED_PREFIX}: it stops inside the link-state word, so its slots (if any) are missing`,
+      ),
+    );
+  return { node, issues, cut };
+}
+
 /** Parses one CLUSTER NODES line; returns the node, and issues (a null node means the line was unusable). */
 function parseLine(
   line: SourceLine,
@@ -75,24 +123,23 @@ function parseLine(
       const expected = `${TRUNCATED_PREFIX}: it stops after ${fields.length} of the 8 fields ${NODE_LINE_SHAPE}, so the paste looks cut off here`;
       return { node: null, issues: [issue(line, expected)], cut: true };
     }
-    return {
-      node: null,
-      issues: [
-        issue(line, `${NODE_LINE_SHAPE}, got ${fields.length} field${fields.length === 1 ? '' : 's'}`),
-      ],
-      cut: false,
-    };
+    return lenientOr(
+      line,
+      fields,
+      issue(line, `${NODE_LINE_SHAPE}, got ${fields.length} field${fields.length === 1 ? '' : 's'}`),
+      mayBeCut,
+    );
   }
   for (let i = 0; i < FIELD_CHECKS.length; i++) {
     const [what, check] = FIELD_CHECKS[i] ?? ['', () => true];
     const token = fields[i] ?? '';
-    if (!check(token)) {
-      return {
-        node: null,
-        issues: [issue(line, `field ${i + 1} to be ${what}, got "${token.slice(0, 60)}"`)],
-        cut: false,
-      };
-    }
+    if (!check(token))
+      return lenientOr(
+        line,
+        fields,
+        issue(line, `field ${i + 1} to be ${what}, got "${token.slice(0, 60)}"`),
+        mayBeCut,
+      );
   }
   const [
     idTok = '',
@@ -183,13 +230,20 @@ export function parseNodeLines(lines: readonly SourceLine[], lastIsEndOfInput = 
       break;
     }
   }
+  // The widest other line: a last line as wide as the rest is a paste with dropped columns, not a cut one.
+  let widest = 0;
+  for (let i = 0; i < lastIndex; i++) {
+    const t = (lines[i]?.text ?? '').trim();
+    if (t !== '' && !VARS_RE.test(t)) widest = Math.max(widest, t.split(/\s+/).length);
+  }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!line) continue;
     const trimmed = line.text.trim();
     if (trimmed === '' || VARS_RE.test(trimmed)) continue;
     const fields = trimmed.split(/\s+/);
-    const res = parseLine(line, fields, lastIsEndOfInput && i === lastIndex);
+    const narrow = widest > 0 && widest < 8 && fields.length >= widest;
+    const res = parseLine(line, fields, lastIsEndOfInput && i === lastIndex && !narrow);
     issues.push(...res.issues);
     if (res.cut) truncatedLine = line.lineNo;
     if (!res.node) continue;

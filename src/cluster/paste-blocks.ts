@@ -1,7 +1,9 @@
 /** Splits classified paste lines into blocks: one per observer's CLUSTER NODES, INFO, or check report. */
 import { parseNodeId } from './parse-address.ts';
+import { flagsColumn } from './parse-nodes-lenient.ts';
 import type { LineKind, PromptCommand } from './paste-lines.ts';
 import { classifyLine, headingAddress, readCallPrefix, readPrompt } from './paste-lines.ts';
+import type { NodeObservation } from './types.ts';
 
 /** One cleaned line: its text, its index in the cleaned text, and its original line number. */
 export interface PasteLine {
@@ -20,10 +22,25 @@ export interface Block {
   address: string | null;
   /** What the prompt said this output is (null without a prompt). */
   command: PromptCommand | null;
+  /** The filter the prompt piped the output through ("grep fail"), if any. */
+  filter?: string;
   /** A nodes block that had the nodes.conf "vars" line. */
   nodesConf: boolean;
   /** Order of the prompt/heading context this block came from (blocks of one context share it). */
   context: number;
+}
+
+/** One observation the paste produced, with the block it was read from. */
+export interface Built {
+  obs: NodeObservation;
+  block: Block;
+}
+
+/** "line 4" or "lines 4-9": where a run of pasted lines sits in the original text. */
+export function span(lines: readonly PasteLine[]): string {
+  const first = lines[0]?.lineNo ?? 0;
+  const last = lines[lines.length - 1]?.lineNo ?? first;
+  return first === last ? `line ${first}` : `lines ${first}-${last}`;
 }
 
 /** Blocks in paste order, plus the lines no block took (chat, unknown commands' output). */
@@ -40,9 +57,10 @@ interface NodesState {
 /** The id and myself-ness of a node line; a line too short to be whole (< 8 fields) never splits a block. */
 function nodeKey(text: string): { id: string | null; myself: boolean } {
   const fields = text.trim().split(/\s+/);
-  if (fields.length < 8) return { id: null, myself: false };
-  const id = parseNodeId(fields[0] ?? '')?.id ?? null;
-  return { id, myself: (fields[2] ?? '').split(',').includes('myself') };
+  const f = flagsColumn(fields);
+  if (fields.length < 8 && f < 0) return { id: null, myself: false };
+  const id = parseNodeId(fields[0] ?? '')?.id ?? (f >= 0 ? (fields[0] ?? '').toLowerCase() : null);
+  return { id, myself: (fields[f >= 0 ? f : 2] ?? '').split(',').includes('myself') };
 }
 
 /**
@@ -62,6 +80,7 @@ export function splitBlocks(input: readonly PasteLine[]): SplitResult {
   const skipped: PasteLine[] = [];
   let ctxAddress: string | null = null;
   let ctxCommand: PromptCommand | null = null;
+  let ctxFilter: string | undefined;
   let context = 0;
   const usedKinds = new Set<BlockKind>();
   let current: Block | null = null;
@@ -80,6 +99,7 @@ export function splitBlocks(input: readonly PasteLine[]): SplitResult {
       nodesConf: fromCtx && ctxCommand === 'nodes-conf',
       context,
     };
+    if (fromCtx && ctxFilter) block.filter = ctxFilter;
     blocks.push(block);
     nodes = { ids: new Set(), hasMyself: false };
     infoKeys = new Set();
@@ -118,6 +138,7 @@ export function splitBlocks(input: readonly PasteLine[]): SplitResult {
       const prompt = kind === 'prompt' ? readPrompt(line.text) : null;
       ctxAddress = prompt ? prompt.address : headingAddress(line.text);
       ctxCommand = prompt ? prompt.command : null;
+      ctxFilter = prompt?.filter;
       context++;
       usedKinds.clear();
       current = null;

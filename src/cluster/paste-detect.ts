@@ -1,5 +1,6 @@
 /** A cheap test of whether a chat message carries Redis Cluster output worth parsing. */
 import { cleanPastedText } from './clean-text.ts';
+import { flagsColumn } from './parse-nodes-lenient.ts';
 import { unwrapLines } from './unwrap.ts';
 
 const NODE_LINE_RE =
@@ -33,9 +34,30 @@ export function looksLikeClusterOutput(text: string): boolean {
   return res.width !== null && matches(res.lines.map((l) => l.text).join('\n'));
 }
 
+/**
+ * Node lines people edited (redacted ids or addresses, dropped columns): two lines with a flags column
+ * where Redis prints it, or one that also keeps the ping/pong/epoch columns.
+ */
+function editedNodeLines(sample: string): boolean {
+  let found = 0;
+  const lines = sample.split('\n', 2000);
+  for (const line of lines) {
+    if (line.length > 2000 || !/\b(?:master|slave|myself)\b/.test(line)) continue;
+    const fields = line
+      .trim()
+      .replace(/^[>`*\s]+/, '')
+      .split(/\s+/);
+    if (flagsColumn(fields) < 0) continue;
+    found++;
+    if (found >= 2 || fields.length >= 6) return true;
+  }
+  return false;
+}
+
 function matches(sample: string): boolean {
   return (
     NODE_LINE_RE.test(sample) ||
+    editedNodeLines(sample) ||
     CHECK_RE.test(sample) ||
     CLUSTER_INFO_RE.test(sample) ||
     INFO_REPL_RE.test(sample) ||

@@ -1,6 +1,7 @@
 /** Classifies cleaned paste lines (node line, INFO line, check line, prompt, heading...) and reads prompts. */
 import { isCheckLine } from './parse-check.ts';
 import { INFO_SECTIONS } from './parse-info.ts';
+import { flagsColumn } from './parse-nodes-lenient.ts';
 
 export type LineKind =
   | 'blank'
@@ -20,7 +21,11 @@ export type PromptCommand = 'nodes' | 'cluster-info' | 'info' | 'check' | 'nodes
 export interface Prompt {
   address: string | null;
   command: PromptCommand;
+  /** A filter the output was piped through ("grep fail", "head -20"), when the command line shows one. */
+  filter?: string;
 }
+
+const FILTER_RE = /\|\s*((?:grep|egrep|fgrep|head|tail|awk|sed|cut|sort|uniq)\b[^|;&]*)/;
 
 const NODE_START_RE = /^[0-9a-f]{8,40}(?:\.\.\.|…)?(?:\s|$)/i;
 const FULL_ID_RE = /^[0-9a-f]{40}$/i;
@@ -105,7 +110,10 @@ function readShellCommand(cmd: string): Prompt | null {
     else if (!t.startsWith('-') && !/^[|;&>]/.test(t)) words.push(t);
     else if (/^[|;&]/.test(t)) break;
   }
-  return { address: hostPort(host, port), command: commandOf(words.join(' ')) };
+  const out: Prompt = { address: hostPort(host, port), command: commandOf(words.join(' ')) };
+  const filter = FILTER_RE.exec(cmd)?.[1]?.trim();
+  if (filter) out.filter = filter.slice(0, 80);
+  return out;
 }
 
 /** Reads a prompt or command line; null when the line is not one. */
@@ -165,6 +173,7 @@ export function classifyLine(line: string): LineKind {
     if (FULL_ID_RE.test(fields[0] ?? '') || /[:@]/.test(fields[1] ?? '') || FLAG_WORD_RE.test(s))
       return 'node';
   }
+  if (s.length < 4000 && flagsColumn(s.split(/\s+/)) >= 0) return 'node';
   if (VARS_RE.test(s)) return 'vars';
   if (isCheckLine(s)) return 'check';
   if (s.length > 4000) return 'other'; // no prompt, INFO line or heading is this long

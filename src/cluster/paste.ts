@@ -2,11 +2,14 @@
 import { cleanPastedText } from './clean-text.ts';
 import { parseCheckOutput } from './parse-check.ts';
 import { parseNodeLines } from './parse-nodes.ts';
-import type { Block, PasteLine } from './paste-blocks.ts';
-import { splitBlocks } from './paste-blocks.ts';
-import { compareDumps, dumpTakenAtMs, infoContradictions, rawArrayLines } from './paste-consistency.ts';
+import type { Block, Built, PasteLine } from './paste-blocks.ts';
+import { span, splitBlocks } from './paste-blocks.ts';
+import { infoContradictions, rawArrayLines } from './paste-consistency.ts';
+import { dedupeDumps } from './paste-dedupe.ts';
 import type { InfoParts } from './paste-info.ts';
 import { readInfoBlock } from './paste-info.ts';
+import { oddLineWarnings } from './paste-odd.ts';
+import { pastedReplies } from './paste-replies.ts';
 import { redactSecrets } from './redact.ts';
 import type { ClusterSnapshot, NodeObservation } from './types.ts';
 import { unwrapLines } from './unwrap.ts';
@@ -22,17 +25,6 @@ export const MAX_PASTE_LINES = 50_000;
 export interface PasteOptions {
   takenAt?: string;
   cluster?: string;
-}
-
-interface Built {
-  obs: NodeObservation;
-  block: Block;
-}
-
-function span(lines: readonly PasteLine[]): string {
-  const first = lines[0]?.lineNo ?? 0;
-  const last = lines[lines.length - 1]?.lineNo ?? first;
-  return first === last ? `line ${first}` : `lines ${first}-${last}`;
 }
 
 function listNumbers(nums: readonly number[], max = 15): string {
@@ -92,6 +84,12 @@ function buildNodes(block: Block, isLast: boolean, snap: ClusterSnapshot, n: num
     nodes: { observer: res.observer, nodes: res.nodes, issues },
   };
   if (res.observer) obs.nodeId = res.observer;
+  if (block.filter) {
+    obs.filtered = block.filter;
+    snap.warnings.push(
+      `the CLUSTER NODES at ${where} was piped through "${block.filter}": only the lines it let through are here, so the cluster's size, coverage and quorum cannot be judged from it`,
+    );
+  }
   return obs;
 }
 
@@ -138,58 +136,6 @@ function fileInfo(
   return found.some((c) => c.counts)
     ? { clash: `contradicts the CLUSTER NODES of ${host.obs.address}: ${clash.join('; ')}` }
     : {};
-}
-
-function ago(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-
-/**
- * Keeps one CLUSTER NODES dump per node: a repeated identical dump or a cut copy is dropped, and of two dumps
- * taken at different moments (before and after a failover) only the later one is read, saying so.
- */
-function dedupeDumps(built: readonly Built[], snap: ClusterSnapshot): Built[] {
-  const out: Built[] = [];
-  const byObserver = new Map<string, number>();
-  for (const b of built) {
-    const id = b.obs.nodes?.observer;
-    const at = id ? byObserver.get(id) : undefined;
-    const prev = at === undefined ? undefined : out[at];
-    if (!id || at === undefined || !prev?.obs.nodes || !b.obs.nodes) {
-      if (id && b.obs.nodes) byObserver.set(id, out.length);
-      out.push(b);
-      continue;
-    }
-    const rel = compareDumps(prev.obs.nodes, b.obs.nodes);
-    if (rel === 'unordered') {
-      out.push(b);
-      continue;
-    }
-    const keepNew = rel === 'subset' || rel === 'older';
-    const [kept, dropped] = keepNew ? [b, prev] : [prev, b];
-    if (rel !== 'older' && rel !== 'newer') {
-      for (const k of ['clusterInfo', 'replication', 'server'] as const) {
-        if (!kept.obs[k] && dropped.obs[k]) kept.obs[k] = dropped.obs[k];
-      }
-    }
-    if (keepNew) out[at] = b;
-    const where = span(dropped.block.lines);
-    const who = kept.obs.address;
-    if (rel === 'same')
-      snap.warnings.push(`${who}'s CLUSTER NODES was pasted twice (identical); it is read once`);
-    else if (rel === 'subset' || rel === 'superset')
-      snap.warnings.push(
-        `${who}'s CLUSTER NODES was pasted twice and the copy at ${where} lacks lines of the other: the whole one is read`,
-      );
-    else {
-      const gap = Math.abs(dumpTakenAtMs(kept.obs.nodes!) - dumpTakenAtMs(dropped.obs.nodes!));
-      snap.warnings.push(
-        `${who}'s CLUSTER NODES was pasted twice, taken about ${ago(gap)} apart (by their ping/pong times), and they differ: only the later one is read; the earlier one at ${where}${dropped.obs.clusterInfo || dropped.obs.replication ? ' and the INFO pasted with it' : ''} describe${dropped.obs.clusterInfo || dropped.obs.replication ? '' : 's'} a state that has since changed`,
-      );
-    }
-  }
-  return out;
 }
 
 function build(text: string, snap: ClusterSnapshot): void {
@@ -293,9 +239,12 @@ function build(text: string, snap: ClusterSnapshot): void {
       `lines ${raw[0]}-${raw[raw.length - 1]} look like raw CLUSTER SLOTS / CLUSTER SHARDS output (one value per line, as redis-cli prints without a terminal), which is not read: paste CLUSTER NODES from each node instead`,
     );
   }
-  if (skipped.length > 0) {
-    const nums = [...new Set(skipped.map((l) => l.lineNo))].sort((a, b) => a - b);
-    const arrays = skipped.filter((l) => /^\s*(?:\d+\)\s)+\s*(?:\(integer\)|"|\(nil\))/.test(l.text));
+  const { replies, used } = pastedReplies(lines);
+  if (replies.length > 0) snap.replies = replies;
+  const unread = skipped.filter((l) => !used.has(l.lineNo) && !/\bcluster\s+slots\b/i.test(l.text));
+  if (unread.length > 0) {
+    const nums = [...new Set(unread.map((l) => l.lineNo))].sort((a, b) => a - b);
+    const arrays = unread.filter((l) => /^\s*(?:\d+\)\s)+\s*(?:\(integer\)|"|\(nil\))/.test(l.text));
     if (arrays.length >= 3) {
       snap.warnings.push(
         `${span(arrays)} look like CLUSTER SLOTS / CLUSTER SHARDS (redis-cli array) output, which is not read: paste CLUSTER NODES from each node instead`,
@@ -311,10 +260,11 @@ function build(text: string, snap: ClusterSnapshot): void {
       `${nums.length} line${nums.length === 1 ? '' : 's'} could not be fully read: ${listNumbers(nums)}`,
     );
   }
-  if (built.some((b) => b.obs.nodes?.nodes.some((node) => node.abbreviated))) {
+  snap.warnings.push(...oddLineWarnings(built.flatMap((b) => b.obs.nodes?.nodes ?? [])));
+  if (built.some((b) => b.obs.nodes?.nodes.some((node) => node.abbreviated && !node.odd))) {
     snap.warnings.push('some node ids are abbreviated ("e7d1eecc..."): they are matched by prefix only');
   }
-  if (snap.observations.length === 0 && snap.checkReports.length === 0) {
+  if (snap.observations.length === 0 && snap.checkReports.length === 0 && !snap.replies) {
     snap.warnings.push(
       'found no CLUSTER NODES, CLUSTER INFO, INFO or redis-cli --cluster check output in the paste, so there is nothing to diagnose',
     );

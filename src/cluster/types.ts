@@ -52,6 +52,15 @@ export interface NodeLine {
   /** 1-based line number in the text given to the parser. */
   lineNo: number;
   raw: string;
+  /**
+   * Read leniently (an edited paste): what was odd about the line ('opaque-id', 'redacted-address',
+   * 'missing-columns', ...). Absent for a line in Redis's own format.
+   */
+  odd?: string[];
+  /** The line did not show its slot column (dropped columns, cut line): its slots are unknown, not none. */
+  slotsUnknown?: boolean;
+  /** The address column was redacted ("x.x.x.x:6379", "<ip>"): ip and port are unknown, not empty. */
+  addressHidden?: boolean;
 }
 
 /** A line the parser could not use: what it was, where, and what was expected instead. */
@@ -78,12 +87,37 @@ export type ProbeErrorKind =
   | 'not-cluster' // cluster_enabled:0 or "ERR This instance has cluster support disabled"
   | 'error'; // anything else, with the message
 
-/** Cluster-relevant settings read with CONFIG GET (absent when CONFIG is renamed or denied). */
+/**
+ * Settings read with CONFIG GET. A field is absent when it could not be read (CONFIG renamed or denied,
+ * or the server does not know the parameter): unknown, never a default.
+ */
 export interface NodeConfig {
   requireFullCoverage?: boolean;
   nodeTimeoutMs?: number;
   replicaValidityFactor?: number;
   allowReadsWhenDown?: boolean;
+  /** cluster-replica-no-failover. */
+  replicaNoFailover?: boolean;
+  migrationBarrier?: number;
+  /** cluster-allow-replica-migration (Redis 6.2+). */
+  allowReplicaMigration?: boolean;
+  /** repl-ping-replica-period, in seconds. */
+  replPingReplicaPeriodS?: number;
+  appendonly?: boolean;
+  /** RDB save points as CONFIG GET prints them ("3600 1 300 100"); '' means no RDB snapshots. */
+  save?: string;
+  /** maxmemory in bytes; 0 means no limit. */
+  maxmemoryBytes?: number;
+  maxmemoryPolicy?: string;
+  /** cluster-announce-ip; '' when unset. */
+  announceIp?: string;
+  /** cluster-announce-hostname (Redis 7+); '' when unset. */
+  announceHostname?: string;
+  /** cluster-announce-port; 0 when unset. */
+  announcePort?: number;
+  announceBusPort?: number;
+  /** cluster-preferred-endpoint-type (Redis 7+): ip, hostname or unknown-endpoint. */
+  preferredEndpointType?: string;
 }
 
 /** Everything known about one node from its own mouth (a live probe, or its own pasted dump). */
@@ -121,6 +155,8 @@ export interface NodeObservation {
    * comes from another node, cluster or moment). Its cluster-wide counts are not relied on.
    */
   unmatched?: string;
+  /** Paste only: the shell filter its prompt piped CLUSTER NODES through ("grep fail"): lines are missing. */
+  filtered?: string;
   /** Wall time spent on this node, live only. */
   elapsedMs?: number;
 }
@@ -158,6 +194,15 @@ export interface SlotKeyCount {
   keys: number;
 }
 
+/** A client-side reply pasted with the outputs that says something about the cluster (paste only). */
+export interface PastedReply {
+  /** CLUSTERDOWN The cluster is down | CLUSTERDOWN Hash slot not served | an empty CLUSTER SLOTS reply. */
+  kind: 'cluster-down' | 'slot-not-served' | 'empty-slots';
+  /** The line as pasted. */
+  text: string;
+  line: number;
+}
+
 /** Everything one diagnosis is based on: the pure input to the model and the rules. */
 export interface ClusterSnapshot {
   source: 'paste' | 'live';
@@ -180,6 +225,8 @@ export interface ClusterSnapshot {
   openSlotKeys?: SlotKeyCount[];
   /** Lines of the input that were skipped, with why. */
   parseIssues: ParseIssue[];
+  /** Paste only: CLUSTERDOWN errors and empty CLUSTER SLOTS replies found among the pasted lines. */
+  replies?: PastedReply[];
   /** Plain sentences about what could not be seen or was assumed. */
   warnings: string[];
 }

@@ -2,30 +2,25 @@
  * Loads the YAML cluster registry (./redis-runbook.yml, or $REDIS_RUNBOOK_CONFIG, or an explicit path),
  * validates it with the zod schema and reports every problem by its path in the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_CONFIG_FILE, registryFile } from './registry-file.ts';
 import { type Config, configSchema } from './schema.ts';
 
 export { ConfigError, isConfigError } from './errors.ts';
+export { CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE } from './registry-file.ts';
 export { resolvePassword, resolveTarget } from './target.ts';
-
-export const DEFAULT_CONFIG_FILE = 'redis-runbook.yml';
-export const CONFIG_ENV_VAR = 'REDIS_RUNBOOK_CONFIG';
 
 /**
  * Reads and validates the registry. `path` wins, then $REDIS_RUNBOOK_CONFIG, then ./redis-runbook.yml.
  * A missing default file gives an empty config; a missing file that was named explicitly is an error.
  */
 export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const named = path ?? (env[CONFIG_ENV_VAR] || undefined);
-  const file = resolve(named ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(file)) {
-    if (named === undefined) return parseConfig({}, file);
-    throw new ConfigError('CONFIG_NOT_FOUND', `config file not found: ${file}`);
-  }
+  const file = registryFile(path, env);
+  if (file === null) return parseConfig({}, resolve(DEFAULT_CONFIG_FILE));
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

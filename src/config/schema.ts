@@ -3,6 +3,7 @@
  * in the file, only the names of environment variables that hold them.
  */
 import { z } from 'zod';
+import { DEFAULT_TIMEOUTS } from './registry-file.ts';
 
 const address = z
   .string()
@@ -15,11 +16,11 @@ const address = z
 export const timeoutsSchema = z
   .object({
     /** TCP connect timeout per node. */
-    connectMs: z.number().int().min(50).max(30_000).default(1000),
+    connectMs: z.number().int().min(50).max(30_000).default(DEFAULT_TIMEOUTS.connectMs),
     /** Timeout of each command per node. */
-    commandMs: z.number().int().min(50).max(30_000).default(1500),
+    commandMs: z.number().int().min(50).max(30_000).default(DEFAULT_TIMEOUTS.commandMs),
     /** Hard deadline for everything collected from one node. */
-    nodeDeadlineMs: z.number().int().min(100).max(60_000).default(2500),
+    nodeDeadlineMs: z.number().int().min(100).max(60_000).default(DEFAULT_TIMEOUTS.nodeDeadlineMs),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 /** Resolves what a user typed (a registered cluster name, or host:port in a terminal) to a cluster config. */
 import { ConfigError } from './errors.ts';
-import { type ClusterConfig, type Config, timeoutsSchema } from './schema.ts';
+import { DEFAULT_TIMEOUTS } from './registry-file.ts';
+import type { ClusterConfig, Config } from './schema.ts';
 
 export interface ResolveOptions {
   /** Whether a bare "host:port" may be used (terminal: yes; chat: no). */
@@ -34,7 +35,11 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
  * An address that is a seed of a registered cluster uses that cluster's settings.
  * Throws UNKNOWN_CLUSTER (listing the known names), ADHOC_NOT_ALLOWED or INVALID_TARGET.
  */
-export function resolveTarget(config: Config, nameOrAddress: string, opts: ResolveOptions): ResolvedTarget {
+export function resolveTarget(
+  config: Pick<Config, 'clusters'>,
+  nameOrAddress: string,
+  opts: ResolveOptions,
+): ResolvedTarget {
   const wanted = nameOrAddress.trim();
   const byName = config.clusters.find((c) => c.name === wanted);
   if (byName) return { cluster: byName, adHoc: false };
@@ -62,7 +67,7 @@ export function resolveTarget(config: Config, nameOrAddress: string, opts: Resol
   const cluster: ClusterConfig = {
     name: wanted,
     seeds: [wanted],
-    timeouts: timeoutsSchema.parse({}),
+    timeouts: { ...DEFAULT_TIMEOUTS },
     ...(opts.username ? { username: opts.username } : {}),
     ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
   };

@@ -1,4 +1,5 @@
 /** Shared shapes and helpers for break scenarios: node references, expected facts, key writing. */
+import { keySlot } from '../cluster/keyslot.ts';
 import type { SlotRange } from '../cluster/types.ts';
 import type { DevCluster } from './cluster.ts';
 import { myselfRow } from './inspect.ts';
@@ -133,26 +134,8 @@ export async function buildAndBreak(
   }
 }
 
-const CRC16_TABLE = (() => {
-  const t = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << 8;
-    for (let j = 0; j < 8; j++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-    t[i] = crc;
-  }
-  return t;
-})();
-
-/** Redis Cluster hash slot of a key (CRC16-XMODEM of the hash tag or key, mod 16384). */
-export function keySlot(key: string): number {
-  const open = key.indexOf('{');
-  const close = open >= 0 ? key.indexOf('}', open + 1) : -1;
-  const tag = open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
-  let crc = 0;
-  for (const b of Buffer.from(tag, 'utf8'))
-    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ b) & 0xff]!;
-  return crc % 16384;
-}
+/** Redis Cluster hash slot of a key (one implementation: src/cluster/keyslot.ts). */
+export { keySlot };
 
 /** `count` keys named "<prefix>:{tN}" whose slot lies in `ranges`, deterministic for given inputs. */
 export function keysInRanges(prefix: string, ranges: readonly SlotRange[], count: number): string[] {

@@ -14,6 +14,7 @@ import {
   writeKeys,
 } from './scenario-kit.ts';
 import { assertNotFlagged } from './scenario-waits.ts';
+import { sleep } from './wait.ts';
 
 /** Every node restarted on a new address with nodes.conf kept: each still dials the old addresses. */
 export function staleAddresses(so: ScenarioOptions = {}): Promise<ScenarioResult> {
@@ -124,6 +125,9 @@ export function wrongAnnouncedAddress(so: ScenarioOptions = {}): Promise<Scenari
       what: 'replica to dial the announced address',
     });
     await assertNotFlagged(c, victim);
+    // Until peers have gone 2 node timeouts (plus a second) without a pong and still not flagged it, the
+    // victim looks exactly like a master that has just died: wait until the views prove it alive.
+    await sleep(c.nodeTimeoutMs + 1500);
     const f = facts('wrong-announced-address', 'ok');
     f.notes.push(
       `${victim.address} announces ${wrong}:${victim.port} (cluster-announce-ip), where nothing listens. Peers ` +

@@ -11,11 +11,14 @@ export interface DiagnoseOptions {
   replicationLagBytes?: number;
   /** cluster-node-timeout below which NODE_TIMEOUT_LOW is raised, in ms (default 2000). */
   minNodeTimeoutMs?: number;
+  /** Replica validity window below which REPLICA_VALIDITY_BLOCKS (info) is raised, in ms (default 60 s). */
+  minValidityWindowMs?: number;
 }
 
 export const DEFAULT_OPTIONS: Required<DiagnoseOptions> = {
   replicationLagBytes: 1024 * 1024,
   minNodeTimeoutMs: 2000,
+  minValidityWindowMs: 60_000,
 };
 
 /** A cluster setting as far as we know it: the value in effect, and whether it was read or assumed. */
@@ -42,6 +45,11 @@ export interface QuorumFacts {
   reachable: ModelNode[];
   down: ModelNode[];
   lost: boolean;
+  /**
+   * The paste provably misses lines: `size` is a lower bound, so `lost` is never derived (false) and the
+   * majority cannot be judged. Voter and host-majority arithmetic must not run either.
+   */
+  partial?: boolean;
 }
 
 export interface Facts {
@@ -52,6 +60,11 @@ export interface Facts {
   /** Slots nobody owns by consensus (only meaningful when `model.hasFullView`). */
   unassigned: SlotRange[];
   quorum: QuorumFacts;
+  /**
+   * The input provably misses node lines (a cut or filtered paste): counts are lower bounds, and nothing
+   * that needs the whole cluster (quorum, full coverage, host majority) is derived from them.
+   */
+  partial: boolean;
 }
 
 export interface RuleContext {

@@ -4,19 +4,33 @@ import { slotsOf, UNASSIGNED } from '../cluster/model-slots.ts';
 import type { ClusterModel } from '../cluster/model-types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { type EffectiveConfig, type Facts, isDown, type Setting } from './context.ts';
+import { pasteGaps } from './paste-gaps.ts';
 
-/** Computes owners, down owners, unassigned slots and quorum from the model. */
+/**
+ * Computes owners, down owners, unassigned slots and quorum from the model. For a paste that provably
+ * misses lines the owner count is a lower bound: quorum is marked partial and never lost.
+ */
 export function deriveFacts(model: ClusterModel): Facts {
   const owners = model.nodes.filter((n) => n.role !== 'replica' && n.slotCount > 0);
   const downOwners = owners.filter(isDown);
   const reachable = owners.filter((n) => !isDown(n));
   const size = owners.length;
   const needed = Math.floor(size / 2) + 1;
+  const partial = model.source === 'paste' && pasteGaps(model).truncated;
+  const quorum: Facts['quorum'] = {
+    size,
+    needed,
+    reachable,
+    down: downOwners,
+    lost: !partial && size > 0 && reachable.length < needed,
+  };
+  if (partial) quorum.partial = true;
   return {
     owners,
     downOwners,
     unassigned: model.hasFullView ? slotsOf(model.slotOwner, UNASSIGNED) : [],
-    quorum: { size, needed, reachable, down: downOwners, lost: size > 0 && reachable.length < needed },
+    quorum,
+    partial,
   };
 }
 

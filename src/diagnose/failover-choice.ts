@@ -12,6 +12,7 @@ import { votingMajorityReachable } from './root-causes/shards.ts';
 /** The three variants of CLUSTER FAILOVER. */
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
+/** The fit and unfit replicas of a master and the variant the cluster allows now. */
 export interface FailoverChoice {
   master: ModelNode;
   /** Replicas with the data, best first (largest replication offset: the least lost). */

@@ -266,5 +266,7 @@ export function answeringAddresses(ctx: Pick<RuleContext, 'snapshot'>): Map<stri
 
 /** Nodes the cluster still counts on (not ghosts we are judging): every node that has an address. */
 export function addressed(model: ClusterModel): ModelNode[] {
-  return model.nodes.filter((n) => n.ip !== '' && n.port > 0 && n.handshakeBy.length === 0);
+  return model.nodes.filter(
+    (n) => n.ip !== '' && n.port > 0 && n.handshakeBy.length === 0 && !n.addressTyped,
+  );
 }

@@ -23,10 +23,40 @@ function danglingMasters(model: ClusterModel): { replica: string; masterId: stri
   );
 }
 
+const cache = new WeakMap<ClusterModel, PasteGaps>();
+
+/** Slots the masters of the pasted check reports claim (check-only pastes): all 16384 when the list is whole. */
+function checkCoverage(model: ClusterModel): number {
+  let claimed = 0;
+  for (let s = 0; s < model.slotOwner.length; s++) if (model.slotOwner[s]! >= 0) claimed++;
+  return claimed;
+}
+
 /** Finds the proof, in the paste itself, that node lines are missing. Empty for a complete-looking paste. */
 export function pasteGaps(model: ClusterModel): PasteGaps {
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const out = findGaps(model);
+  cache.set(model, out);
+  return out;
+}
+
+function findGaps(model: ClusterModel): PasteGaps {
   const reasons: string[] = [];
   const evidence: string[] = [];
+  for (const hint of model.gapHints) {
+    reasons.push(hint);
+    evidence.push(hint);
+  }
+  if (!model.views.some((v) => v.source !== 'check') && model.nodes.length > 0) {
+    const claimed = checkCoverage(model);
+    if (claimed < 16384) {
+      reasons.push(
+        `the masters redis-cli check listed claim ${claimed} of 16384 slots: masters it could not load (down, or flagged fail) are missing from its list, so the number of masters is unknown`,
+      );
+      evidence.push(`slots claimed by the listed masters: ${claimed}`);
+    }
+  }
   if (model.knownNodesReported > model.nodes.length) {
     reasons.push(
       `CLUSTER INFO says ${model.knownNodesReported} nodes are known but only ${model.nodes.length} appear: the paste looks truncated (chat tools cut long messages; attach it as a file)`,
@@ -56,8 +86,22 @@ export function pasteGaps(model: ClusterModel): PasteGaps {
       ...unread.map((v) => `${v.observer}'s CLUSTER NODES: ${v.unreadLines} unreadable node line(s)`),
     );
   }
-  const longest = Math.max(0, ...full.map((v) => v.lineCount));
-  const short = full.filter((v) => v.lineCount < longest);
+  const hidden = full.filter((v) => (v.hiddenSlotLines ?? 0) > 0);
+  if (hidden.length > 0) {
+    const total = hidden.reduce((sum, v) => sum + (v.hiddenSlotLines ?? 0), 0);
+    reasons.push(
+      `${total === 1 ? 'a master line does' : `${total} master lines do`} not show the slot column (columns dropped or the line cut), so which slots ${total === 1 ? 'it owns' : 'they own'} is unknown`,
+    );
+    evidence.push(
+      ...hidden.map(
+        (v) => `${v.observer}'s CLUSTER NODES: ${v.hiddenSlotLines} line(s) without their slot column`,
+      ),
+    );
+  }
+  // an isolated node's list of lost peers is not a longer view of the same cluster
+  const whole = full.filter((v) => !v.isolated);
+  const longest = Math.max(0, ...whole.map((v) => v.lineCount));
+  const short = whole.filter((v) => v.lineCount < longest);
   if (short.length > 0) {
     if (reasons.length === 0)
       reasons.push('some pasted views list fewer nodes than others: one may be cut off');

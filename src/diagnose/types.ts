@@ -3,6 +3,18 @@
  * Codes here are stable; the README documents each one.
  */
 
+/** Findings about settings that cause the next outage (rules/production-settings.ts). */
+export const PRODUCTION_SETTING_CODES = [
+  'SETTINGS_DIFFER',
+  'REPLICA_NO_FAILOVER',
+  'REPLICA_VALIDITY_BLOCKS',
+  'MIGRATION_BARRIER',
+  'COVERAGE_POLICY',
+  'NO_PERSISTENCE',
+  'EVICTION_POLICY',
+  'ANNOUNCE_UNSET',
+] as const;
+
 export const FINDING_CODES = [
   'CLUSTER_STATE_FAIL',
   'SLOTS_UNASSIGNED',
@@ -40,6 +52,7 @@ export const FINDING_CODES = [
   'CONFIG_LOST',
   'NO_ELIGIBLE_VOTERS',
   'PASTE_INCOMPLETE',
+  ...PRODUCTION_SETTING_CODES,
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 

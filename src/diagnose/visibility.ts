@@ -13,9 +13,20 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
   const orphanAddresses = new Set(
     model.orphanObservations.filter((o) => o.error && !left.has(o.address)).map((o) => o.address),
   );
-  const nodesKnown = model.nodes.length + orphanAddresses.size;
+  // nodes only an isolated observer lists (its lost peers, by their old ids) are not members we know of
+  const isolatedBy = new Set(model.views.filter((v) => v.isolated).map((v) => v.observer));
+  const stale = model.nodes.filter(
+    (n) => !n.selfSeen && n.seenBy.length > 0 && n.seenBy.every((o) => isolatedBy.has(o)),
+  ).length;
+  const nodesKnown = model.nodes.length - stale + orphanAddresses.size;
   const nodesSeen = model.selfSeenCount;
-  const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown);
+  // a filtered view's own node (the `redis-cli -h H` of its prompt) answered, even when its line was cut
+  const labels = new Set(model.nodes.map((n) => n.label));
+  const unlisted = model.views.filter(
+    (v) =>
+      v.source !== 'check' && v.observerId === null && /:\d+$/.test(v.observer) && !labels.has(v.observer),
+  ).length;
+  const nodesAtLeast = Math.max(model.knownNodesReported, nodesKnown + unlisted);
   const full = model.views.filter((v) => v.source !== 'check').length;
   let summary: string;
   const infoOnly = snapshot.observations.filter((o) => !o.nodes && (o.clusterInfo || o.replication)).length;
@@ -29,6 +40,8 @@ export function computeVisibility(snapshot: ClusterSnapshot, model: ClusterModel
     summary = `redis-cli check output only: ${plural(nodesKnown, 'node')} listed; failed or unreachable nodes are not shown.`;
   } else if (nodesAtLeast > nodesKnown) {
     summary = `${nodesKnown} of at least ${nodesAtLeast} nodes visible; the paste looks truncated.`;
+  } else if (pasteGaps(model).truncated) {
+    summary = `${plural(nodesKnown, 'node')} visible; the paste is missing lines, so the cluster has at least that many and counts are lower bounds.`;
   } else {
     summary = `${nodesSeen} of ${nodesKnown} nodes' own views pasted; ${plural(nodesKnown, 'node')} known.`;
   }

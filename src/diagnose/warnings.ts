@@ -25,7 +25,8 @@ export function offlineWarnings(snapshot: ClusterSnapshot, model: ClusterModel):
     if (unprobed > 0) out.push(`Bus ports were not probed on ${plural(unprobed, 'node')}.`);
   }
   if (snapshot.source === 'paste') out.push(...pasteWarnings(snapshot));
-  const partial = model.nodes.filter((n) => !n.idComplete);
+  // only hex prefixes: an opaque id ("n1", "<master>") is a name the paste chose, said in its own warning
+  const partial = model.nodes.filter((n) => !n.idComplete && /^[0-9a-f]+$/.test(n.id));
   if (partial.length > 0) {
     out.push(
       `${plural(partial.length, 'node id')} appeared only abbreviated and could not be matched to a full id (${partial

@@ -1,6 +1,6 @@
 /**
  * General health check: all slots assigned and served, every master with a replica, bus ports open,
- * replicas on other hosts, node timeout sane, and every node agreeing on the layout.
+ * replicas on other hosts, node timeout sane, production settings safe, and every node agreeing on the layout.
  */
 import { isDown } from '../diagnose/context.ts';
 import { deriveFacts, effectiveConfig } from '../diagnose/facts.ts';
@@ -21,6 +21,7 @@ import {
   withoutFullView,
   withoutView,
 } from './common.ts';
+import { settingsStep } from './settings-step.ts';
 import { rootCauseStep } from './shared-steps.ts';
 import type { Runbook, RunbookContext } from './types.ts';
 
@@ -195,6 +196,15 @@ export const healthRunbook: Runbook = {
   name: 'health',
   title: 'Cluster health check',
   description:
-    'No incident in sight: check coverage, redundancy, bus ports, placement, timeouts and agreement.',
-  steps: [slotsStep, replicasStep, busStep, placementStep, timeoutStep, agreementStep, rootCauseStep],
+    'No incident in sight: check coverage, redundancy, bus ports, placement, timeouts, settings and agreement.',
+  steps: [
+    slotsStep,
+    replicasStep,
+    busStep,
+    placementStep,
+    timeoutStep,
+    settingsStep,
+    agreementStep,
+    rootCauseStep,
+  ],
 };

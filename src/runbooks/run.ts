@@ -1,12 +1,13 @@
 /**
  * Runs a runbook over a diagnosis (pure steps, reported one by one), and the whole live flow for one
- * cluster: probe → diagnose → select runbook → steps.
+ * cluster: probe → diagnose → select runbook → steps. The probe (and with it the Redis client) is loaded
+ * only when runLive is called, so diagnosing a paste never loads it.
  */
 import { buildModel } from '../cluster/model.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { diagnoseWithModel } from '../diagnose/diagnose.ts';
-import { type ProbeOptions, probeCluster } from '../diagnose/probe/probe.ts';
+import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
 import { withCliAuth } from './common.ts';
 import { getRunbook, selectRunbook } from './registry.ts';
@@ -114,6 +115,7 @@ export async function runLive(
   cluster: ClusterConfig,
   opts: RunOptions & { probe?: ProbeOptions } = {},
 ): Promise<LiveResult> {
+  const { probeCluster } = await import('../diagnose/probe/probe.ts');
   const snapshot = await probeCluster(cluster, opts.probe);
   const auth = {
     ...(cluster.username ? { username: cluster.username } : {}),

@@ -6,7 +6,10 @@ import type { ClusterModel } from '../cluster/model-types.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
 
-export type RunbookName = 'clusterdown' | 'failover' | 'resharding' | 'health';
+/** Every runbook's name, in the registry's order (a plain list, so the CLI can show it without loading any runbook). */
+export const RUNBOOK_NAMES = ['clusterdown', 'failover', 'resharding', 'health'] as const;
+
+export type RunbookName = (typeof RUNBOOK_NAMES)[number];
 
 export interface RunbookInfo {
   name: RunbookName;

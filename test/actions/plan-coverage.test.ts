@@ -6,28 +6,32 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
-import { isRefusal, type Plan, type Refusal } from '../../src/actions/types.ts';
-import { fixtureInput } from './plan-input.ts';
-
-const asPlan = (p: Plan | Refusal): Plan => {
-  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-};
-const asRefusal = (p: Plan | Refusal): Refusal => {
-  if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
-  return p;
-};
+import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 describe('fix-coverage on slots never assigned', () => {
   it('gives each range to the master it extends, with the exact commands, then waits for agreement', () => {
     const p = asPlan(makePlan('fix-coverage', fixtureInput('slots-unassigned')));
-    expect(p.steps.map((s) => s.kind)).toEqual(['assign-slots', 'assign-slots', 'wait']);
+    expect(p.steps.map((s) => s.kind)).toEqual([
+      'assign-slots',
+      'command',
+      'command',
+      'assign-slots',
+      'command',
+      'command',
+      'wait',
+    ]);
+    // The last slot of each range is assigned by SETSLOT NODE on an importing slot: the node then tells
+    // every other node at once instead of waiting for gossip.
     expect(p.steps.flatMap((s) => s.display)).toEqual([
-      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER ADDSLOTSRANGE 5000 5460',
-      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER ADDSLOTSRANGE 16000 16383',
+      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER ADDSLOTSRANGE 5000 5459',
+      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER SETSLOT 5460 IMPORTING 1ffabc0d4057f23eb057effa658b55cde0bf8280',
+      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER SETSLOT 5460 NODE b806854cdd9ea36e88693ecc6424477fb3557be0',
+      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER ADDSLOTSRANGE 16000 16382',
+      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER SETSLOT 16383 IMPORTING b806854cdd9ea36e88693ecc6424477fb3557be0',
+      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER SETSLOT 16383 NODE d3974bbf7ea60a45e440a0267b67bbc4c97a4563',
       'redis-cli -h 127.238.13.1 -p 7000 CLUSTER NODES',
     ]);
-    expect(p.steps[2]).toMatchObject({
+    expect(p.steps[6]).toMatchObject({
       until: {
         kind: 'slots-settled',
         slots: [
@@ -47,9 +51,9 @@ describe('fix-coverage on slots never assigned', () => {
     const p = asPlan(
       makePlan('fix-coverage', fixtureInput('slots-unassigned', { slotRanges: '16000-16100' })),
     );
-    expect(p.steps.flatMap((s) => s.display).slice(0, 2)).toEqual([
-      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER ADDSLOTSRANGE 16012 16100',
-      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER ADDSLOTSRANGE 16000 16011',
+    expect(p.steps.filter((s) => s.kind === 'assign-slots').flatMap((s) => s.display)).toEqual([
+      'redis-cli -h 127.238.13.1 -p 7000 CLUSTER ADDSLOTSRANGE 16012 16099',
+      'redis-cli -h 127.238.13.3 -p 7000 CLUSTER ADDSLOTSRANGE 16000 16010',
     ]);
     expect(p.expected).not.toContain('every slot is served: cluster_state:ok');
     expect(
@@ -69,8 +73,11 @@ describe('fix-coverage on slots never assigned', () => {
         }),
       ),
     );
-    const mine = p.steps.find((s) => s.kind === 'assign-slots' && s.node.address === '127.238.13.2:7000');
-    expect(mine?.display).toEqual(['redis-cli -h 127.238.13.2 -p 7000 CLUSTER ADDSLOTSRANGE 16001 16001']);
+    const mine = p.steps.filter((s) => s.kind === 'command' && s.node.address === '127.238.13.2:7000');
+    expect(mine.flatMap((s) => s.display)).toEqual([
+      'redis-cli -h 127.238.13.2 -p 7000 CLUSTER SETSLOT 16001 IMPORTING b806854cdd9ea36e88693ecc6424477fb3557be0',
+      'redis-cli -h 127.238.13.2 -p 7000 CLUSTER SETSLOT 16001 NODE 1ffabc0d4057f23eb057effa658b55cde0bf8280',
+    ]);
     expect(p.risks.map((r) => r.text).join(' ')).toContain('hold keys only on 127.238.13.2:7000 (7 keys)');
   });
 

@@ -1,4 +1,4 @@
-/** Test helpers: a planner's input from a recorded scenario (test/fixtures/<name>/), with optional edits; plan-or-refusal unwrappers. */
+/** Test helpers: a planner's input from a recorded scenario (test/fixtures/<name>/), with optional edits; plan or refusal. */
 import { isRefusal, type Plan, type PlanInput, type Refusal } from '../../src/actions/types.ts';
 import { buildModel } from '../../src/cluster/model.ts';
 import type { ClusterSnapshot } from '../../src/cluster/types.ts';
@@ -24,13 +24,13 @@ export function fixtureInput(
   };
 }
 
-/** The plan, or a thrown error naming the refusal's reasons. */
+/** The plan; throws with the reasons when it is a refusal. */
 export function asPlan(p: Plan | Refusal): Plan {
   if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
   return p;
 }
 
-/** The refusal, or a thrown error naming the plan. */
+/** The refusal; throws with the summary when it is a plan. */
 export function asRefusal(p: Plan | Refusal): Refusal {
   if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
   return p;

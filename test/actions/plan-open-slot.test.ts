@@ -5,13 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
-import { isRefusal, type Plan, type Refusal } from '../../src/actions/types.ts';
-import { fixtureInput } from './plan-input.ts';
-
-const asPlan = (p: Plan | Refusal): Plan => {
-  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-};
+import { isRefusal } from '../../src/actions/types.ts';
+import { asPlan, fixtureInput } from './plan-input.ts';
 
 describe('fix-open-slot', () => {
   it('finishes a move with keys on both sides: one move-slots step, SETSLOT NODE on the target first', () => {
@@ -28,7 +23,7 @@ describe('fix-open-slot', () => {
       replace: false,
     });
     expect(move.display).toEqual([
-      '# for each slot of 4748, up to 16 at a time; slot 4748 shown:',
+      '# for each slot of 4748, up to 64 at a time; slot 4748 shown:',
       'redis-cli -h 127.185.246.2 -p 7000 CLUSTER SETSLOT 4748 IMPORTING 5e92e6191c404720e79e07f77b1124b564df2f70',
       'redis-cli -h 127.185.246.1 -p 7000 CLUSTER SETSLOT 4748 MIGRATING 5e001e02c368720bbe01193fe6c0f68327724f94',
       'redis-cli -h 127.185.246.1 -p 7000 CLUSTER GETKEYSINSLOT 4748 100   # then, until it lists none:',

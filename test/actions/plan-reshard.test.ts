@@ -5,19 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
-import { isRefusal, type Plan, type Refusal } from '../../src/actions/types.ts';
 import { countSlots } from '../../src/cluster/slots.ts';
-import { fixtureInput } from './plan-input.ts';
+import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 const [A, B, C, R] = ['127.189.3.1:7000', '127.189.3.2:7000', '127.189.3.3:7000', '127.189.3.4:7000'];
-const asPlan = (p: Plan | Refusal): Plan => {
-  if (isRefusal(p)) throw new Error(`refused: ${p.reasons.join('; ')}`);
-  return p;
-};
-const asRefusal = (p: Plan | Refusal): Refusal => {
-  if (!isRefusal(p)) throw new Error(`planned: ${p.summary}`);
-  return p;
-};
 
 describe('reshard', () => {
   it('moves the slots next to the target, in one range, with their keys', () => {

@@ -1,6 +1,6 @@
 /**
  * Every action any diagnosis recommends, over every recorded fixture (scenario recordings as live
- * snapshots and as pastes, the live snapshots, the paste formats, the H3 dumps), turns into a plan or a
+ * snapshots and as pastes, the live snapshots, the paste formats, the issue-12 pastes, the H3 dumps), turns into a plan or a
  * refusal from its structured params alone, never from its `target` text. A refusal for missing
  * parameters is allowed only where the operator must name something no diagnosis can know (the new node
  * of add-replica).
@@ -36,6 +36,13 @@ function snapshots(): [string, ClusterSnapshot][] {
     const dir = join(FIXTURES, 'paste-formats', kind);
     for (const f of readdirSync(dir))
       out.push([`paste-formats/${kind}/${f}`, readPaste(readFileSync(join(dir, f), 'utf8'))]);
+  }
+  const p12 = join(FIXTURES, 'pastes-12');
+  for (const d of readdirSync(p12, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    const files = readdirSync(join(p12, d.name)).filter((f) => f.endsWith('.txt'));
+    const texts = files.map((f) => readFileSync(join(p12, d.name, f), 'utf8'));
+    for (const [i, f] of files.entries()) out.push([`pastes-12/${d.name}/${f}`, readPaste(texts[i]!)]);
+    out.push([`pastes-12/${d.name} (all)`, readPaste(texts.join('\n'))]);
   }
   const h3 = join(FIXTURES, 'diagnose-h3');
   for (const d of readdirSync(h3, { withFileTypes: true }).filter((e) => e.isDirectory())) {

@@ -5,46 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type BotDeps, createBot } from '../../src/bot/core.ts';
-import type { BotMessage, MessageRef, Transport } from '../../src/bot/message.ts';
+import type { BotMessage, Transport } from '../../src/bot/message.ts';
 import { createLogger } from '../../src/bot/slack/logger.ts';
+import { snapshotFromPaste } from '../../src/cluster/paste.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Diagnosis, StepResult } from '../../src/diagnose/types.ts';
+import { diagnoseWithSteps } from '../../src/runbooks/run.ts';
 import type { DiagnosisService } from '../../src/runbooks/types.ts';
-
-interface Sent {
-  op: 'post' | 'reply' | 'update' | 'ephemeral' | 'upload';
-  ref?: MessageRef;
-  msg?: BotMessage;
-}
-
-function recorder(opts: { failUpdate?: boolean } = {}) {
-  const sent: Sent[] = [];
-  let n = 0;
-  const transport: Transport = {
-    async post(channel, msg) {
-      sent.push({ op: 'post', msg });
-      n += 1;
-      return { channel, ts: `p${n}` };
-    },
-    async reply(parent, msg) {
-      sent.push({ op: 'reply', ref: parent, msg });
-      n += 1;
-      return { channel: parent.channel, ts: `r${n}` };
-    },
-    async update(ref, msg) {
-      if (opts.failUpdate)
-        throw Object.assign(new Error('cant_update_message'), { code: 'cant_update_message' });
-      sent.push({ op: 'update', ref, msg });
-    },
-    async ephemeral(_to, msg) {
-      sent.push({ op: 'ephemeral', msg });
-    },
-    async upload(parent) {
-      sent.push({ op: 'upload', ref: parent });
-    },
-  };
-  return { sent, transport };
-}
+import { recorder } from './helpers/recorder.ts';
 
 const step = (id: string, verdict: StepResult['verdict'] = 'ok'): StepResult => ({
   id,
@@ -214,5 +182,86 @@ describe('commands without a registry', () => {
     const [ack] = await ask(empty, 'diagnose prod');
     expect(ack?.text).toContain('No clusters are registered');
     expect(ack?.sections?.[0]?.lines.join('\n')).toContain('passwordEnv:');
+  });
+});
+
+describe('Details button', () => {
+  const paste =
+    'cluster_state:fail\ncluster_slots_assigned:16384\ncluster_slots_fail:5461\ncluster_known_nodes:6\n';
+  const analyzePaste = (text: string) => {
+    const snapshot = snapshotFromPaste(text);
+    return { snapshot, diagnosis: diagnoseWithSteps(snapshot) };
+  };
+  const detailsButton = (m: BotMessage | undefined) => m?.buttons?.find((b) => b.actionId === 'show_details');
+  const who = { user: 'UALICE', channel: 'C1' };
+
+  it('a paste reply is brief, names the unnamed node, and shows its details in the thread on click', async () => {
+    const { sent, transport } = recorder();
+    const b = bot(
+      service(async () => diagnosis([])),
+      transport,
+      { analyzePaste },
+    );
+    await b.paste({ ...who, text: paste, threadTs: 't1', mentioned: false });
+    const reply = sent[0]?.msg;
+    expect(reply?.details).toBeUndefined();
+    expect(reply?.sections?.map((s) => s.heading)).not.toContain('Whose view this is');
+    expect(JSON.stringify(reply)).not.toContain('paste#');
+    expect(JSON.stringify(reply)).toContain('The pasted node reports cluster_state:fail');
+    const button = detailsButton(reply);
+    expect(button?.label).toBe('Details');
+    await b.action({ ...who, actionId: 'show_details', value: button!.value, threadTs: 't1' });
+    expect(sent[1]?.op).toBe('reply');
+    expect(sent[1]?.ref).toEqual({ channel: 'C1', ts: 't1' });
+    expect(sent[1]?.msg?.sections?.map((s) => s.heading)).toContain('Whose view this is');
+  });
+
+  it('a live verdict keeps findings for Details; a forgotten or unknown id says so', async () => {
+    const { sent, transport } = recorder();
+    const d: Diagnosis = {
+      ...diagnosis([step('a')]),
+      findings: [
+        { code: 'NODE_FAIL', severity: 'critical', message: 'm', nodes: [], slots: '', evidence: ['e'] },
+      ],
+    };
+    const b = bot(
+      service(async () => d),
+      transport,
+    );
+    await ask(b, 'diagnose prod');
+    const verdict = sent.find((s) => s.op === 'update')?.msg;
+    expect(verdict?.sections?.some((s) => s.heading?.startsWith('Findings'))).toBe(false);
+    const button = detailsButton(verdict);
+    await b.action({ ...who, actionId: 'show_details', value: button!.value });
+    const shown = sent.at(-1);
+    expect(shown?.op).toBe('ephemeral');
+    expect(shown?.msg?.sections?.map((s) => s.heading)).toContain('Findings (1)');
+    await b.action({ ...who, actionId: 'show_details', value: 'no-such-id' });
+    expect(sent.at(-1)?.msg?.text).toMatch(/no longer kept/);
+  });
+
+  it('a click by someone who may not read the cluster is refused', async () => {
+    const { sent, transport } = recorder();
+    const d: Diagnosis = {
+      ...diagnosis([]),
+      findings: [
+        { code: 'NODE_FAIL', severity: 'critical', message: 'm', nodes: [], slots: '', evidence: ['e'] },
+      ],
+    };
+    const b = bot(
+      service(async () => d),
+      transport,
+      {
+        config: parseConfig({
+          clusters: [{ name: 'prod', seeds: ['127.0.0.1:1'] }],
+          access: { channels: { C1: ['prod'] } },
+        }),
+      },
+    );
+    await ask(b, 'diagnose prod');
+    const button = detailsButton(sent.find((s) => s.op === 'update')?.msg);
+    await b.action({ user: 'UMALLORY', channel: 'COTHER', actionId: 'show_details', value: button!.value });
+    expect(sent.at(-1)?.op).toBe('ephemeral');
+    expect(sent.at(-1)?.msg?.sections?.map((s) => s.heading)).not.toContain('Findings (1)');
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
+import { startStandalone } from '../../src/devcluster/start.ts';
 import { fixture } from './helpers/big-dump.ts';
 import { BOT_TOKEN, type FakeSlack, startFakeSlack, waitUntil } from './helpers/fake-slack.ts';
 import { serveEnv, startedPort } from './helpers/serve.ts';
@@ -16,6 +17,7 @@ import { postForm, slashBody } from './helpers/signed.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'redis-runbook.js');
 let cluster: DevCluster;
+let queue: DevCluster;
 let dir: string;
 let configFile: string;
 
@@ -53,6 +55,7 @@ function runCli(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Pro
 
 beforeAll(async () => {
   cluster = await startCluster({ masters: 3, nodeTimeoutMs: 1000, label: 'h5-shell' });
+  queue = await startStandalone({ label: 'h5-queue' });
   dir = mkdtempSync(join(tmpdir(), 'h5-shell-'));
   configFile = join(dir, 'redis-runbook.yml');
   writeFileSync(
@@ -74,6 +77,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cluster?.stop();
+  await queue?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -126,12 +130,15 @@ describe('redis-runbook shell (piped stdin)', () => {
     for (const n of cluster.nodes) expect(out).toContain(n.address);
   });
 
-  it('diagnoses a pasted dump offline and says whose view it was', async () => {
-    const r = await runCli(['shell', '--config', configFile], `${fixture('down-nodes-n1.txt')}\n`);
+  it('diagnoses a pasted dump offline, brief first, and says whose view it was under Details', async () => {
+    const r = await runCli(['shell', '--config', configFile], `${fixture('down-nodes-n1.txt')}\n\n1\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Offline diagnosis of the pasted output');
-    expect(r.stdout).toContain('CLUSTER NODES as seen by 127.31.0.1:7000');
     expect(r.stdout).toContain('ROOT CAUSE [master-failed-no-replica]');
+    expect(r.stdout).toContain('More with the Details choice');
+    const details = r.stdout.indexOf('[1] Details');
+    expect(details).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('CLUSTER NODES as seen by 127.31.0.1:7000')).toBeGreaterThan(details);
   });
 
   it('a broken config file is a clear error with exit 2 and no stack', async () => {
@@ -148,7 +155,7 @@ describe('redis-runbook shell (piped stdin)', () => {
 async function startServe(fake: FakeSlack) {
   const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile, '--host', '127.0.0.1'], {
     cwd: dir,
-    env: serveEnv(fake),
+    env: serveEnv(fake, `redis://${queue.node(0).address}`),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

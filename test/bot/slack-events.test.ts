@@ -44,6 +44,25 @@ afterAll(async () => {
 
 const repliesTo = (ts: string) => fake.byMethod('chat.postMessage').filter((c) => c.args.thread_ts === ts);
 
+/** Clicks the Details button of a bot reply under `thread`; resolves with the text of what it posted there. */
+async function clickDetails(reply: ApiCall, thread: string): Promise<string> {
+  const blocks = reply.args.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[];
+  const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'show_details');
+  expect(button?.value).toBeTruthy();
+  const count = repliesTo(thread).length;
+  const res = await postForm(
+    bot.url,
+    actionBody('show_details', button!.value!, `${fake.url}/respond/details`, 'UALICE', 'COPS', thread),
+  );
+  expect(res.status).toBe(200);
+  const [shown] = await waitUntil(
+    () => repliesTo(thread).length > count && repliesTo(thread).slice(count),
+    20_000,
+    'details',
+  );
+  return allText(shown as ApiCall);
+}
+
 async function slash(text: string, user = 'UALICE', channel = 'COPS') {
   const res = await postForm(
     bot.url,
@@ -143,10 +162,13 @@ describe('pasted dumps', () => {
     const text = allText(reply as ApiCall);
     expect(text).toContain('Offline diagnosis of the pasted output');
     expect(text).toContain('master-failed-no-replica');
-    expect(text).toMatch(/CLUSTER NODES as seen by 127\.31\.0\.1:7000/);
-    expect(text).toContain('What I could not check without live access');
+    // Brief first: whose view it was and what needs live access are behind the Details button.
+    expect(text).not.toContain('What I could not check without live access');
     expect(reply?.args.channel).toBe('COPS');
     expect(reply?.authorization).toMatch(/^Bearer xoxb-/);
+    const shown = await clickDetails(reply as ApiCall, m.ts);
+    expect(shown).toMatch(/CLUSTER NODES as seen by 127\.31\.0\.1:7000/);
+    expect(shown).toContain('What I could not check without live access');
   });
 
   it('answers in the existing thread when the paste is itself a thread reply', async () => {
@@ -212,11 +234,13 @@ describe('pasted dumps', () => {
     expect(allText(repliesTo(m.ts)[0] as ApiCall)).toContain('master-failed-no-replica');
   });
 
-  it('keeps a 500-node paste within Block Kit limits and puts the overflow in a file upload', async () => {
+  it('keeps a 500-node paste within Block Kit limits and puts the overflow of its details in a file upload', async () => {
     const dump = `${bigClusterNodes(250, 40)}\n<!channel> <@U0ADMIN> look at this\n`;
     const m = message(dump.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     const before = fake.byMethod('files.completeUploadExternal').length;
     await postEvent(bot.url, eventEnvelope(m.event));
+    const [brief] = await waitUntil(() => repliesTo(m.ts).length > 0 && repliesTo(m.ts), 20_000, 'reply');
+    await clickDetails(brief as ApiCall, m.ts);
     await waitUntil(() => fake.byMethod('files.completeUploadExternal').length > before, 20_000, 'upload');
     const replies = repliesTo(m.ts);
     expect(replies.length).toBeGreaterThanOrEqual(1);
@@ -227,7 +251,8 @@ describe('pasted dumps', () => {
       for (const b of blocks) expect((b.text?.text ?? '').length).toBeLessThanOrEqual(3000);
       expect(allText(r)).not.toMatch(/<!channel>|<@U0ADMIN>/);
     }
-    expect(allText(replies[0] as ApiCall)).toContain('The rest is attached in the thread.');
+    expect(allText(replies[0] as ApiCall)).not.toContain('The rest is attached in the thread.');
+    expect(allText(replies[1] as ApiCall)).toContain('The rest is attached in the thread.');
     const complete = fake.byMethod('files.completeUploadExternal').at(-1);
     expect(complete?.args).toMatchObject({ channel_id: 'COPS', thread_ts: m.ts });
     const uploaded = [...fake.uploads.values()].at(-1) ?? '';

@@ -120,7 +120,11 @@ describe('/redis against a live cluster', () => {
     const buttons = (update.args.blocks as { type: string; elements?: { action_id: string }[] }[]).find(
       (b) => b.type === 'actions',
     );
-    expect(buttons?.elements?.map((e) => e.action_id)).toEqual(['diagnose_again', 'show_nodes']);
+    expect(buttons?.elements?.map((e) => e.action_id)).toEqual([
+      'diagnose_again',
+      'show_nodes',
+      'show_details',
+    ]);
   });
 
   it('nodes posts a compact topology table naming the dead node', async () => {

@@ -1,6 +1,7 @@
 /**
- * `redis-runbook diagnose --file` run as a child process (node --import tsx src/cli/main.ts, what
- * `npx tsx` does): JSON shape, exit codes 0/2/3, stdin, and clean one-line errors.
+ * `redis-runbook diagnose --file` run as a child process, as a user runs it (bin/redis-runbook.js, the
+ * compiled build that vitest's global setup keeps current): JSON shape, exit codes 0/2/3, stdin, and clean
+ * one-line errors.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'diagnose-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], input?: string) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'diagnose', ...args], {
+  const res = spawnSync(process.execPath, ['bin/redis-runbook.js', 'diagnose', ...args], {
     cwd: root,
     input: input ?? '',
     encoding: 'utf8',
@@ -82,6 +83,30 @@ withFixtures('diagnose --file', () => {
   });
 });
 
+describe('pastes that are not clean redis-cli output (issue 12)', () => {
+  it('redacted ids are diagnosed, not refused: the cause and a note that the ids look renamed', () => {
+    const text = [
+      'n1 10.1.0.1:7000@17000 master,fail - 1700000100000 1700000090000 4 disconnected 0-16383',
+      'n2 10.1.0.2:7000@17000 myself,slave n1 0 1700000200000 4 connected',
+      'n3 10.1.0.3:7000@17000 master - 0 1700000201000 0 connected',
+    ].join('\n');
+    const r = run(['--file', file('redacted.txt', text), '--json']);
+    expect(r.code).toBe(3);
+    const json = JSON.parse(r.out);
+    expect(json.rootCauses[0].code).toBe('failover-not-possible-no-voters');
+    expect(json.warnings.join(' ')).toMatch(/node ids look redacted or renamed \(n1, n2, n3\)/);
+  });
+
+  it('text with nothing readable still gets an answer: undetermined, what to paste, exit 2', () => {
+    const r = run(['--file', file('prose.txt', 'the site is down, help\n'), '--json']);
+    expect(r.code).toBe(2);
+    const json = JSON.parse(r.out);
+    expect(json.rootCauses.map((c: { code: string }) => c.code)).toEqual(['undetermined']);
+    expect(json.rootCauses[0].explanation).toMatch(/Paste the output of CLUSTER NODES/);
+    expect(r.err).toMatch(/no Redis Cluster output found.*\[NO_CLUSTER_OUTPUT\]/);
+  });
+});
+
 describe('diagnose usage and input errors exit 2 with one clear line', () => {
   it.each([
     [
@@ -92,12 +117,6 @@ describe('diagnose usage and input errors exit 2 with one clear line', () => {
     ],
     ['an empty file', ['--file', file('empty.txt', '  \n\n')], undefined, /input is empty/],
     ['empty stdin', ['--file', '-'], '', /input is empty/],
-    [
-      'text that is not cluster output',
-      ['--file', file('prose.txt', 'the site is down, help\n')],
-      undefined,
-      /no Redis Cluster output found/,
-    ],
     ['no target and no file', [], undefined, /give a cluster name or host:port, or --file/],
     [
       'an unknown runbook, refused before any probe',

@@ -1,15 +1,20 @@
-/** renderDiagnosisText: the terminal report carries every part of a diagnosis, plain or coloured. */
+/**
+ * renderDiagnosisText: the brief (root cause, actions, one line per step, no sentence twice) by default,
+ * and with `verbose` every part of a diagnosis, plain or coloured.
+ */
 import { describe, expect, it } from 'vitest';
 import { renderDiagnosisText, wrap } from '../../src/bot/text.ts';
+import { snapshotFromPaste } from '../../src/cluster/paste.ts';
 import { diagnosePaste } from '../../src/diagnose/diagnose.ts';
 import type { Diagnosis } from '../../src/diagnose/types.ts';
+import { diagnoseWithSteps } from '../../src/runbooks/run.ts';
 import { hasScenario, scenarioPaste } from './scenario-fixtures.ts';
 
 const run = hasScenario('master-killed-no-replica') ? describe : describe.skip;
 
 run('renderDiagnosisText', () => {
   const d = diagnosePaste(scenarioPaste('master-killed-no-replica'));
-  const text = renderDiagnosisText(d);
+  const text = renderDiagnosisText(d, { verbose: true });
 
   it('shows state, root cause with explanation and numbered actions, findings by severity, warnings', () => {
     expect(text.split('\n')[0]).toMatch(/state: FAIL$/);
@@ -47,10 +52,51 @@ run('renderDiagnosisText', () => {
         },
       ],
     };
-    const coloured = renderDiagnosisText(withSteps, { color: true });
+    const coloured = renderDiagnosisText(withSteps, { color: true, verbose: true });
     expect(coloured.includes('\u001b[31m')).toBe(true);
     expect(coloured).toContain('$ redis-cli -h h -p 1 cluster info');
     expect(coloured).toMatch(/1\. .*\[PROBLEM\].* Check cluster state/);
+  });
+});
+
+run('the brief (default)', () => {
+  const d = diagnoseWithSteps(snapshotFromPaste(scenarioPaste('master-killed-no-replica')));
+  const brief = renderDiagnosisText(d);
+  const full = renderDiagnosisText(d, { verbose: true });
+  const lines = brief.trimEnd().split('\n');
+
+  it('says the verdict, the root cause and its actions, then each step in one line', () => {
+    expect(lines[0]).toMatch(/state: FAIL$/);
+    expect(brief).toContain('ROOT CAUSE [master-failed-no-replica]');
+    expect(brief).toMatch(/ {4}1\. restart-node: 127\.\d+\.\d+\.\d+:7000/);
+    expect(brief).toMatch(/ {4}2\. fix-coverage: /);
+    const steps = lines.filter((l) => /^ {2}\d+\. \[(PROBLEM|ok|skipped)\] /.test(l));
+    expect(steps).toHaveLength(d.steps!.length);
+    expect(steps[1]).toMatch(/flagged FAIL by 4 node\(s\)/);
+    expect(brief).not.toContain('FINDINGS');
+    expect(brief).toContain('NOT CHECKED / ASSUMED');
+    expect(brief).toContain(`More with --verbose: ${d.findings.length} findings`);
+    expect(lines.length).toBeLessThanOrEqual(45);
+    expect(full.split('\n').length).toBeGreaterThan(2 * lines.length);
+  });
+
+  it('never says a sentence twice (the verbose report does)', () => {
+    const said = (t: string) =>
+      t
+        .replace(/\s+/g, ' ')
+        .split(/(?<=[.!?:])\s+/)
+        .filter((x) => x.length > 40);
+    const count = (t: string) => {
+      const seen = new Map<string, number>();
+      for (const x of said(t)) seen.set(x, (seen.get(x) ?? 0) + 1);
+      return [...seen].filter(([, n]) => n > 1).map(([x]) => x);
+    };
+    expect(count(brief)).toEqual([]);
+    expect(count(full).length).toBeGreaterThan(0);
+  });
+
+  it('names the step that restates the root cause without repeating it', () => {
+    expect(brief).toMatch(/\[PROBLEM\] Root cause and recommended actions: as above$/m);
   });
 });
 

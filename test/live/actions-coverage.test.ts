@@ -10,26 +10,13 @@ import { allState } from '../../src/devcluster/conditions.ts';
 import { startCluster } from '../../src/devcluster/index.ts';
 import { ownSlots, writeKeys } from '../../src/devcluster/scenario-kit.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
 import { expectReadable } from './action-helpers.ts';
-import { mustPlanSlots, mustRefuseSlots, runSlots } from './slot-helpers.ts';
+import { mustPlanSlots, mustRefuseSlots, runSlots, withScenario } from './slot-helpers.ts';
 
 const timings: Record<string, number> = {};
 afterAll(() => {
   console.log(`fix-coverage, ms from preflight to verified: ${JSON.stringify(timings)}`);
 });
-
-async function withScenario(
-  name: ScenarioName,
-  fn: (s: Awaited<ReturnType<typeof runScenario>>) => Promise<void>,
-) {
-  const s = await runScenario(name);
-  try {
-    await fn(s);
-  } finally {
-    await s.cluster.stop();
-  }
-}
 
 describe('fix-coverage on real clusters', () => {
   it('slots never assigned: each range to the master it extends, cluster ok, keys intact', async () => {
@@ -44,8 +31,15 @@ describe('fix-coverage on real clusters', () => {
       const [a, , b] = c.masters();
       const p = await mustPlanSlots(c, 'fix-coverage', {});
       expect(p.steps.map((s) => [s.kind, s.display[0]])).toEqual([
-        ['assign-slots', `redis-cli -h ${a!.host} -p 7000 CLUSTER ADDSLOTSRANGE 5000 5460`],
-        ['assign-slots', `redis-cli -h ${b!.host} -p 7000 CLUSTER ADDSLOTSRANGE 16000 16383`],
+        ['assign-slots', `redis-cli -h ${a!.host} -p 7000 CLUSTER ADDSLOTSRANGE 5000 5459`],
+        [
+          'command',
+          `redis-cli -h ${a!.host} -p 7000 CLUSTER SETSLOT 5460 IMPORTING ${p.steps[1]!.kind === 'command' ? p.steps[1]!.argv[4] : ''}`,
+        ],
+        ['command', `redis-cli -h ${a!.host} -p 7000 CLUSTER SETSLOT 5460 NODE ${a!.id}`],
+        ['assign-slots', `redis-cli -h ${b!.host} -p 7000 CLUSTER ADDSLOTSRANGE 16000 16382`],
+        ['command', expect.stringContaining('CLUSTER SETSLOT 16383 IMPORTING')],
+        ['command', `redis-cli -h ${b!.host} -p 7000 CLUSTER SETSLOT 16383 NODE ${b!.id}`],
         ['wait', `redis-cli -h ${a!.host} -p 7000 CLUSTER NODES`],
       ]);
       const { result } = await runSlots(c, p, 'fix-coverage (845 unassigned slots)', timings);

@@ -10,26 +10,13 @@ import { type DevCluster, keySlot, startCluster } from '../../src/devcluster/ind
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
 import { keysInRanges, ownSlots } from '../../src/devcluster/scenario-kit.ts';
 import { waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { runScenario, type ScenarioName } from '../../src/devcluster/scenarios.ts';
 import { expectReadable, waitCaughtUp } from './action-helpers.ts';
-import { mustPlanSlots, mustRefuseSlots, runSlots } from './slot-helpers.ts';
+import { mustPlanSlots, mustRefuseSlots, runSlots, withScenario } from './slot-helpers.ts';
 
 const timings: Record<string, number> = {};
 afterAll(() => {
   console.log(`slot moves, ms from preflight to verified: ${JSON.stringify(timings)}`);
 });
-
-async function withScenario(
-  name: ScenarioName,
-  fn: (s: Awaited<ReturnType<typeof runScenario>>) => Promise<void>,
-) {
-  const s = await runScenario(name);
-  try {
-    await fn(s);
-  } finally {
-    await s.cluster.stop();
-  }
-}
 
 const openKeys = async (c: DevCluster, n: number, slot: number) =>
   (await c.call(c.node(n), ['CLUSTER', 'GETKEYSINSLOT', slot, 100])) as string[];

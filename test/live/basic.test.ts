@@ -34,10 +34,16 @@ describe('healthy cluster', () => {
     expect(r.diagnosis.state).toBe('ok');
     expect(r.diagnosis.rootCauses[0]?.code).toBe('healthy');
     expect(r.runbook).toBe('health');
-    // The scenarios run cluster-node-timeout 1500, below the 2000 ms floor: the only advice expected.
+    // The scenarios run cluster-node-timeout 1500, below the 2000 ms floor, and without persistence
+    // (save "", appendonly no): the only advice expected.
     expect(r.diagnosis.steps?.filter((st) => st.verdict === 'problem').map((st) => st.id)).toEqual([
       'node-timeout',
+      'settings',
     ]);
+    const settings = r.diagnosis.steps?.find((st) => st.id === 'settings');
+    expect(new Set(settings?.evidence.map((e) => e.split(':')[0]))).toEqual(
+      new Set(['WARNING NO_PERSISTENCE', 'INFO REPLICA_VALIDITY_BLOCKS']),
+    );
   });
 
   it('serves the DiagnosisService contract, posting steps as they complete', async () => {

@@ -6,6 +6,7 @@
 import { type ExecuteOptions, executePlan, planAction } from '../../src/actions/service.ts';
 import type { ExecutionEvent, ExecutionResult, Plan, Refusal } from '../../src/actions/types.ts';
 import type { DevCluster } from '../../src/devcluster/index.ts';
+import { runScenario, type ScenarioName, type ScenarioResult } from '../../src/devcluster/scenarios.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
 import { configOf, optsOf } from './action-helpers.ts';
 
@@ -57,4 +58,17 @@ export async function runSlots(
   });
   timings[label] = result.elapsedMs;
   return { result, events };
+}
+
+/** Builds and breaks scenario `name`, runs `fn` on it, and stops its cluster whatever happens. */
+export async function withScenario(
+  name: ScenarioName,
+  fn: (s: ScenarioResult) => Promise<void>,
+): Promise<void> {
+  const s = await runScenario(name);
+  try {
+    await fn(s);
+  } finally {
+    await s.cluster.stop();
+  }
 }

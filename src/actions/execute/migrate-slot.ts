@@ -10,7 +10,7 @@ import { ActionError, isActionError, toActionError } from '../errors.ts';
 import type { MoveSlotsStep } from '../types.ts';
 import type { NodeSession, PipelineReply } from './context.ts';
 import type { OwnView } from './own-view.ts';
-import { replyStartsWith } from './replies.ts';
+import { ReplyError, replyStartsWith } from './replies.ts';
 
 /** Everything a slot move needs, shared by every slot of one step. */
 export interface MoveContext {
@@ -270,9 +270,19 @@ async function migrateFailure(
   const where = `slot ${rec.slot} (${m.source.address} -> ${m.target.address})`;
   if (!isActionError(err, 'ACTION_BUSYKEY')) {
     const e = toActionError(err);
+    // Refused by the source itself (ACL, syntax): nothing was sent. Anything else (the target refused a
+    // command, IOERR, no answer): some RESTOREs may have landed while the source kept its copies.
+    const unsent =
+      err instanceof ReplyError &&
+      !/Target instance|IOERR/i.test(err.reply) &&
+      err.kind !== 'timeout' &&
+      err.kind !== 'unreachable';
+    const consequence = unsent
+      ? 'The source refused it: no key of that batch moved.'
+      : 'Some keys of that batch may now exist on both nodes (the source keeps a key until the target confirms it).';
     return new ActionError(
       e.code,
-      `MIGRATE of ${keys.length} keys of ${where} failed: ${e.message} Some keys of that batch may now exist on both nodes; nothing was retried.`,
+      `MIGRATE of ${keys.length} keys of ${where} failed: ${e.message} ${consequence} Nothing was retried.`,
       { cause: err },
     );
   }

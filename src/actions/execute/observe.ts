@@ -25,6 +25,7 @@ export interface Observation {
   newNode?: NodeObservation;
 }
 
+/** Probe settings and where password variables are read from. */
 export interface ObserveOptions {
   /** Probe settings (tests restrict hosts to loopback and may pass the diagnosis password). */
   probe?: ProbeOptions;

@@ -12,6 +12,7 @@ import { runCommand, runFanout, runWait } from './steps.ts';
 /** The runner of each step kind, typed so a runner only ever receives its own kind of step. */
 export type StepRunners = { [K in StepKind]?: StepRunner<Extract<PlanStep, { kind: K }>> };
 
+/** One runner per step kind; the slot steps (assign-slots, move-slots) plug in here with one line each. */
 export const STEP_RUNNERS: StepRunners = {
   command: runCommand,
   fanout: runFanout,

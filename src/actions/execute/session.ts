@@ -25,6 +25,7 @@ import { ReplyError, replyError } from './replies.ts';
 /** Default timeout of a mutating command (MIGRATE batches pass their own). */
 export const MUTATING_COMMAND_MS = 15_000;
 
+/** Where passwords come from, which hosts may be contacted, and the command timeouts of a run. */
 export interface SessionOptions {
   /** Where password variables are read from (default process.env), at the start of the run. */
   env?: NodeJS.ProcessEnv;

@@ -45,6 +45,7 @@ export function stepShape(steps: readonly PlanStep[]): string {
   return JSON.stringify(steps.map(({ title: _t, display: _d, waitsFor: _w, ...rest }) => rest));
 }
 
+/** Whether a plan may run now, and the fresh observation that decided it. */
 export type Preflight =
   | { ok: true; observation: Observation; detail: string }
   | { ok: false; code: ActionErrorCode; message: string; observation?: Observation };

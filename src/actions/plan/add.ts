@@ -247,11 +247,13 @@ function module(kind: Kind, description: string, accepts: ActionModule['accepts'
   };
 }
 
+/** add-node: an empty master that owns nothing. */
 export const addNodeAction = module(
   'add-node',
   'Join an empty node to the cluster as a master owning no slot.',
   [],
 );
+/** add-replica: an empty node as a replica of a master. */
 export const addReplicaAction = module(
   'add-replica',
   'Join an empty node as a replica of a master (the one with the fewest replicas unless --master is given).',

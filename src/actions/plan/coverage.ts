@@ -22,6 +22,7 @@ import { frame, refuse } from './common.ts';
 import { deadAlternatives, deadOwners, deadReasons, deadRisks, liveReplicas } from './coverage-dead.ts';
 import { type CoverageScope, holdersText, keysByHolder, readScope } from './coverage-scope.ts';
 import {
+  announceSteps,
   assignStep,
   healthyMasters,
   holderOf,
@@ -219,7 +220,11 @@ function build(
   const steps: PlanStep[] = [];
   const id = () => `s${steps.length + 1}`;
   for (const sh of shares) {
-    if (sh.free.length > 0) steps.push(assignStep(input, id(), sh.node, slotsToRanges(sh.free)));
+    const via = input.model.nodes.find((n) => n.id !== sh.node.id && n.idComplete && isHealthyMaster(n));
+    const last = Math.max(...sh.free);
+    const assigned = via ? sh.free.filter((s) => s !== last) : sh.free;
+    if (assigned.length > 0) steps.push(assignStep(input, id(), sh.node, slotsToRanges(assigned)));
+    if (via && sh.free.length > 0) steps.push(...announceSteps(input, steps.length + 1, sh.node, last, via));
     for (const [from, slots] of sh.taken)
       steps.push(takeOverStep(input, id(), sh.node, slotsToRanges(slots), input.model.byId.get(from)!));
   }

@@ -296,14 +296,17 @@ function module(mode: FailoverMode, description: string): ActionModule {
   };
 }
 
+/** failover: the default mode, for a master that answers. */
 export const failoverAction = module(
   'default',
   'Swap a healthy master with its replica, losing no write (maintenance).',
 );
+/** failover-force: the master is down, a majority can vote. */
 export const failoverForceAction = module(
   'force',
   'Promote a replica of a master that is down, with the votes of a majority of slot-owning masters.',
 );
+/** failover-takeover: no majority can vote; only when asked by name. */
 export const failoverTakeoverAction = module(
   'takeover',
   'Promote a replica without any vote, when no majority of masters can vote; loses the other side if it is alive.',

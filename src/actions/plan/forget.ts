@@ -167,6 +167,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** forget-node: CLUSTER FORGET everywhere within the 60 s window. */
 export const forgetNodeAction: ActionModule = {
   name: 'forget-node',
   description:

@@ -109,6 +109,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** meet: CLUSTER MEET to where a node answers now. */
 export const meetAction: ActionModule = {
   name: 'meet',
   description:

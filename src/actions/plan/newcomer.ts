@@ -7,6 +7,7 @@ import type { NodeLine, NodeObservation } from '../../cluster/types.ts';
 import type { ActionErrorCode } from '../errors.ts';
 import type { NodeRef } from '../types.ts';
 
+/** A node outside the cluster's views as its own probe described it. */
 export interface Newcomer {
   obs: NodeObservation;
   self: NodeLine;

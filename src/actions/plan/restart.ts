@@ -65,6 +65,7 @@ function plan(input: PlanInput) {
   });
 }
 
+/** restart-node: advice only, nothing to execute. */
 export const restartNodeAction: ActionModule = {
   name: 'restart-node',
   description: 'Advice for a stopped or frozen node: what to run on its host and how to check it is back.',

@@ -1,4 +1,7 @@
-/** Turns a Diagnosis and its steps into transport-neutral messages (parent, thread steps, verdict). */
+/**
+ * Turns a Diagnosis and its steps into transport-neutral messages (parent, thread steps, verdict). A verdict
+ * says the root causes and actions; findings and evidence are its `details`, shown behind a button.
+ */
 import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
 import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
 
@@ -43,7 +46,7 @@ export function verdictMessage(
   runbook: string | null,
 ): BotMessage {
   const severity = overallSeverity(d);
-  const sections = diagnosisSections(d);
+  const { primary, detail } = diagnosisSections(d);
   const title = `${cluster}: ${headline(d)}`;
   const steps = d.steps ?? [];
   const count = (v: StepResult['verdict']) => steps.filter((s) => s.verdict === v).length;
@@ -71,13 +74,19 @@ export function verdictMessage(
     tone: toneOf(severity),
     title,
     fields,
-    sections: [...sections.primary, ...sections.detail],
+    sections: primary,
     buttons,
     notes: [...d.warnings, 'Nothing was changed on the cluster: this bot only reads.'],
     requestedBy: user,
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,
+    ...(detail.length > 0 ? { details: detailsMessage(`${cluster}: details`, detail) } : {}),
   };
+}
+
+/** The detailed view behind a message's Details button. */
+export function detailsMessage(title: string, sections: MessageSection[]): BotMessage {
+  return { tone: 'info', title, sections, fallback: title };
 }
 
 /** Root causes and actions shown in full; the rest goes to a list that may spill to a file. */

@@ -9,6 +9,9 @@ export function helpMessage(usable: string[], registered: number, runbooks: Runb
     `/redis diagnose ${example}: probe the cluster live and run the runbook that fits; steps go in a thread, the verdict replaces the first message.`,
     `/redis check ${example}: run the health runbook.`,
     `/redis nodes ${example}: a compact table of nodes, roles, slots and link states.`,
+    `/redis settings ${example}: settings that cause the next outage (timeouts, failover, persistence, eviction, announced addresses), node by node.`,
+    '/redis explain <error>: what a Redis or client error means (CLUSTERDOWN, MOVED, CROSSSLOT, Jedis, Lettuce, redis-py, ioredis, ...), its likely causes and what to check.',
+    `/redis slot <key>... [${example}]: each key's hash slot, its owner in the cluster, and a hash tag that puts keys together.`,
     `/redis runbook list: the runbooks I know (${runbooks.map((r) => r.name).join(', ') || 'none loaded'}).`,
     `/redis runbook failover ${example}: run one runbook by name.`,
     '/redis clusters: the clusters this channel may use.',
@@ -30,6 +33,7 @@ export function helpMessage(usable: string[], registered: number, runbooks: Runb
         heading: 'Pasted output',
         lines: [
           'Paste CLUSTER NODES, CLUSTER INFO or redis-cli --cluster check output in a channel I am in (or mention me with it) and I reply in a thread with an offline diagnosis, saying whose view it was and what I could not check.',
+          'Paste a Redis error (an application log line or stack trace) in a channel bound to a cluster and I explain it in a thread, with what the cluster says about its slot right now.',
         ],
         style: 'prose',
       },
@@ -39,7 +43,7 @@ export function helpMessage(usable: string[], registered: number, runbooks: Runb
       'I only read: nothing I do changes a cluster. Chat never takes host:port targets, only registered names.',
     ],
     fallback:
-      'redis-runbook help: /redis diagnose <cluster>, check, nodes, runbook list, clusters, or paste CLUSTER NODES.',
+      'redis-runbook help: /redis diagnose <cluster>, check, nodes, settings, explain, slot, runbook list, clusters, or paste CLUSTER NODES or an error.',
   };
 }
 

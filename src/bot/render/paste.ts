@@ -3,9 +3,14 @@ import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
 import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
-import { causeCodes, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
+import { briefSteps, briefStepText } from './brief.ts';
+import { causeCodes, detailsMessage, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
 
-/** Offline diagnosis of a paste: verdict, whose view it was, and what needs live access to check. */
+/**
+ * Offline diagnosis of a paste: the verdict, root causes with actions and each runbook step in one line;
+ * its details (whose view it was, what needs live access, findings, evidence, full steps, unread lines)
+ * behind the Details button.
+ */
 export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotMessage {
   const severity = overallSeverity(d);
   const summary =
@@ -13,9 +18,9 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   const title = `Offline diagnosis of the pasted output: ${summary}`;
   const views = describeViews(snapshot);
   const { primary, detail } = diagnosisSections(d);
-  const sections: MessageSection[] = [
+  const sections: MessageSection[] = [...primary];
+  const details: MessageSection[] = [
     { heading: 'Whose view this is', lines: views, style: 'list' },
-    ...primary,
     { heading: 'What I could not check without live access', lines: blindSpots(snapshot), style: 'list' },
     ...detail,
   ];
@@ -23,8 +28,18 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   if (steps.length > 0) {
     sections.push({
       heading: `Runbook steps, offline (${steps.length})`,
-      lines: steps.map((s, i) => `${i + 1}. [${s.verdict}] ${s.title}: ${s.skippedReason ?? s.meaning}`),
+      lines: briefSteps(d).map((s, i) => `${i + 1}. [${s.verdict}] ${briefStepText(s)}`),
       style: 'list',
+      fromDiagnosis: true,
+    });
+    details.push({
+      heading: `Runbook steps in full (${steps.length})`,
+      lines: steps.flatMap((s, i) => [
+        `${i + 1}. [${s.verdict}] ${s.title}: ${s.skippedReason ?? s.meaning}`,
+        ...(s.command ? [`   $ ${s.command}`] : []),
+        ...s.evidence.map((e) => `   > ${e}`),
+      ]),
+      style: 'verbatim',
       spill: true,
       fromDiagnosis: true,
     });
@@ -32,6 +47,10 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   const skipped = snapshot.parseIssues;
   if (skipped.length > 0) {
     sections.push({
+      lines: [`${skipped.length} line(s) of the paste could not be read: Details lists them.`],
+      style: 'prose',
+    });
+    details.push({
       heading: `Lines I could not read (${skipped.length})`,
       lines: skipped.map((i) => `line ${i.line}: ${i.text} (expected ${i.expected})`),
       style: 'verbatim',
@@ -55,6 +74,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     ],
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,
+    details: detailsMessage('Details of the pasted output', details),
   };
 }
 

@@ -6,6 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { CheckResult } from '../../ops/health/readiness.ts';
+import type { OpsRoute } from '../../ops/http/routes.ts';
+import type { WorkTracker } from '../../ops/lifecycle/drain.ts';
+import { boltLogger } from '../../ops/log/bolt.ts';
+import { nullMetrics } from '../../ops/metrics.ts';
 import {
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
@@ -13,13 +18,14 @@ import {
   type BotDeps,
   createBot,
 } from '../core.ts';
+import { ACTION_SHOW_DETAILS } from '../details.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
-import { SeenKeys } from './dedupe.ts';
+import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
 import { fetchFileText, type SlackFileRef } from './files.ts';
-import { boltLogger } from './logger.ts';
 import { stripSlackReferences } from './mrkdwn.ts';
 import type { RateLimitPolicy } from './rate-limit.ts';
+import { type Claim, sharedSeen } from './seen-shared.ts';
 import { ackPayloads, createSlackTransport, postHint, postToReplyUrl, slackCode } from './transport.ts';
 
 export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
@@ -32,6 +38,12 @@ export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
   retries?: number;
   /** How long a call waits out HTTP 429 Retry-After headers before giving up (default 3 retries, 10 s). */
   rateLimit?: RateLimitPolicy;
+  /** HTTP mode: extra GET routes on the same server as /slack/events (/healthz, /readyz, /metrics). */
+  routes?: OpsRoute[];
+  /** Given every request's work (ack and all that follows), so shutdown can wait for it. */
+  inFlight?: WorkTracker;
+  /** Claims an event id in the queue Redis, so replicas answer a retried event once between them. */
+  claimEvent?: Claim;
 }
 
 export interface RunningSlackBot {
@@ -39,7 +51,12 @@ export interface RunningSlackBot {
   bot: Bot;
   /** HTTP mode: starts listening (port 0 = any free port) and returns it; Socket Mode: connects. */
   start(port?: number, host?: string): Promise<{ port: number | null }>;
+  /** Stops taking Slack requests (closes the HTTP listener or the WebSocket); work in flight goes on. */
   stop(): Promise<void>;
+  /** HTTP mode: drops connections still open (after `stop` took too long). */
+  dropConnections(): void;
+  /** Whether Slack is connected (Socket Mode) or its Web API answers (HTTP mode), for /readyz. */
+  slackCheck(): Promise<CheckResult>;
 }
 
 /** The message fields we read; Bolt's union of message subtypes is wider than we need. */
@@ -57,6 +74,7 @@ interface IncomingMessage {
 
 const PASTE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
 const ACTION_IDS = [
+  ACTION_SHOW_DETAILS,
   ACTION_REMEDIATION_APPROVE,
   ACTION_REMEDIATION_DENY,
   ACTION_DIAGNOSE_AGAIN,
@@ -78,18 +96,20 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
   const { env, logger } = opts;
   const socketMode = env.appToken !== undefined;
   const slackLog = boltLogger(logger);
+  const metrics = opts.metrics ?? nullMetrics;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: env.appToken ?? '',
+        logger: slackLog,
+        // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
+        installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
+      })
+    : null;
   const app = new App({
     token: env.botToken,
-    ...(socketMode
-      ? {
-          receiver: new SocketModeReceiver({
-            appToken: env.appToken ?? '',
-            logger: slackLog,
-            // apps.connections.open goes to the same Web API base (GovSlack, a proxy, a test double).
-            installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
-          }),
-        }
-      : { signingSecret: env.signingSecret }),
+    ...(receiver
+      ? { receiver }
+      : { signingSecret: env.signingSecret, ...(opts.routes ? { customRoutes: opts.routes } : {}) }),
     logger: slackLog,
     developerMode: false,
     // auth.test runs in start(), where a bad token or an unreachable Slack is a clear error, not a crash.
@@ -113,17 +133,23 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     opts.rateLimit ? { rateLimit: opts.rateLimit } : {},
   );
   const bot = createBot({ ...opts, transport, logger });
-  const events = new SeenKeys();
+  const events = sharedSeen(opts.claimEvent);
+  const slackCheck = receiver ? socketModeCheck(receiver) : webApiCheck(env.botToken, env.apiUrl, slackLog);
   const apiHost = env.apiUrl ? [new URL(env.apiUrl).host] : [];
   let server: Server | null = null;
+  const inFlight = opts.inFlight;
+  // Global middleware: next() resolves once every listener is done, so this tracks each request's work.
+  if (inFlight) app.use(async ({ next }) => inFlight.track(next()));
 
   app.command(/^\/redis/, async ({ command, ack }) => {
+    const started = performance.now();
     const replyUrl = command.response_url;
     await bot.command(
       { user: command.user_id, channel: command.channel_id, replyUrl, text: command.text ?? '' },
       async (msg) => {
         const { ack: body, more } = ackPayloads(msg);
         await ack(body);
+        metrics.slackAck('command', (performance.now() - started) / 1000);
         for (const extra of more) {
           await postToReplyUrl(replyUrl, extra).catch((err) =>
             logger.warn(
@@ -142,10 +168,13 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     botUserId: string | undefined,
     mentioned: boolean,
   ) => {
-    if (eventId && events.checkAndAdd(eventId)) return;
     if (raw.bot_id || !PASTE_SUBTYPES.has(raw.subtype) || !raw.channel || !raw.ts) return;
     if (botUserId && raw.user === botUserId) return;
     if (!mentioned && botUserId && raw.text?.includes(`<@${botUserId}>`)) return; // app_mention answers it
+    if (eventId && (await events.checkAndAdd(eventId))) {
+      logger.debug({ event: 'duplicate_event', eventId }, 'event already handled (Slack retry)');
+      return;
+    }
     let text = stripSlackReferences(raw.text ?? '');
     for (const file of (raw.files ?? []).slice(0, 5)) {
       try {
@@ -180,12 +209,24 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
 
   for (const actionId of ACTION_IDS) {
     app.action(actionId, async ({ ack, body, action }) => {
+      const started = performance.now();
       await ack();
+      metrics.slackAck('action', (performance.now() - started) / 1000);
       const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
       const channel = ('channel' in body && body.channel?.id) || '';
       const replyUrl =
         'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
-      await bot.action({ actionId, value, user: body.user.id, channel, ...(replyUrl ? { replyUrl } : {}) });
+      // The thread the clicked message is in (or starts), for answers that belong under it.
+      const message = (body as { message?: { ts?: unknown; thread_ts?: unknown } }).message;
+      const thread = message?.thread_ts ?? message?.ts;
+      await bot.action({
+        actionId,
+        value,
+        user: body.user.id,
+        channel,
+        ...(replyUrl ? { replyUrl } : {}),
+        ...(typeof thread === 'string' ? { threadTs: thread } : {}),
+      });
     });
   }
 
@@ -219,5 +260,9 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     async stop() {
       await app.stop();
     },
+    dropConnections() {
+      server?.closeAllConnections();
+    },
+    slackCheck,
   };
 }

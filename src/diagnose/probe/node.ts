@@ -5,7 +5,8 @@
  */
 import { parseInfoFields } from '../../cluster/parse-info.ts';
 import { parseClusterNodes } from '../../cluster/parse-nodes.ts';
-import type { NodeConfig, NodeObservation } from '../../cluster/types.ts';
+import type { NodeObservation } from '../../cluster/types.ts';
+import { readNodeConfig } from './config.ts';
 import {
   type ConnectSettings,
   createNodeClient,
@@ -40,13 +41,6 @@ export interface NodeProbe {
   /** Set when the bus port checked was only guessed (no view gave it): where it was checked. */
   busGuess?: { host: string; port: number };
 }
-
-const CONFIG_PARAMS = [
-  'cluster-require-full-coverage',
-  'cluster-node-timeout',
-  'cluster-replica-validity-factor',
-  'cluster-allow-reads-when-down',
-] as const;
 
 /** Probes one node; never rejects. A failure is recorded in `observation.error`. */
 export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise<NodeProbe> {
@@ -107,16 +101,16 @@ async function collect(
   s: ConnectSettings,
 ): Promise<boolean> {
   const c = nc.client;
-  const [nodes, info, repl, server, dbsize, ...configs] = await Promise.allSettled([
+  const describe = (err: unknown) => scrub(errorMessage(err, nc), s.password);
+  const [nodes, info, repl, server, dbsize, config] = await Promise.allSettled([
     c.call('CLUSTER', 'NODES'),
     c.call('CLUSTER', 'INFO'),
     c.call('INFO', 'replication'),
     c.call('INFO', 'server'),
     c.call('DBSIZE'),
-    ...CONFIG_PARAMS.map((p) => c.call('CONFIG', 'GET', p)),
+    readNodeConfig(c, describe),
   ]);
-  const fail = (r: Settled): string =>
-    scrub(errorMessage((r as PromiseRejectedResult).reason, nc), s.password);
+  const fail = (r: Settled): string => describe((r as PromiseRejectedResult).reason);
   const text = (r: Settled | undefined): string | undefined =>
     r?.status === 'fulfilled' && typeof r.value === 'string' ? r.value : undefined;
 
@@ -127,7 +121,10 @@ async function collect(
   const infoText = text(info);
   if (infoText !== undefined) obs.clusterInfo = parseInfoFields(infoText);
   if (dbsize?.status === 'fulfilled' && typeof dbsize.value === 'number') obs.dbsize = dbsize.value;
-  readConfig(configs, obs, fail);
+  if (config?.status === 'fulfilled') {
+    if (config.value.config) obs.config = config.value.config;
+    if (config.value.error !== undefined) obs.configError = config.value.error;
+  }
 
   const nodesText = text(nodes);
   if (nodesText === undefined) {
@@ -173,25 +170,4 @@ async function loadingProgress(c: NodeClient['client']): Promise<string> {
   const eta = Number(f['loading_eta_seconds']);
   if (f['loading_eta_seconds'] !== undefined && Number.isFinite(eta) && eta >= 0) parts.push(`eta ${eta} s`);
   return parts.length > 0 ? ` (INFO persistence: ${parts.join(', ')})` : '';
-}
-
-function readConfig(configs: Settled[], obs: NodeObservation, fail: (r: Settled) => string): void {
-  const cfg: NodeConfig = {};
-  const errors: string[] = [];
-  configs.forEach((r, i) => {
-    if (r.status === 'rejected') {
-      errors.push(fail(r));
-      return;
-    }
-    const reply = r.value;
-    if (!Array.isArray(reply) || typeof reply[1] !== 'string') return;
-    const value = reply[1];
-    const param = CONFIG_PARAMS[i];
-    if (param === 'cluster-require-full-coverage') cfg.requireFullCoverage = value === 'yes';
-    else if (param === 'cluster-node-timeout') cfg.nodeTimeoutMs = Number(value);
-    else if (param === 'cluster-replica-validity-factor') cfg.replicaValidityFactor = Number(value);
-    else if (param === 'cluster-allow-reads-when-down') cfg.allowReadsWhenDown = value === 'yes';
-  });
-  if (Object.keys(cfg).length > 0) obs.config = cfg;
-  if (errors.length > 0) obs.configError = errors[0];
 }

@@ -4,7 +4,7 @@
  * serves. Produces the pure ClusterSnapshot the model and rules read. Never rejects for dead nodes.
  */
 import { slotsToRanges } from '../../cluster/slots.ts';
-import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
+import type { ClusterSnapshot, NodeObservation, ProbeErrorKind } from '../../cluster/types.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import { recheckGuessedBusPorts } from './bus.ts';
@@ -28,6 +28,8 @@ export interface ProbeOptions {
   keyCount?: Partial<KeyCountLimits>;
   /** Clock for `takenAt` (tests). */
   now?: () => Date;
+  /** Told each node's outcome as its probe ends: 'ok', or its error kind (metrics; must not throw). */
+  onNodeProbed?: (outcome: 'ok' | ProbeErrorKind) => void;
 }
 
 /** Probes the cluster live and returns a snapshot with source 'live'. Throws only for config errors. */
@@ -111,6 +113,7 @@ async function discoverAndProbe(
     launched.add(key);
     const run = probeNode(target, settings).then((probe) => {
       probes.push(probe);
+      opts.onNodeProbed?.(probe.observation.error?.kind ?? 'ok');
       if (probe.observation.nodeId) seenIds.add(probe.observation.nodeId);
       if (fromSeed) followView(probe);
     });
@@ -181,5 +184,7 @@ function dedupe(observations: NodeObservation[]): NodeObservation[] {
     byId.set(o.nodeId, o);
     out.push(o);
   }
-  return out.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+  // One collator for the whole sort: localeCompare with options builds a new one per comparison.
+  const { compare } = new Intl.Collator('en', { numeric: true });
+  return out.sort((a, b) => compare(a.address, b.address));
 }

@@ -1,4 +1,5 @@
 /** The two causes the resolver adds itself: 'undetermined' (honest gap) and 'healthy'. */
+import { describeIssue } from '../../cluster/parse-nodes.ts';
 import { formatRanges, parseRanges } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
 import { plural } from '../finding.ts';
@@ -34,6 +35,14 @@ export function unexplainedCause(_ctx: CauseContext, critical: readonly Finding[
   };
 }
 
+/** Why the first lines that looked like cluster output could not be read, for a paste nothing was read from. */
+function unreadLines(ctx: CauseContext): string {
+  const issues = ctx.snapshot.parseIssues;
+  if (issues.length === 0) return '';
+  const shown = issues.slice(0, 5).map((i) => `${describeIssue(i)}, in "${i.text.trim().slice(0, 60)}"`);
+  return `Nothing in it could be read as cluster output: ${shown.join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}. `;
+}
+
 /** 'healthy' when every slot is served and we saw enough to say so; otherwise 'undetermined'. */
 export function healthyOrUnknown(ctx: CauseContext): RootCause {
   const { model, snapshot } = ctx;
@@ -50,7 +59,7 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
         : 'No Redis Cluster output was found to diagnose.',
       explanation: anyOutput
         ? 'None of the nodes returned CLUSTER NODES output (see the findings for why), so the topology is unknown.'
-        : 'Paste the output of CLUSTER NODES (ideally from every node), CLUSTER INFO, or redis-cli --cluster check.',
+        : `${unreadLines(ctx)}Paste the output of CLUSTER NODES (ideally from every node, as redis-cli prints it), CLUSTER INFO, or redis-cli --cluster check.`,
       ...base,
     };
   }
@@ -61,6 +70,30 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
       ? `; ${plural(warnings.length, 'warning')} below ${warnings.length === 1 ? 'needs' : 'need'} attention (${codes.join(', ')})`
       : '';
   const owners = ctx.facts.owners.length;
+  // A paste that provably lost lines can hide a failed node: say "among what was seen", not "healthy".
+  const gaps = snapshot.source === 'paste' ? pasteGaps(model) : undefined;
+  const down = model.nodes.filter(
+    (n) => n.role !== 'replica' && (n.health === 'fail' || n.health === 'pfail'),
+  );
+  if (gaps?.truncated && down.length > 0)
+    return {
+      code: 'undetermined',
+      summary: `${plural(down.length, 'master is', 'masters are')} flagged failing (${down.map((n) => n.label).join(', ')}), and the paste is missing lines: not healthy, cause not shown.`,
+      explanation: `${gaps.reasons.join('; ')}. A failing master whose slots or replicas are not in the paste may have taken slots down with it, or may have been failed over already; this paste cannot tell which. Paste the whole CLUSTER NODES and CLUSTER INFO of one node, or run a live diagnosis.`,
+      ...base,
+    };
+  const partial = gaps?.truncated
+    ? ` This is only what the paste shows, and the paste is missing lines (${gaps.reasons.join('; ')}): a failed node or replica may be among them.`
+    : '';
+  if (!model.hasFullView && snapshot.checkReports.length === 0)
+    return {
+      code: 'undetermined',
+      summary:
+        'No node is flagged failing among the lines pasted, but none of them shows its slots: coverage and quorum were not judged.',
+      explanation:
+        'The pasted CLUSTER NODES lines lack their slot column (columns dropped, or lines cut), so which master serves which slots is unknown. Paste the whole output for a verdict.',
+      ...base,
+    };
   if (!model.hasFullView) {
     return {
       code: 'healthy',
@@ -71,11 +104,6 @@ export function healthyOrUnknown(ctx: CauseContext): RootCause {
       ...base,
     };
   }
-  // A paste that provably lost lines can hide a failed node: say "among what was seen", not "healthy".
-  const gaps = snapshot.source === 'paste' ? pasteGaps(model) : undefined;
-  const partial = gaps?.truncated
-    ? ` This is only what the paste shows, and the paste is missing lines (${gaps.reasons.join('; ')}): a failed node or replica may be among them.`
-    : '';
   return {
     code: 'healthy',
     summary: `${partial ? 'Nothing wrong among the lines pasted (the paste is incomplete)' : 'Healthy'}: all 16384 slots are served by ${plural(owners, 'master')} and none of them is failing${tail}.`,

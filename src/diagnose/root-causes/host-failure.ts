@@ -8,6 +8,7 @@ import { formatRanges } from '../../cluster/slots.ts';
 import { isDown } from '../context.ts';
 import { listLabels, plural, shortRanges } from '../finding.ts';
 import { zoneOf } from '../ip-kind.ts';
+import { pasteGaps } from '../paste-gaps.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { restartNode } from './actions.ts';
 import { OWNER_DOWN_CODES } from './shards.ts';
@@ -34,19 +35,36 @@ function groups(model: ClusterModel, keyOf: (n: ModelNode) => string | null): Ma
   return out;
 }
 
+/**
+ * Hosts that answered: the host part of every observer whose own CLUSTER NODES (live, or pasted behind a
+ * `redis-cli -h H` prompt) is here, even when its myself line was filtered out of the paste.
+ */
+function answeringHosts(model: ClusterModel): Set<string> {
+  const out = new Set<string>();
+  for (const v of model.views) {
+    if (v.source === 'check') continue;
+    const m = /^\[?([^\]\s]+?)\]?:\d{1,5}$/.exec(v.observer);
+    if (m?.[1]) out.add(m[1]);
+  }
+  return out;
+}
+
 /** Hosts (or zones) all of whose nodes are down while other hosts still have live nodes. */
 export function hostLosses(model: ClusterModel): HostLoss[] {
   const out: HostLoss[] = [];
+  const answering = answeringHosts(model);
   const levels: [HostLoss['level'], (n: ModelNode) => string | null][] = [
     ['host', (n) => n.host || null],
     ['zone', (n) => zoneOf(n.hostname)],
   ];
   for (const [level, keyOf] of levels) {
     const g = groups(model, keyOf);
-    if (g.size < 2) continue;
+    const alive = level === 'host' ? [...answering].filter((h) => !g.has(h)) : [];
+    if (g.size + alive.length < 2) continue;
     for (const [key, nodes] of g) {
       if (nodes.length < 2 || !nodes.every(down)) continue;
-      const elsewhereUp = [...g.entries()].some(([k, ns]) => k !== key && ns.some((n) => !down(n)));
+      const elsewhereUp =
+        alive.length > 0 || [...g.entries()].some(([k, ns]) => k !== key && ns.some((n) => !down(n)));
       if (!elsewhereUp) continue;
       // A zone loss that is just one host loss adds nothing.
       if (
@@ -80,7 +98,7 @@ function exposure(ctx: CauseContext, h: HostLoss): { text: string[]; slots: Mode
     );
   }
   const { size, needed } = ctx.facts.quorum;
-  if (size > 0 && size - owners.length < needed)
+  if (!ctx.facts.partial && size > 0 && size - owners.length < needed)
     text.push(
       `it ran ${owners.length} of the ${size} slot-owning masters, so the rest cannot form the majority of ${needed} needed to fail anything over`,
     );
@@ -106,11 +124,14 @@ function detect(ctx: CauseContext): RootCause[] {
           `Bring ${where} back, or start this node elsewhere with its data directory (nodes.conf, RDB/AOF) intact: it rejoins with its id${n.slotCount > 0 ? `, slots ${shortRanges(n.slots)} and keys` : ''}.`,
         ),
       );
+    const cut = ctx.facts.partial
+      ? ` The paste is missing lines (${pasteGaps(ctx.model).reasons[0]}), so a live node on ${where}, if any, would not show: check it.`
+      : '';
     return {
       code: 'host-failure',
-      summary: `${h.level === 'host' ? 'Host' : 'Zone'} failure: all ${plural(h.nodes.length, 'node')} on ${where} are down together (${listLabels(h.nodes.map((n) => n.label))}).`,
+      summary: `${h.level === 'host' ? 'Host' : 'Zone'} failure: all ${plural(h.nodes.length, 'node')} ${cut ? 'the paste shows ' : ''}on ${where} are down together (${listLabels(h.nodes.map((n) => n.label))}).`,
       explanation:
-        `Every node the cluster lists on ${where} is down while nodes elsewhere are up: one machine${h.level === 'zone' ? ' group' : ''} failed, not ${h.nodes.length} independent processes. ` +
+        `Every node the ${cut ? 'paste' : 'cluster'} lists on ${where} is down while nodes elsewhere are up: one machine${h.level === 'zone' ? ' group' : ''} failed, not ${h.nodes.length} independent processes.${cut} ` +
         `${text.length > 0 ? `The exposure: ${text.join('; ')}. ` : 'No shard lost all its copies, so replicas elsewhere can take over. '}` +
         `Restore ${where} (or its nodes elsewhere with their data), then fix the placement: every master's replica on a different ${h.level}, and no ${h.level} running a majority of the slot-owning masters.`,
       nodes: h.nodes.map((n) => n.label),

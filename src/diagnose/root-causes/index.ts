@@ -11,6 +11,7 @@ import { failoverCompleted } from './failover-completed.ts';
 import { healthyOrUnknown, unexplainedCause } from './fallback.ts';
 import { ghostNodes } from './ghost-nodes.ts';
 import { hostFailure } from './host-failure.ts';
+import { infoVerdict } from './info-verdict.ts';
 import { masterFailedNoReplica } from './master-failed.ts';
 import { masterLoading } from './master-loading.ts';
 import { failoverNoVoters } from './no-voters.ts';
@@ -20,7 +21,7 @@ import { networkPartition } from './partition.ts';
 import { quorumLost } from './quorum-lost.ts';
 import { reshardingInterrupted, reshardingStuckImport } from './resharding.ts';
 import { slotsNeverAssigned } from './slots-never-assigned.ts';
-import { staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
+import { isolatedNode, staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 import { wrongAnnouncedAddress } from './wrong-announced-address.ts';
 
@@ -36,6 +37,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   failoverCompleted,
   staleAddresses,
   staleAddressesSuspected,
+  isolatedNode,
   wrongAnnouncedAddress,
   ghostNodes,
   clusterConfigLost,
@@ -43,6 +45,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   failoverNoVoters,
   ownerNotAnswering,
   nobodyAnswered,
+  infoVerdict,
 ];
 
 /** Finding codes that describe the whole cluster: any cause listing them explains them, whatever its nodes. */

@@ -10,8 +10,8 @@ import type { CauseContext, RootCauseDetector } from './types.ts';
 const MAX_ACTIONS = 8;
 
 function moveOf(entries: readonly OpenSlot[]): { source?: string; target?: string } {
-  const mig = entries.find((e) => e.kind === 'migrating');
-  const imp = entries.find((e) => e.kind === 'importing');
+  const mig = entries.find((e) => e.kind === 'migrating' && !e.sidesUnknown);
+  const imp = entries.find((e) => e.kind === 'importing' && !e.sidesUnknown);
   return { source: mig?.node ?? imp?.peer, target: imp?.node ?? mig?.peer };
 }
 
@@ -101,6 +101,8 @@ function detect(ctx: CauseContext): RootCause[] {
       if (n && isDown(n)) down.add(n.label);
     }
     lines.push(`slot ${slot} is ${describeOpenSlot(ctx, entries)}`);
+    // no plan without the sides: which node to finish or close the move on is not in the paste
+    if (!source && !target) continue;
     if (actions.length < MAX_ACTIONS) {
       const keys = keyCounts(ctx, slot, source, target);
       const ownerIdx = ctx.model.slotOwner[slot] ?? -1;

@@ -5,7 +5,7 @@
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { listLabels, plural } from '../finding.ts';
-import { analyzeStale, type StaleNode } from '../rules/stale-address.ts';
+import { analyzeStale, isolatedObservers, type StaleNode } from '../rules/stale-address.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
@@ -146,6 +146,45 @@ export const staleAddresses: RootCauseDetector = {
   ],
   supersedes: ['network-partition', 'quorum-lost', 'master-failed-no-replica', 'failover-blocked'],
   detect: detectConfirmed,
+};
+
+/** A node that lists every peer as noaddr: it lost its peers; meet it from a live member. */
+function detectIsolated(ctx: CauseContext): RootCause[] {
+  return isolatedObservers(ctx).map((i) => {
+    const me = i.node;
+    const hub = ctx.model.nodes.find(
+      (n) => n.selfSeen && n !== me && n.role === 'master' && n.slotCount > 0 && n.health === 'ok',
+    );
+    const actions: RecommendedAction[] =
+      me && hub
+        ? [
+            meetAction(
+              me,
+              hub,
+              `Introduces ${me.label} to a live member; it then learns the current ids and slots by gossip. Its stale noaddr entries stay until forgotten (CLUSTER FORGET <old id> on it). It owns no slots here, so nothing moves.`,
+            ),
+          ]
+        : [];
+    return {
+      code: 'stale-addresses' as const,
+      summary: `${i.observer} is isolated: it lists every peer as noaddr (stale ids at their addresses), so it has lost the cluster.`,
+      explanation:
+        `${i.observer} met other node ids at every address it knew: its peers were reset or rebuilt (new ids), or its nodes.conf comes from an older incarnation of the cluster. ` +
+        'Its view is about nodes that no longer exist, so it is not evidence that the cluster lost its config or its quorum; read the state of the cluster from the other nodes. ' +
+        `If ${i.observer} should be a member, CLUSTER MEET a live member from it${hub ? '' : ' (paste CLUSTER NODES from a live member to get its address)'}; if not, leave it out.`,
+      nodes: [i.observer],
+      slots: '',
+      actions,
+    };
+  });
+}
+
+/** A node that lost its peers: listed with the other causes, supersedes nothing. */
+export const isolatedNode: RootCauseDetector = {
+  code: 'stale-addresses',
+  rank: 40,
+  explains: ['STALE_ADDRESS', 'NODE_NOADDR', 'VIEWS_DIFFER', 'PASTE_INCOMPLETE'],
+  detect: detectIsolated,
 };
 
 /** The hedged variant: listed after every proven cause, supersedes nothing. */

@@ -158,25 +158,26 @@ function reachedAt(s: Scan, n: ModelNode): { at: string; evidence: string } | nu
 }
 
 /**
- * How long the node has not answered at its announced address, as far as anything shows: since the last
- * pong any peer got, the oldest pending ping, or its replicas' master_link_down_since_seconds.
+ * Proof that a node nobody can connect to is still alive, from how long it has gone unflagged; null when
+ * there is none. A peer flags a node fail? once its pending ping has waited cluster-node-timeout with no
+ * data from it meanwhile, so:
+ * - a pending ping older than the timeout (plus a second for the 100 ms cron and clocks) without the flag
+ *   means data still comes from the node;
+ * - a dead node stops answering at most timeout/2 after its last pong, and is flagged within 1.5 timeouts of
+ *   dying, so silence since the last pong longer than 2 timeouts (plus a second) without the flag means the
+ *   same.
+ * Anything shorter is what a node that has just died looks like, so it proves nothing. A replica's
+ * master_link_down_since_seconds proves nothing either: its link may have dropped before the master died.
  */
-function silentForMs(s: Scan, n: ModelNode): number {
+function aliveForMs(s: Scan, n: ModelNode): number | null {
   const clock = s.ctx.model.clockMs;
-  let ms = 0;
-  if (clock > 0 && n.lastPongMs > 0) ms = Math.max(ms, clock - n.lastPongMs);
-  if (clock > 0 && n.pingSentMs > 0) ms = Math.max(ms, clock - n.pingSentMs);
-  for (const { info } of s.replicasOf.get(n.id) ?? []) {
-    const down = info?.linkDownSeconds;
-    if (down && down > 0) ms = Math.max(ms, down * 1000);
-  }
-  return ms;
-}
-
-/** How long the node has been silent, when that is over cluster-node-timeout plus a second; else null. */
-function silentPastTimeout(s: Scan, n: ModelNode): number | null {
-  const waited = silentForMs(s, n);
-  return waited > s.ctx.config.nodeTimeoutMs.value + 1000 ? waited : null;
+  if (clock <= 0) return null;
+  const timeout = s.ctx.config.nodeTimeoutMs.value;
+  const pending = n.pingSentMs > 0 ? clock - n.pingSentMs : 0;
+  const silent = n.lastPongMs > 0 ? clock - n.lastPongMs : 0;
+  if (pending > timeout + 1000) return pending;
+  if (silent > 2 * timeout + 1000) return silent;
+  return null;
 }
 
 /** Replicas whose INFO replication dials the node's announced address and has the link down. */
@@ -221,12 +222,12 @@ function unanswered(s: Scan, n: ModelNode): AnnounceIssue | null {
     };
   }
   if (!dead) return ctx.snapshot.source === 'paste' ? nobodyConnects(s, n) : null;
-  const waited = cutOff ? silentPastTimeout(s, n) : null;
+  const waited = cutOff ? aliveForMs(s, n) : null;
   if (waited === null) return null;
   return issueAt(
     n,
     true,
-    `is alive (peers still receive its pings, so none flags it fail? after ${Math.round(waited / 1000)} s of unanswered pings) but nobody can connect to its announced address ${n.label}: ` +
+    `is alive (peers still receive its pings, so none flags it fail? after ${Math.round(waited / 1000)} s without an answer, longer than a node that just died stays unflagged) but nobody can connect to its announced address ${n.label}: ` +
       'every peer shows its link disconnected and nothing answers there',
     evidence,
   );
@@ -238,13 +239,13 @@ function nobodyConnects(s: Scan, n: ModelNode): AnnounceIssue | null {
   const peers = s.idx.peers.get(n.id) ?? [];
   if (peers.length < 2 || n.failBy.length > 0 || n.pfailBy.length > 0) return null;
   if (!peers.every((p) => p.line.link === 'disconnected' && p.line.pingSent > 0)) return null;
-  const waited = silentPastTimeout(s, n);
+  const waited = aliveForMs(s, n);
   if (waited === null) return null;
   const { value: timeout, known } = ctx.config.nodeTimeoutMs;
   return issueAt(
     n,
     false,
-    `is shown disconnected by every peer, with pings unanswered for ${Math.round(waited / 1000)} s (over cluster-node-timeout ${timeout} ms${known ? '' : ', assumed default'}), yet none flags it fail?: ` +
+    `is shown disconnected by every peer, unanswered for ${Math.round(waited / 1000)} s (longer than a node that just died stays unflagged at cluster-node-timeout ${timeout} ms${known ? '' : ', assumed default'}), yet none flags it fail?: ` +
       'it is alive and pings them, but nobody can open a link to what it announces. Either its announced address or bus port is wrong (cluster-announce-ip / cluster-announce-bus-port) or a firewall blocks its bus port; a live diagnosis can tell which',
     peers.map((p) => quote(p.observer, p.line.raw)),
   );
@@ -274,7 +275,7 @@ export function analyzeAnnounced(ctx: RuleContext): AnnounceIssue[] {
   const s = scan(ctx);
   const out: AnnounceIssue[] = [];
   for (const n of ctx.model.nodes) {
-    if (n.handshakeBy.length > 0) continue;
+    if (n.handshakeBy.length > 0 || n.addressTyped) continue;
     const issue =
       (n.ip ? localOnly(s, n) : null) ??
       unanswered(s, n) ??

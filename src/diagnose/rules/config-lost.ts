@@ -4,6 +4,7 @@
  * its old id lingers in the others' views: at the same address, followed by its old replicas, or as a
  * noaddr entry (peers met a different id at its address).
  */
+import { unreadNodeLines } from '../../cluster/model-fold.ts';
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { countSlots, SLOT_COUNT } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
@@ -31,9 +32,14 @@ export interface LostConfig {
 
 const cache = new WeakMap<ClusterModel, LostConfig[]>();
 
+/**
+ * The node knows only itself: CLUSTER INFO says cluster_known_nodes:1, or its CLUSTER NODES has one line and
+ * no other line of it was lost to the reader (an unreadable line is an unknown node, not an absent one).
+ */
 function isLone(o: OwnLine): boolean {
   const known = Number(o.obs.clusterInfo?.cluster_known_nodes);
-  return o.line.flags.includes('master') && (o.viewSize === 1 || known === 1);
+  if (!o.line.flags.includes('master')) return false;
+  return known === 1 || (o.viewSize === 1 && unreadNodeLines(o.obs) === 0 && !(known > 1));
 }
 
 function replicaTarget(r: ModelNode): string | null {
@@ -139,7 +145,7 @@ function message(c: LostConfig): string {
         ? `${who} knows only itself (a new id), and peers list a master ${listLabels(oldText)} as noaddr: most likely the same machine restarted without its nodes.conf (peers met the new id at the old address).${tail}`
         : `Peers list master ${listLabels(oldText)} as noaddr ":0@0": they met a different node id at its address, so that node restarted without its nodes.conf (or was CLUSTER RESET).${tail}`;
     default:
-      return `${who} knows only itself (cluster_known_nodes:1): it lost its nodes.conf (restarted on an empty volume) or was never joined to the cluster. Do not assign slots to it on that basis: check where the rest of the cluster is first.${tail}`;
+      return `${who} knows only itself (${c.evidence.some((e) => e.endsWith('cluster_known_nodes:1')) ? 'cluster_known_nodes:1' : 'its CLUSTER NODES lists no other node'}): it lost its nodes.conf (restarted on an empty volume) or was never joined to the cluster. Do not assign slots to it on that basis: check where the rest of the cluster is first.${tail}`;
   }
 }
 

@@ -82,7 +82,9 @@ function ownerDownFinding(ctx: RuleContext, n: ModelNode): Finding {
 export function coverageRule(ctx: RuleContext): Finding[] {
   const { model, facts, config } = ctx;
   const out: Finding[] = [];
-  if (facts.unassigned.length > 0) out.push(unassignedFinding(ctx, facts.unassigned));
+  // A paste that provably lost lines shows slots without an owner line, not slots without an owner.
+  const unassigned = facts.partial ? [] : facts.unassigned;
+  if (unassigned.length > 0) out.push(unassignedFinding(ctx, unassigned));
   const reports = ctx.snapshot.checkReports;
   // redis-cli's own "[OK] All 16384 slots covered" outweighs slot lines we could not read (wrapped, cut).
   const checkSaysCovered = reports.length > 0 && reports.every((r) => r.allCovered === true);
@@ -91,7 +93,14 @@ export function coverageRule(ctx: RuleContext): Finding[] {
       'The pasted redis-cli check says "[OK] All 16384 slots covered", but not every slot line of it could be read (wrapped or cut lines?): coverage is taken from its verdict, and slot owners are only partly known.',
     );
   }
-  if (!model.hasFullView && reports.length > 0 && !checkSaysCovered) {
+  // Only redis-cli's own verdict says slots are uncovered: an excerpt without it says nothing about coverage.
+  const checkSaysUncovered = reports.some((r) => r.allCovered === false);
+  if (!model.hasFullView && reports.length > 0 && !checkSaysCovered && !checkSaysUncovered) {
+    ctx.warn(
+      'The pasted redis-cli check output has no coverage verdict ("[OK] All 16384 slots covered" or "[ERR] Not all 16384 slots are covered"): slot coverage was not judged from it.',
+    );
+  }
+  if (!model.hasFullView && reports.length > 0 && checkSaysUncovered) {
     const uncovered: SlotRange[] = [];
     let start = -1;
     for (let s = 0; s <= model.slotOwner.length; s++) {
@@ -107,7 +116,7 @@ export function coverageRule(ctx: RuleContext): Finding[] {
   for (const n of facts.downOwners) out.push(ownerDownFinding(ctx, n));
 
   const failed = facts.downOwners.filter((n) => n.health === 'fail');
-  const notServed = normalizeRanges([...facts.unassigned, ...failed.flatMap((n) => n.slots)]);
+  const notServed = normalizeRanges([...unassigned, ...failed.flatMap((n) => n.slots)]);
   if (notServed.length === 0) return out;
   const count = countSlots(notServed);
   const nodes = failed.map((n) => n.label);

@@ -6,6 +6,7 @@
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import type { RuleContext } from '../context.ts';
 import { finding, lineEvidence, listLabels } from '../finding.ts';
+import { pasteGaps } from '../paste-gaps.ts';
 import type { Finding } from '../types.ts';
 
 /** Down this long (ms since the last pong any peer got) counts as gone for good. */
@@ -68,6 +69,8 @@ function classify(model: ClusterModel, n: ModelNode): Ghost | null {
     const owners = model.nodes.filter((o) => o.role !== 'replica' && o.slotCount > 0);
     const successor = owners.some((o) => o.epochKnown && o.configEpoch > n.configEpoch);
     if (successor && !long) return null;
+    // a paste that lost lines (or its slot columns) may have lost the successor, or this node's slots
+    if (!long && (n.slotsUnknown || (model.source === 'paste' && pasteGaps(model).truncated))) return null;
     return {
       node: n,
       kind: 'failed-empty-master',

@@ -4,6 +4,7 @@
  */
 import type { Rule } from '../context.ts';
 import { announcedAddressRule } from './announced-address.ts';
+import { clusterInfoRule } from './cluster-info.ts';
 import { completenessRule } from './completeness.ts';
 import { configLostRule } from './config-lost.ts';
 import { coverageRule } from './coverage.ts';
@@ -12,6 +13,7 @@ import { ghostRule } from './ghosts.ts';
 import { linksRule } from './links.ts';
 import { nodeFlagsRule } from './node-flags.ts';
 import { probeRule } from './probe.ts';
+import { productionSettingsRule } from './production-settings.ts';
 import { quorumRule } from './quorum.ts';
 import { redundancyRule } from './redundancy.ts';
 import { replicationRule } from './replication.ts';
@@ -24,6 +26,7 @@ import { votersRule } from './voters.ts';
 
 export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'cluster state', run: clusterStateRule },
+  { name: 'CLUSTER INFO alone', run: clusterInfoRule },
   { name: 'quorum', run: quorumRule },
   { name: 'slot coverage', run: coverageRule },
   { name: 'node flags', run: nodeFlagsRule },
@@ -35,6 +38,7 @@ export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'redundancy', run: redundancyRule },
   { name: 'config epochs', run: epochRule },
   { name: 'settings', run: settingsRule },
+  { name: 'production settings', run: productionSettingsRule },
   { name: 'completeness', run: completenessRule },
   { name: 'stale addresses', run: staleAddressRule },
   { name: 'announced addresses', run: announcedAddressRule },

@@ -18,6 +18,8 @@ function failFinding(n: ModelNode): Finding {
   let impact: string;
   if (owner) impact = 'it still owns slots and nobody has taken them over';
   else if (n.role === 'replica') impact = 'its master has one replica fewer to fail over to';
+  else if (n.slotsUnknown)
+    impact = 'the paste does not show its slots, so whether clients are affected is unknown';
   else impact = 'it owns no slots, so clients are not affected directly';
   return finding(
     'NODE_FAIL',

@@ -7,8 +7,12 @@ import type { Finding } from '../types.ts';
 
 function withoutReplica(ctx: RuleContext): Finding[] {
   const { model, facts } = ctx;
+  // redis-cli check's "N additional replica(s)" counts replicas whose own lines may have been cut
   const lonely = facts.owners.filter(
-    (m) => !isDown(m) && !m.replicas.some((r) => isHealthyReplica(model.byId.get(r)!, m)),
+    (m) =>
+      !isDown(m) &&
+      !m.replicas.some((r) => isHealthyReplica(model.byId.get(r)!, m)) &&
+      !(m.replicas.length === 0 && (m.reportedReplicas ?? 0) > 0),
   );
   if (lonely.length === 0) return [];
   const evidence = lonely.map((m) => {
@@ -58,6 +62,7 @@ function sameHost(ctx: RuleContext): Finding[] {
 }
 
 function hostMajority(ctx: RuleContext): Finding[] {
+  if (ctx.facts.partial) return []; // a cut paste's owner count is a lower bound
   const { size, needed } = ctx.facts.quorum;
   if (size < 2) return [];
   const byHost = new Map<string, string[]>();

@@ -7,7 +7,10 @@ import type { Finding } from '../types.ts';
 
 /** Describes one open slot from both sides, e.g. "migrating on A to B, importing on B from A". */
 export function describeOpenSlot(ctx: RuleContext, entries: readonly OpenSlot[]): string {
+  if (entries.every((o) => o.sidesUnknown))
+    return 'open (redis-cli names the slot, but which node migrates or imports it is not in the paste)';
   return entries
+    .filter((o) => !o.sidesUnknown)
     .map((o) => {
       const peer = o.peer ? labelOf(ctx.model, o.peer) : 'an unknown node';
       return o.kind === 'migrating'
@@ -47,7 +50,10 @@ function openSlot(ctx: RuleContext): Finding[] {
     const migrating = entries.filter((e) => e.kind === 'migrating');
     const importing = entries.filter((e) => e.kind === 'importing');
     let stage: string;
-    if (migrating.length > 0 && importing.length > 0)
+    if (entries.every((e) => e.sidesUnknown))
+      stage =
+        'paste the whole redis-cli --cluster check (its "[WARNING] Node ... has slots in migrating/importing state" lines) or CLUSTER NODES of the masters to see which nodes hold it open';
+    else if (migrating.length > 0 && importing.length > 0)
       stage = 'both sides are open: keys may be split between them while the move is unfinished';
     else if (importing.length > 0)
       stage =
@@ -59,9 +65,11 @@ function openSlot(ctx: RuleContext): Finding[] {
         'OPEN_SLOT',
         'warning',
         `Slot ${slot} is ${describeOpenSlot(ctx, entries)}; ${stage}. Clients get ASK redirects and multi-key commands may fail with TRYAGAIN.`,
-        entries.flatMap((e) => [labelOf(ctx.model, e.node), ...(e.peer ? [labelOf(ctx.model, e.peer)] : [])]),
+        entries.flatMap((e) =>
+          e.sidesUnknown ? [] : [labelOf(ctx.model, e.node), ...(e.peer ? [labelOf(ctx.model, e.peer)] : [])],
+        ),
         `${slot}`,
-        entries.map((e) => `${labelOf(ctx.model, e.node)}: ${e.evidence}`),
+        entries.map((e) => (e.sidesUnknown ? e.evidence : `${labelOf(ctx.model, e.node)}: ${e.evidence}`)),
       ),
     );
   }

@@ -148,9 +148,37 @@ function patternFinding(v: AllFailingView): Finding {
   );
 }
 
+/** Observers that list every peer as noaddr (they lost their peers), with those lines. */
+export function isolatedObservers(
+  ctx: RuleContext,
+): { observer: string; node?: ModelNode; lines: string[] }[] {
+  return ctx.model.views.flatMap((v) => {
+    if (!v.isolated) return [];
+    const node = v.observerId ? ctx.model.byId.get(v.observerId) : undefined;
+    const lines = ctx.model.nodes.flatMap((n) =>
+      n.flaggedLines.filter((l) => l.observer === v.observer).map((l) => quote(l.observer, l.raw)),
+    );
+    return [{ observer: v.observer, ...(node ? { node } : {}), lines }];
+  });
+}
+
+function isolatedFinding(i: { observer: string; node?: ModelNode; lines: string[] }, peers: number): Finding {
+  return finding(
+    'STALE_ADDRESS',
+    'warning',
+    `${i.node ? describe(i.node) : i.observer} lists all ${plural(peers, 'other node')} as noaddr ":0@0": wherever it dialled them, another node id answered (they were reset or rebuilt, or it comes from an older incarnation of the cluster). It has lost its peers and serves nothing of the cluster; its view says nothing about the other nodes, so it is not read as their failure.`,
+    [i.observer],
+    '',
+    i.lines,
+  );
+}
+
 /** STALE_ADDRESS rule family. */
 export function staleAddressRule(ctx: RuleContext): Finding[] {
   const a = analyzeStale(ctx);
-  if (a.confirmed.length > 0) return a.confirmed.map(confirmedFinding);
-  return a.allFailing.map(patternFinding);
+  const isolated = isolatedObservers(ctx).map((i) =>
+    isolatedFinding(i, ctx.model.views.find((v) => v.observer === i.observer)?.isolated?.peers ?? 0),
+  );
+  if (a.confirmed.length > 0) return [...a.confirmed.map(confirmedFinding), ...isolated];
+  return [...a.allFailing.map(patternFinding), ...isolated];
 }

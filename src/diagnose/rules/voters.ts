@@ -29,7 +29,7 @@ export function analyzeVoters(ctx: RuleContext): NoVoters[] {
   const out: NoVoters[] = [];
   // Only a structural shortage: one owner down in a cluster of at most two owners. More owners down at
   // once is a mass failure (quorum-lost), not a layout that can never fail over.
-  if (size >= 1 && size <= 2 && down.length === 1 && reachable.length < needed) {
+  if (!ctx.facts.partial && size >= 1 && size <= 2 && down.length === 1 && reachable.length < needed) {
     const master = down[0]!;
     const replicas = master.replicas.flatMap((id) => ctx.model.byId.get(id) ?? []).filter((r) => !isDown(r));
     if (replicas.length > 0) {
@@ -44,7 +44,7 @@ export function analyzeVoters(ctx: RuleContext): NoVoters[] {
 function riskFinding(ctx: RuleContext): Finding[] {
   const { size, owners } = { size: ctx.facts.quorum.size, owners: ctx.facts.owners };
   // Only with a full view of a fully assigned cluster: check output or a cut paste hides owners.
-  if (!ctx.model.hasFullView || ctx.facts.unassigned.length > 0) return [];
+  if (!ctx.model.hasFullView || ctx.facts.unassigned.length > 0 || ctx.facts.partial) return [];
   if (size < 1 || size > 2 || ctx.facts.downOwners.length > 0) return [];
   const guarded = owners.filter((m) => m.replicas.length > 0);
   if (guarded.length === 0) return [];

@@ -13,6 +13,10 @@ export interface FakeSocket {
   connected(): boolean;
   /** Sends one envelope to the connected bot. */
   push(envelope: Record<string, unknown>): void;
+  /** Cuts the current connection, the way a Slack outage or a network break does. */
+  drop(): void;
+  /** While true, new connections are cut during their upgrade (Slack's socket end unreachable). */
+  refuse: boolean;
 }
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -38,8 +42,9 @@ function bigLen(n: number): Buffer {
 export function attachFakeSocket(server: Server, path: string): FakeSocket {
   const received: Record<string, unknown>[] = [];
   let socket: Duplex | null = null;
+  const state = { refuse: false };
   server.on('upgrade', (req, sock: Duplex) => {
-    if (!req.url?.startsWith(path)) {
+    if (!req.url?.startsWith(path) || state.refuse) {
       sock.destroy();
       return;
     }
@@ -78,11 +83,15 @@ export function attachFakeSocket(server: Server, path: string): FakeSocket {
     sock.on('error', () => undefined);
     sock.write(frame(0x1, Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1 }))));
   });
-  return {
+  return Object.assign(state, {
     received,
     connected: () => socket !== null,
-    push(envelope) {
+    push(envelope: Record<string, unknown>) {
       socket?.write(frame(0x1, Buffer.from(JSON.stringify(envelope))));
     },
-  };
+    drop() {
+      socket?.destroy();
+      socket = null;
+    },
+  });
 }

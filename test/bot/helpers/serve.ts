@@ -2,10 +2,14 @@
 import { BOT_TOKEN, type FakeSlack } from './fake-slack.ts';
 import { SIGNING_SECRET } from './signed.ts';
 
-/** Environment for `serve` over HTTP against `fake`: test tokens, its Web API URL, no Socket Mode, any port. */
-export function serveEnv(fake: Pick<FakeSlack, 'apiUrl'>): NodeJS.ProcessEnv {
+/**
+ * Environment for `serve` over HTTP against `fake`: test tokens, its Web API URL, no Socket Mode, any
+ * port, and `queueUrl` as the queue Redis (a test's own standalone redis-server, never 127.0.0.1:6379).
+ */
+export function serveEnv(fake: Pick<FakeSlack, 'apiUrl'>, queueUrl: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    REDIS_URL: queueUrl,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,

@@ -82,6 +82,8 @@ export function actionBody(
   responseUrl: string,
   user = 'UALICE',
   channel = 'COPS',
+  /** The thread the clicked message is in (a bot reply under a paste). */
+  threadTs?: string,
 ) {
   const payload = {
     type: 'block_actions',
@@ -92,7 +94,7 @@ export function actionBody(
     container: { type: 'message', message_ts: '1700000001.000100', channel_id: channel, is_ephemeral: false },
     trigger_id: '1.2.3',
     channel: { id: channel, name: 'ops' },
-    message: { ts: '1700000001.000100', text: 'verdict' },
+    message: { ts: '1700000001.000100', text: 'verdict', ...(threadTs ? { thread_ts: threadTs } : {}) },
     response_url: responseUrl,
     actions: [
       {

@@ -1,0 +1,99 @@
+/**
+ * Start-up benchmark: the three whole-process ratios of issue 12, each measured side by side in one run
+ * (A and B alternate, and the ratio is taken pair by pair, so drift on a shared machine cancels out):
+ *   1. `redis-runbook --version` / bare `node -e 0`                              (goal <= 1.6x)
+ *   2. `redis-runbook diagnose --file` of a real 6-node CLUSTER NODES dump / bare node   (goal <= 2x)
+ *   3. `redis-runbook diagnose <host:port> --json` on a real 60-node cluster /
+ *      `redis-cli --cluster check` on the same cluster                           (goal <= 3x)
+ * The clusters come from src/devcluster (real redis-server processes on loopback; the 60-node one uses
+ * cluster-node-timeout 15000, Redis's default, so a busy machine does not make it fail over mid-run).
+ * Runs the compiled CLI (`npm run bench` builds it first). Run: npx tsx bench/startup.ts [pairs=9]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DevCluster, replyText, startCluster } from '../src/devcluster/index.ts';
+import { median } from './_stages.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PAIRS = Math.max(3, Number(process.argv[2]) || 9);
+const BIN = join(root, 'bin', 'redis-runbook.js');
+
+/** Wall time of one whole process in ms; throws when it cannot start or is killed. */
+function wall(cmd: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore', timeout: 60_000, killSignal: 'SIGKILL' });
+  if (r.error || r.signal) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.signal}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** A and B in turn, one warm-up each, then PAIRS pairs; medians of each and of the pairwise ratio. */
+function compare(label: string, goal: number, a: [string, string[]], b: [string, string[]]): void {
+  wall(...a);
+  wall(...b);
+  const as: number[] = [];
+  const bs: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const x = wall(...a);
+    const y = wall(...b);
+    as.push(x);
+    bs.push(y);
+    ratios.push(x / y);
+  }
+  const r = median(ratios);
+  console.log(`\n${label}`);
+  console.log(
+    `  redis-runbook: median ${median(as).toFixed(0)} ms   baseline: median ${median(bs).toFixed(0)} ms`,
+  );
+  console.log(
+    `  ratio (median of ${PAIRS} pairs): ${r.toFixed(2)}x   min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x   goal <= ${goal}x: ${r <= goal ? 'met' : 'NOT met'}`,
+  );
+}
+
+async function withCluster(opts: Parameters<typeof startCluster>[0], fn: (c: DevCluster) => Promise<void>) {
+  const t = Date.now();
+  const c = await startCluster({ label: 'bench-startup', ...opts });
+  console.log(`\n(built a real ${c.nodes.length}-node cluster in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  try {
+    await fn(c);
+  } finally {
+    await c.stop();
+  }
+}
+
+const node: [string, string[]] = [process.execPath, ['-e', '0']];
+console.log('redis-runbook start-up benchmark: whole processes, side by side in one run');
+
+compare('1. redis-runbook --version vs node -e 0', 1.6, [process.execPath, [BIN, '--version']], node);
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+try {
+  await withCluster({ masters: 3, replicasPerMaster: 1 }, async (c) => {
+    const dump = join(dir, 'nodes-6.txt');
+    writeFileSync(dump, replyText(await c.call(c.node(0), ['CLUSTER', 'NODES'])));
+    compare(
+      '2. redis-runbook diagnose --file <6-node CLUSTER NODES dump> vs node -e 0',
+      2,
+      [process.execPath, [BIN, 'diagnose', '--file', dump]],
+      node,
+    );
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await withCluster(
+  { masters: 30, replicasPerMaster: 1, nodeTimeoutMs: 15_000, buildTimeoutMs: 180_000 },
+  async (c) => {
+    const seed = c.node(0).address;
+    compare(
+      `3. redis-runbook diagnose ${seed} --json vs redis-cli --cluster check ${seed} (60 nodes)`,
+      3,
+      [process.execPath, [BIN, 'diagnose', seed, '--json']],
+      ['redis-cli', ['--cluster', 'check', seed]],
+    );
+  },
+);

@@ -1,0 +1,33 @@
+// Whether dist/ holds a build of the current src/: shared by the CLI launcher (which refuses a missing or
+// stale build) and `npm run build -- --if-stale`. Plain JavaScript with no dependency; reads only mtimes.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** The file the launcher runs; `npm run build` writes it last. */
+export const ENTRY = join('dist', 'main.js');
+
+/** The first file below `dir` modified after `since` (ms since the epoch), or null. */
+function changedSince(dir, since) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const hit = entry.isDirectory()
+      ? changedSince(path, since)
+      : statSync(path).mtimeMs > since
+        ? path
+        : null;
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/**
+ * Why the build under `root` cannot be run, or null when it is current. A copy without src/ (an installed
+ * package) is current by definition: there is nothing to compare with.
+ */
+export function staleReason(root) {
+  const entry = join(root, ENTRY);
+  if (!existsSync(entry)) return 'the CLI is not built yet (no dist/)';
+  const sources = join(root, 'src');
+  const changed = existsSync(sources) ? changedSince(sources, statSync(entry).mtimeMs) : null;
+  return changed ? `the build in dist/ is older than ${relative(root, changed)}` : null;
+}

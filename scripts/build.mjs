@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm run build`: bundles the CLI (src/cli/main.ts) into dist/ with esbuild, in about half a second. Each
+// `await import()` of a command's module becomes its own chunk, so a command loads only its own code: the
+// start-up rule of src/cli/main.ts holds in the bundle too. npm packages stay in node_modules, except the
+// small ones on every start-up path (INLINE). Type checking is `npm run typecheck`'s job, not this one's.
+// The new build is made beside dist/ and swapped in whole. `--if-stale` builds only when dist/ is missing
+// or older than src/ (what `npm test` and `npm run demo` run first).
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { staleReason } from '../bin/build-state.js';
+
+/** Packages bundled into dist/ rather than loaded from node_modules: each start-up loads commander. */
+const INLINE = new Set(['commander']);
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reason = staleReason(root);
+if (process.argv.includes('--if-stale') && reason === null) process.exit(0);
+
+const dist = join(root, 'dist');
+const next = join(root, '.tmp', `dist-${process.pid}`);
+const old = join(root, '.tmp', `dist-old-${process.pid}`);
+const started = Date.now();
+rmSync(next, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: next,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  // A bundled CommonJS package (commander) calls require() for node: built-ins; ESM has no require.
+  banner: {
+    js: "import { createRequire as $createRequire } from 'node:module';\nconst require = $createRequire(import.meta.url);",
+  },
+  plugins: [
+    {
+      name: 'packages-stay-external',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+          const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
+          return INLINE.has(name) ? undefined : { external: true };
+        });
+      },
+    },
+  ],
+});
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });
+console.error(`redis-runbook: built dist/ in ${Date.now() - started} ms${reason ? ` (${reason})` : ''}`);
