@@ -42,6 +42,12 @@ function moveRisks(input: PlanInput, n: ModelNode, shares: readonly Share[]): Ri
       text: `Giving away its last slot, ${n.label} turns into a replica of ${last.label} (cluster-allow-replica-migration yes, the default) and copies its data: a fork on ${last.label}. The reset waits until that copy is done.`,
     },
   ];
+  const idle = healthyMasters(input).filter((m) => m.id !== n.id && !remaining.includes(m));
+  if (idle.length > 0)
+    risks.push({
+      kind: 'none',
+      text: `${listLabels(idle.map((m) => m.label))} ${idle.length === 1 ? 'owns' : 'own'} no slot and ${idle.length === 1 ? 'gets' : 'get'} none; to hand everything to ${idle.length === 1 ? 'it' : 'one of them'}, plan again with --to ${idle[0]!.label}.`,
+    });
   if (remaining.length < 3)
     risks.push({
       kind: 'availability',
