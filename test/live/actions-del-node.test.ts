@@ -1,7 +1,8 @@
 /**
  * del-node on real clusters: a master with 4,000 keys removed (its slots spread evenly over the other
  * masters with every key readable after, its replica re-pointed to the master with the fewest replicas and
- * synced, the node gone from every table and reset to know only itself); a master emptied into --to; a
+ * synced, the node gone from every table and reset to know only itself, after the copy it made as a
+ * replica of its last receiver); a master emptied into --to with replica migration off (it stays master); a
  * last replica removed only with --allow-no-replica (the plan lists it as dangerous); and every refusal:
  * a stranger, a last replica without the flag, both sides of an open migration, --to a replica, a seed at
  * the node, a dead node (failover or forget-node instead), the only up-to-date copy of a down master, a
@@ -208,8 +209,9 @@ describe('del-node on real clusters', () => {
     await waitState(c, 'ok');
   }, 60_000);
 
-  it('empties a master into --to; its replica follows the master with the fewest replicas', async () => {
+  it('empties a master into --to with cluster-allow-replica-migration no: it stays an empty master; its replica follows the master with the fewest replicas', async () => {
     const [m3, m1, r6] = [c.node(3), c.node(1), c.node(6)];
+    for (const n of [m3, r6]) await c.cli(n, 'CONFIG', 'SET', 'cluster-allow-replica-migration', 'no');
     // A registry seed at the node removed would make every later diagnosis probe the reset node.
     for (const seeds of [[m3.address, m1.address], [m3.address]]) {
       const r = await planAction(configOf(c, { seeds }), 'del-node', { node: m3.address }, optsOf(c));
@@ -227,9 +229,15 @@ describe('del-node on real clusters', () => {
     expect(p.summary).toContain(
       `move its ${owned} slots to ${m1.address} (${owned}) with their keys, re-point ${r6.address} to ${c.node(2).address}`,
     );
-    const { result } = await run(c, p, 'master into --to', timings, cfg());
+    const { result, events } = await run(c, p, 'master into --to', timings, cfg());
     expect(result.outcome, result.message).toBe('succeeded');
     expect(result.after?.state).toBe('ok');
+    const notes = events.flatMap((e) => (e.type === 'step-finished' ? [`${e.outcome} ${e.note}`] : []));
+    // Without replica migration nothing followed anyone: the REPLICATE ran, and the node stayed a master.
+    expect(notes[2]).toBe(`ok ${r6.address} replied OK`);
+    expect(notes[4]).toMatch(
+      new RegExp(`^ok ${m3.address} \\(${m3.id.slice(0, 8)}\\) is a master \\(after \\d+ ms\\)$`),
+    );
     expect((await readKeys(c, keys)).missing).toEqual([]);
     await expectGone(m3);
     expect((await c.view(r6)).find((r) => r.flags.includes('myself'))!.masterId).toBe(c.node(2).id);
