@@ -148,6 +148,9 @@ describe('del-node on real clusters', () => {
     ]);
     expect(p.steps.at(-1)!.display).toEqual([`redis-cli -h ${m0.host} -p 7000 CLUSTER RESET SOFT`]);
     expect(p.dangerous).toEqual([]);
+    expect(p.risks.map((r) => r.text)).toContain(
+      `Giving away its last slot, ${m0.address} turns into a replica of ${c.node(3).address} (cluster-allow-replica-migration yes) and copies its data: a fork on ${c.node(3).address}. The reset waits until that copy is done.`,
+    );
     const { result, events } = await run(c, p, 'master with 4000 keys', timings, cfg());
     expect(result.outcome, result.message).toBe('succeeded');
     const moved = events.flatMap((e) => (e.type === 'step-progress' && e.keysMoved !== undefined ? [e] : []));
@@ -226,6 +229,9 @@ describe('del-node on real clusters', () => {
     );
     const { plan: p } = await plan({ node: m3.address, to: m1.address });
     expect([...slotsMoved(p)]).toEqual([[m1.address, owned]]);
+    expect(p.risks.map((r) => r.text).join('\n')).toContain(
+      `${m3.address} runs with cluster-allow-replica-migration no: once its slots are gone it stays an empty master`,
+    );
     expect(p.summary).toContain(
       `move its ${owned} slots to ${m1.address} (${owned}) with their keys, re-point ${r6.address} to ${c.node(2).address}`,
     );

@@ -21,6 +21,20 @@ function keysText(k: number | null | undefined): string {
   return k === null || k === undefined ? 'an unknown number of keys' : `about ${k} key${k === 1 ? '' : 's'}`;
 }
 
+/** What giving away its last slot does to `n`, from its cluster-allow-replica-migration when it was read. */
+function lastSlotRisk(n: ModelNode, last: ModelNode): Risk {
+  const migrates = n.observation?.config?.allowReplicaMigration;
+  if (migrates === false)
+    return {
+      kind: 'none',
+      text: `${n.label} runs with cluster-allow-replica-migration no: once its slots are gone it stays an empty master, and its replicas stay with it until the plan re-points them.`,
+    };
+  return {
+    kind: 'availability',
+    text: `Giving away its last slot, ${n.label} turns into a replica of ${last.label} (cluster-allow-replica-migration ${migrates ? 'yes' : 'yes is the default; its setting could not be read'}) and copies its data: a fork on ${last.label}. The reset waits until that copy is done.`,
+  };
+}
+
 function moveRisks(input: PlanInput, n: ModelNode, shares: readonly Share[]): Risk[] {
   const keys = n.observation?.dbsize;
   const to = shares.map((s) => `${countSlots(s.slots)} to ${s.to.label}`).join(', ');
@@ -37,10 +51,7 @@ function moveRisks(input: PlanInput, n: ModelNode, shares: readonly Share[]): Ri
       kind: 'availability',
       text: `While a slot moves, clients get ASK redirects for it and multi-key commands on split keys get TRYAGAIN; each MIGRATE blocks ${n.label} for the batch it sends. Receivers take on ${shares.map((s) => `${s.to.label} ${keysText(s.keys)}`).join(', ')}: check their memory headroom (maxmemory) first.`,
     },
-    {
-      kind: 'availability',
-      text: `Giving away its last slot, ${n.label} turns into a replica of ${last.label} (cluster-allow-replica-migration yes, the default) and copies its data: a fork on ${last.label}. The reset waits until that copy is done.`,
-    },
+    lastSlotRisk(n, last),
   ];
   const idle = healthyMasters(input).filter((m) => m.id !== n.id && !remaining.includes(m));
   if (idle.length > 0)
