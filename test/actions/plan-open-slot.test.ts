@@ -24,8 +24,8 @@ describe('fix-open-slot', () => {
     });
     expect(move.display).toEqual([
       '# for each slot of 4748, up to 64 at a time; slot 4748 shown:',
-      'redis-cli -h 127.185.246.2 -p 7000 CLUSTER SETSLOT 4748 IMPORTING 5e92e6191c404720e79e07f77b1124b564df2f70',
-      'redis-cli -h 127.185.246.1 -p 7000 CLUSTER SETSLOT 4748 MIGRATING 5e001e02c368720bbe01193fe6c0f68327724f94',
+      'redis-cli -h 127.185.246.2 -p 7000 CLUSTER SETSLOT 4748 IMPORTING 5e92e6191c404720e79e07f77b1124b564df2f70   # already set: skipped',
+      'redis-cli -h 127.185.246.1 -p 7000 CLUSTER SETSLOT 4748 MIGRATING 5e001e02c368720bbe01193fe6c0f68327724f94   # already set: skipped',
       'redis-cli -h 127.185.246.1 -p 7000 CLUSTER GETKEYSINSLOT 4748 100   # then, until it lists none:',
       'redis-cli -h 127.185.246.1 -p 7000 MIGRATE 127.185.246.2 7000 "" 0 60000 KEYS <the keys it listed>',
       'redis-cli -h 127.185.246.2 -p 7000 CLUSTER SETSLOT 4748 NODE 5e001e02c368720bbe01193fe6c0f68327724f94   # target first',
@@ -37,6 +37,7 @@ describe('fix-open-slot', () => {
     );
     expect(p.expected).toContain(`slot 4748 is owned by ${dst} and open nowhere`);
     expect(p.fixes).toEqual(['resharding-interrupted']);
+    expect(p.summary).toBe('Close slot 4748: finish the move');
   });
 
   it('rolls back a move no key reached: STABLE on the importing target only', () => {

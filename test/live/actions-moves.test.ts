@@ -37,8 +37,8 @@ describe('fix-open-slot on real clusters', () => {
       const p = await mustPlanSlots(c, 'fix-open-slot');
       expect(p.steps.map((s) => s.kind)).toEqual(['move-slots', 'wait']);
       expect(p.steps[0]!.display.slice(1, 3)).toEqual([
-        `redis-cli -h ${dst.host} -p 7000 CLUSTER SETSLOT ${slot} IMPORTING ${src.id}`,
-        `redis-cli -h ${src.host} -p 7000 CLUSTER SETSLOT ${slot} MIGRATING ${dst.id}`,
+        `redis-cli -h ${dst.host} -p 7000 CLUSTER SETSLOT ${slot} IMPORTING ${src.id}   # already set: skipped`,
+        `redis-cli -h ${src.host} -p 7000 CLUSTER SETSLOT ${slot} MIGRATING ${dst.id}   # already set: skipped`,
       ]);
       const { result, events } = await runSlots(c, p, 'fix-open-slot (finish)', timings);
       expect(result.outcome, result.message).toBe('succeeded');

@@ -95,7 +95,7 @@ describe('slot actions with least-privilege users', () => {
     expect(failed.message).not.toMatch(/nomig-pw|slots-pw/);
     const fix = await plan(config('slots', 'SLOTS_PW'), 'fix-open-slot');
     // No key reached the target: the slots are rolled back (SETSLOT STABLE), the keys stay where they are.
-    expect(fix.summary).toMatch(/: rollback$/);
+    expect(fix.summary).toMatch(/: roll back \(no key reached the target\)$/);
     const fixed = await executePlan(config('slots', 'SLOTS_PW'), fix, opts);
     expect(fixed.outcome, fixed.message).toBe('succeeded');
     expect((await readKeys(c, keys)).missing).toEqual([]);

@@ -266,7 +266,7 @@ function build(
     preconditions: [
       ...(c.unassigned.length > 0
         ? [
-            `${rangesText(slotsToRanges(c.unassigned))} are still unassigned, with keys only where counted above`,
+            `${rangesText(slotsToRanges(c.unassigned))} are still unassigned, ${keyed.length > 0 ? 'with keys only where counted above' : 'holding no key on any node that answers'}`,
           ]
         : []),
       ...dead.map(

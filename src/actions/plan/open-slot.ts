@@ -16,6 +16,16 @@ import { healthyMasters, moveStep, settleStep } from './slot-steps.ts';
 
 const NAME = 'fix-open-slot';
 
+/** What the plan does about a slot, per case, in the summary. */
+const HOW: Record<OpenSlotCase['kind'], string> = {
+  manual: 'by hand',
+  rollback: 'roll back (no key reached the target)',
+  'rollback-after-failover': 'roll back (no key reached the target; the source was failed over)',
+  finish: 'finish the move',
+  finalize: 'finish the move (the target already owns it)',
+  repoint: 'finish the move from the node that replaced the failed source',
+};
+
 /** A slot's case plus, when it cannot be planned, why (and what to do instead). */
 interface Judged {
   c: OpenSlotCase;
@@ -236,7 +246,7 @@ function build(input: PlanInput, cases: OpenSlotCase[]): Plan {
     });
   }
   return frame(input, NAME, {
-    summary: `Close ${cases.length === 1 ? `slot ${cases[0]!.slot}` : `${cases.length} open slots (${formatRanges(slots)})`}: ${[...new Set(cases.map((c) => c.kind))].join(', ')}`,
+    summary: `Close ${cases.length === 1 ? `slot ${cases[0]!.slot}` : `${cases.length} open slots (${formatRanges(slots)})`}: ${[...new Set(cases.map((c) => HOW[c.kind]))].join('; ')}`,
     steps,
     preconditions: cases.map(
       (c) =>

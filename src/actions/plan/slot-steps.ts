@@ -79,7 +79,7 @@ export function assignStep(
     node: nodeRef(node),
     ranges,
     display: [cliFor(input, node.label, argv)],
-    waitsFor: `${node.label} answers OK; the other nodes learn the new owner by gossip`,
+    waitsFor: `${node.label} answers OK (the others learn the new owner by gossip, or at once when it announces it)`,
   };
 }
 
@@ -177,8 +177,8 @@ export function moveStep(
     replace,
     display: [
       `# for each slot of ${formatRanges(slots)}, up to ${MOVE_PARALLEL} at a time; slot ${s} shown:`,
-      cliText(input, target.label, `CLUSTER SETSLOT ${s} IMPORTING ${source.id}`),
-      cliText(input, source.label, `CLUSTER SETSLOT ${s} MIGRATING ${target.id}`),
+      `${cliText(input, target.label, `CLUSTER SETSLOT ${s} IMPORTING ${source.id}`)}${isOpen(input, s, target, 'importing', source) ? SKIPPED : ''}`,
+      `${cliText(input, source.label, `CLUSTER SETSLOT ${s} MIGRATING ${target.id}`)}${isOpen(input, s, source, 'migrating', target) ? SKIPPED : ''}`,
       `${cliText(input, source.label, `CLUSTER GETKEYSINSLOT ${s} ${MOVE_PIPELINE}`)}   # then, until it lists none:`,
       cliText(
         input,
@@ -192,6 +192,21 @@ export function moveStep(
     waitsFor:
       'each slot: its keys all moved, then SETSLOT NODE answered on the target, the source and the other masters',
   };
+}
+
+const SKIPPED = '   # already set: skipped';
+
+/** True when `node`'s own view has `slot` open `kind` with `peer`. */
+function isOpen(
+  input: PlanInput,
+  slot: number,
+  node: ModelNode,
+  kind: 'importing' | 'migrating',
+  peer: ModelNode,
+): boolean {
+  return input.model.openSlots.some(
+    (o) => o.slot === slot && o.node === node.id && o.kind === kind && o.peer === peer.id,
+  );
 }
 
 /** Waits until every reachable node agrees on one owner for `slots` and none has them open. */
