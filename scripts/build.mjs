@@ -25,7 +25,8 @@ const started = Date.now();
 rmSync(next, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts' },
+  // The paste worker thread is its own entry: src/bot/paste-runner.ts starts ./paste-worker.js beside it.
+  entryPoints: { main: 'src/cli/main.ts', 'paste-worker': 'src/bot/paste-worker.ts' },
   outdir: next,
   bundle: true,
   splitting: true,

@@ -7,7 +7,6 @@ import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { Config } from '../config/schema.ts';
 import { diagnose } from '../diagnose/diagnose.ts';
 import { settingsReport } from '../diagnose/settings/report.ts';
-import type { Diagnosis } from '../diagnose/types.ts';
 import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { checkAccess, clustersForChannel } from './access.ts';
@@ -17,11 +16,11 @@ import { codeOf, messageOf } from './error-text.ts';
 import { type ExplainFlowInput, explainCommand, explainPaste } from './explain-flow.ts';
 import { type LiveReadInput, postLiveRead } from './live-read.ts';
 import { type BotMessage, type EphemeralTarget, note, type Transport } from './message.ts';
+import type { PasteReply } from './paste-analysis.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from './render/diagnosis.ts';
 import { clustersMessage, helpMessage, noClustersMessage, runbookListMessage } from './render/help.ts';
-import { withPasteNames } from './render/names.ts';
 import { nodesMessage } from './render/nodes.ts';
-import { pasteReplyMessage } from './render/paste.ts';
+import { pasteFailedMessage } from './render/paste.ts';
 import { settingsMessage } from './render/settings.ts';
 import { runDiagnosis } from './run-diagnosis.ts';
 import { slotCommand } from './slot-flow.ts';
@@ -35,8 +34,15 @@ export interface BotDeps {
   service: DiagnosisService;
   transport: Transport;
   logger: Logger;
-  /** Offline diagnosis of pasted text; null when the text is not cluster output. */
-  analyzePaste: (text: string) => { snapshot: ClusterSnapshot; diagnosis: Diagnosis } | null;
+  /**
+   * The reply to pasted text (its offline diagnosis); null when the text is not cluster output. May run
+   * elsewhere (a worker thread) and reject with a coded error (BotError: too slow, too big, busy).
+   */
+  analyzePaste: (text: string) => PasteReply | null | Promise<PasteReply | null>;
+  /** Gets analyzePaste ready (starts its worker thread); a transport calls it once while starting. */
+  warm?: () => Promise<void>;
+  /** Releases what analyzePaste holds (its worker thread); called when the transport stops. */
+  release?: () => Promise<void>;
   /** Live topology of a registered cluster, for `nodes`; absent when this build cannot probe. */
   topology?: (cluster: string) => Promise<ClusterSnapshot>;
   /** Longest a live diagnosis may take before the parent message says so (default 60 s). */
@@ -66,6 +72,8 @@ export interface PasteRequest extends Requester {
   threadTs: string;
   /** True when the bot was mentioned: then a non-dump gets a hint instead of silence. */
   mentioned: boolean;
+  /** What the transport could not hand over whole (a snippet cut at its size limit), for the reply. */
+  notes?: string[];
 }
 
 export interface ActionRequest extends Requester {
@@ -99,37 +107,46 @@ export function createBot(deps: BotDeps): Bot {
     replyUrl: r.replyUrl,
   });
 
-  /** Null when `r` may read `cluster`; else the refusal to show (and the refusal is logged). */
+  /**
+   * Null when `r` may read `cluster`; else the refusal to show, which is logged with its real reason.
+   * In chat an unknown name and a name not bound to the channel get the same answer, so nobody can probe
+   * which clusters exist; the terminal's operator (bound by no channel) is told precisely.
+   */
   function gate(r: Requester, cluster: string, command: string): BotMessage | null {
     if (known().length === 0) return noClustersMessage();
-    if (!known().includes(cluster)) {
-      const here = usable(r);
-      const list =
-        here.length > 0
-          ? `Clusters usable here: ${here.join(', ')}.`
-          : 'No cluster is bound to this channel.';
-      return problem(
+    const refuse = (code: string, message: string, hint: string) => {
+      logger.warn({ event: 'access_refused', code, user: r.user, channel: r.channel, cluster, command });
+      return problem(message, hint);
+    };
+    const here = usable(r);
+    const list =
+      here.length > 0 ? `Clusters usable here: ${here.join(', ')}.` : 'No cluster is bound to this channel.';
+    const unknown = !known().includes(cluster);
+    if (unknown && (r.unbound || r.operator)) {
+      return refuse(
+        'UNKNOWN_CLUSTER',
         `Unknown cluster "${cluster}".`,
         `${list} Names are case-sensitive; /redis clusters lists them.`,
       );
     }
-    const denied = checkAccess(config.access, {
-      user: r.user,
-      channel: r.unbound ? null : r.channel,
-      cluster,
-      permission: r.operator ? null : 'diagnose',
-      known: known(),
-    });
+    const denied = unknown
+      ? { code: 'UNKNOWN_CLUSTER' }
+      : checkAccess(config.access, {
+          user: r.user,
+          channel: r.unbound ? null : r.channel,
+          cluster,
+          permission: r.operator ? null : 'diagnose',
+          known: known(),
+        });
     if (!denied) return null;
-    logger.warn({
-      event: 'access_refused',
-      code: denied.code,
-      user: r.user,
-      channel: r.channel,
-      cluster,
-      command,
-    });
-    return problem(denied.message, denied.hint);
+    if (denied.code === 'PERMISSION_DENIED' && 'message' in denied) {
+      return refuse(denied.code, denied.message, denied.hint);
+    }
+    return refuse(
+      denied.code,
+      `Cluster "${cluster}" is not available in this channel.`,
+      `${list} Names are case-sensitive; /redis clusters lists them. An admin binds clusters to channels under access.channels in the config.`,
+    );
   }
 
   /** Reads `cluster` live and posts `build(snapshot)` in the channel (nodes, settings). */
@@ -255,22 +272,23 @@ export function createBot(deps: BotDeps): Bot {
     },
 
     async paste(req) {
-      let result: ReturnType<BotDeps['analyzePaste']>;
+      let result: PasteReply | null;
       const started = performance.now();
       try {
-        result = deps.analyzePaste(req.text);
+        result = await deps.analyzePaste(req.text);
       } catch (err) {
-        logger.error({ event: 'paste_failed', code: codeOf(err) }, 'paste analysis failed');
-        (deps.metrics ?? nullMetrics).diagnosis('paste', 'error', (performance.now() - started) / 1000);
-        await transport.reply(
-          { channel: req.channel, ts: req.threadTs },
-          problem('I could not read this paste.', messageOf(err)),
+        logger.warn(
+          { event: 'paste_failed', code: codeOf(err), chars: req.text.length, channel: req.channel },
+          'paste analysis failed',
         );
+        (deps.metrics ?? nullMetrics).diagnosis('paste', 'error', (performance.now() - started) / 1000);
+        const failed = pasteFailedMessage(err);
+        await transport.reply({ channel: req.channel, ts: req.threadTs }, withNotes(failed, req.notes));
         return true;
       }
       if (result) {
         const seconds = (performance.now() - started) / 1000;
-        (deps.metrics ?? nullMetrics).diagnosis('paste', result.diagnosis.state, seconds);
+        (deps.metrics ?? nullMetrics).diagnosis('paste', result.state, seconds);
       }
       if (!result) {
         // Unprompted, a Redis error is answered only in a channel bound to a cluster.
@@ -288,12 +306,9 @@ export function createBot(deps: BotDeps): Bot {
       }
       await transport.reply(
         { channel: req.channel, ts: req.threadTs },
-        details.attach(
-          pasteReplyMessage(withPasteNames(result.diagnosis, result.snapshot), result.snapshot),
-          null,
-        ),
+        details.attach(withNotes(result.message, req.notes), null),
       );
-      logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.diagnosis.state });
+      logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.state });
       return true;
     },
 
@@ -337,6 +352,11 @@ export function createBot(deps: BotDeps): Bot {
       }
     },
   };
+}
+
+/** `msg` with the transport's notes (what it could not hand over whole) first among its notes. */
+function withNotes(msg: BotMessage, notes: string[] | undefined): BotMessage {
+  return notes && notes.length > 0 ? { ...msg, notes: [...notes, ...(msg.notes ?? [])] } : msg;
 }
 
 /** A refusal or error for one user: what is wrong, then what would work. */

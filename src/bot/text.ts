@@ -6,6 +6,7 @@
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
 import { briefSteps, briefStepText, detailCounts } from './render/brief.ts';
+import { overallSeverity, stateText } from './render/diagnosis.ts';
 
 export interface TextOptions {
   /** Colour headings and severities with ANSI escapes (for a TTY). */
@@ -70,7 +71,7 @@ function causeLines(
   if (where && verbose) out.push(...wrap(where, width, '  '));
   out.push('', ...wrap(c.explanation, width, '  '));
   if (c.actions.length > 0) {
-    out.push('', paint('  Recommended actions (in order; each needs approval):', 'bold'));
+    out.push('', paint('  Recommended actions (in order; none runs unless you apply it):', 'bold'));
     c.actions.forEach((a, n) => {
       out.push(...wrap(`${n + 1}. ${a.action}: ${a.target}`, width, '    '));
       out.push(...wrap(a.why, width, '       '));
@@ -112,10 +113,12 @@ export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): strin
   const width = Math.max(40, opts.width ?? 100);
   const verbose = opts.verbose === true;
   const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
-  const stateStyle = d.state === 'ok' ? 'green' : d.state === 'fail' ? 'red' : 'yellow';
+  const severity = overallSeverity(d);
+  const stateStyle =
+    severity === 'critical' ? 'red' : d.state === 'ok' && severity !== 'warning' ? 'green' : 'yellow';
   const what = d.cluster ? `cluster ${d.cluster}` : d.source === 'paste' ? 'pasted output' : 'live cluster';
   const out: string[] = [
-    `${paint('Redis Cluster diagnosis', 'bold')}: ${what}   state: ${paint(d.state.toUpperCase(), stateStyle)}`,
+    `${paint('Redis Cluster diagnosis', 'bold')}: ${what}   state: ${paint(stateText(d), stateStyle)}`,
     ...wrap(`Seen: ${d.visibility.summary}`, width),
     '',
   ];

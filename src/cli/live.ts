@@ -55,11 +55,13 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   try {
-    const { cluster } = resolveTarget({ clusters: await registeredClusters(opts.config) }, target, {
+    const resolved = resolveTarget({ clusters: await registeredClusters(opts.config) }, target, {
       allowAdHoc: true,
       ...(opts.user ? { username: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
     });
+    const { cluster, credentials, note } = resolved;
+    if (note) err(`redis-runbook: ${note}`);
     if (!opts.json) out(`Probing ${cluster.name} (${cluster.seeds.join(', ')})…`);
     const started = Date.now();
     const { diagnosis, snapshot } = await runLive(cluster, {
@@ -83,7 +85,7 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
       out(renderDiagnosisText(report, { color: !!opts.color, verbose: !!opts.verbose }).trimEnd());
       out(`(${Date.now() - started} ms)`);
     }
-    if (diagnosis.visibility.nodesSeen === 0) return nobodyAnsweredExit(snapshot, err);
+    if (diagnosis.visibility.nodesSeen === 0) return nobodyAnsweredExit(snapshot, err, credentials);
     return exitCodeFor(diagnosis);
   } catch (e) {
     if (isConfigError(e)) {
@@ -97,17 +99,30 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
 /**
  * No node gave its view. Credentials every node rejected, or seeds that are not cluster nodes, are input
  * errors (2); seeds that refuse or time out are an outage as far as we can tell (3, the diagnosis says so).
+ * The hint names where the credentials came from: the registry entry, or the flags given.
  */
-export function nobodyAnsweredExit(snapshot: ClusterSnapshot, err: (text: string) => void): number {
+export function nobodyAnsweredExit(
+  snapshot: ClusterSnapshot,
+  err: (text: string) => void,
+  credentials: 'registry' | 'flags' = 'registry',
+): number {
   const kinds = new Set(snapshot.observations.flatMap((o) => (o.error ? [o.error.kind] : [])));
   if (snapshot.observations.length === 0) {
     err('redis-runbook: no seed could be probed: check the seeds of this cluster in the registry [NO_SEED]');
     return EXIT_USAGE;
   }
   if (kinds.size > 0 && [...kinds].every((k) => k === 'auth' || k === 'tls')) {
-    err(
-      `redis-runbook: every node rejected our ${kinds.has('tls') ? (kinds.has('auth') ? 'credentials or TLS settings' : 'TLS settings') : 'credentials'}: check ${kinds.has('tls') ? 'tls (ca, servername, cert, key)' : 'the user and password env var'} in the registry entry [NO_NODE_ANSWERED]`,
-    );
+    const what = kinds.has('tls')
+      ? kinds.has('auth')
+        ? 'credentials or TLS settings'
+        : 'TLS settings'
+      : 'credentials';
+    const check = kinds.has('tls')
+      ? 'tls (ca, servername, cert, key) in a registry entry for this cluster (TLS cannot be set with flags)'
+      : credentials === 'flags'
+        ? '--user and --password-env (the variable must hold the password of that user)'
+        : 'the user and password env var in the registry entry';
+    err(`redis-runbook: every node rejected our ${what}: check ${check} [NO_NODE_ANSWERED]`);
     return EXIT_USAGE;
   }
   if (kinds.size > 0 && [...kinds].every((k) => k === 'not-cluster')) {

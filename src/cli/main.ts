@@ -17,7 +17,9 @@ import { registerSlotCommand } from './slot-cmd.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command('redis-runbook')
-  .description('Incident-response runbooks for Redis Cluster: diagnose, explain, and gate every fix.')
+  .description(
+    'Incident-response runbooks for Redis Cluster: diagnose, explain, recommend the next safe action, and plan and apply a fix once you confirm it.',
+  )
   .version(packageVersion(), '-V, --version', 'print the version and exit')
   .showHelpAfterError();
 registerRunbookCommand(program);

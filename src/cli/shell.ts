@@ -35,7 +35,8 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
   const transport = createTerminalTransport(process.stdout, {
     diagnosisText: (d) => renderDiagnosisText(d, { color, moreHint: 'the Details choice' }),
   });
-  const bot = createBot({ ...buildBotDeps(config), transport, logger });
+  // The operator's own terminal acks no chat: pastes are read here, and printed as a whole diagnosis.
+  const bot = createBot({ ...buildBotDeps(config, { pasteWorker: false }), transport, logger });
   const user = opts.as ?? 'local operator';
   const rules = [
     opts.as ? `user rules for ${opts.as}` : 'no user rules (use --as <user> to apply them)',

@@ -2,6 +2,7 @@
  * Undoes what Slack, markdown, terminals and log pipelines do to pasted Redis output, while keeping a
  * map from every cleaned line back to its original (1-based) line number.
  */
+import { splitLines } from './paste-limits.ts';
 
 /**
  * Cleaned text, for cleaned line i (0-based) the original line number (1-based) it came from, and its
@@ -196,7 +197,7 @@ function cleanLine(line: Line): Line {
  * shell xtrace lines. Fence-only lines become blank lines (so block boundaries survive). Never throws.
  */
 export function cleanPastedText(text: string): CleanedText {
-  const rawLines = text.split(/\r*\n|\r/, MAX_LINES);
+  const rawLines = splitLines(text, MAX_LINES);
   let lines: Line[] = [];
   for (let i = 0; i < rawLines.length; i++) {
     const raw = rawLines[i] ?? '';
@@ -207,7 +208,7 @@ export function cleanPastedText(text: string): CleanedText {
     }
     const expanded = expandEscapedLine(raw);
     if (expanded !== null) {
-      for (const part of expanded.split(/\r*\n|\r/)) lines.push({ text: part, lineNo });
+      for (const part of splitLines(expanded)) lines.push({ text: part, lineNo });
     } else lines.push({ text: raw, lineNo });
   }
   lines = expandShellTrace(lines.map(cleanLine));

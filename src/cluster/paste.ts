@@ -8,6 +8,16 @@ import { infoContradictions, rawArrayLines } from './paste-consistency.ts';
 import { dedupeDumps } from './paste-dedupe.ts';
 import type { InfoParts } from './paste-info.ts';
 import { readInfoBlock } from './paste-info.ts';
+import {
+  boundIssues,
+  capOutputs,
+  cutIndexes,
+  cutLineIssue,
+  DEFAULT_PASTE_LIMITS,
+  limitNotes,
+  limitPaste,
+  type PasteLimits,
+} from './paste-limits.ts';
 import { oddLineWarnings } from './paste-odd.ts';
 import { pastedReplies } from './paste-replies.ts';
 import { redactSecrets } from './redact.ts';
@@ -17,14 +27,21 @@ import { unwrapLines } from './unwrap.ts';
 export { looksLikeClusterOutput } from './paste-detect.ts';
 
 /** Pastes longer than this are cut (and the cut is reported) so one message cannot stall the bot. */
-export const MAX_PASTE_CHARS = 2_000_000;
+export const MAX_PASTE_CHARS = DEFAULT_PASTE_LIMITS.maxChars;
 /** Pastes with more lines than this are cut too (and the cut is reported). */
-export const MAX_PASTE_LINES = 50_000;
+export const MAX_PASTE_LINES = DEFAULT_PASTE_LIMITS.maxLines;
 
-/** Options for snapshotFromPaste: a fixed timestamp (tests) and the registry name, if known. */
+/** Options for snapshotFromPaste: a fixed timestamp (tests), the registry name, other caps (tests). */
 export interface PasteOptions {
   takenAt?: string;
   cluster?: string;
+  limits?: PasteLimits;
+}
+
+/** Lines the per-line cap cut (by their index after cleaning), and the cap. */
+interface Cut {
+  indexes: ReadonlySet<number>;
+  maxLineChars: number;
 }
 
 function listNumbers(nums: readonly number[], max = 15): string {
@@ -46,12 +63,22 @@ function attach(obs: NodeObservation, parts: InfoParts): void {
   if (parts.server) obs.server = parts.server;
 }
 
-function buildNodes(block: Block, isLast: boolean, snap: ClusterSnapshot, n: number): NodeObservation | null {
+function buildNodes(
+  block: Block,
+  isLast: boolean,
+  snap: ClusterSnapshot,
+  n: number,
+  cut: Cut,
+): NodeObservation | null {
+  const whole = block.lines.filter((l) => !cut.indexes.has(l.index ?? -1));
   const res = parseNodeLines(
-    block.lines.map((l) => ({ text: l.text, lineNo: l.lineNo })),
+    whole.map((l) => ({ text: l.text, lineNo: l.lineNo })),
     isLast,
   );
-  const issues = res.issues.map((issue) => ({ ...issue, text: redactSecrets(issue.text) }));
+  const cutIssues = block.lines
+    .filter((l) => cut.indexes.has(l.index ?? -1) && l.text.trim() !== '')
+    .map((l) => cutLineIssue(l, cut.maxLineChars));
+  const issues = boundIssues([...cutIssues, ...res.issues], redactSecrets).sort((a, b) => a.line - b.line);
   snap.parseIssues.push(...issues);
   if (res.truncatedLine !== null) {
     snap.warnings.push(
@@ -138,24 +165,10 @@ function fileInfo(
     : {};
 }
 
-function build(text: string, snap: ClusterSnapshot): void {
-  let input = text;
-  if (input.length > MAX_PASTE_CHARS) {
-    input = input.slice(0, MAX_PASTE_CHARS);
-    snap.warnings.push(
-      `the paste is longer than ${MAX_PASTE_CHARS} characters; only the first part was read`,
-    );
-  }
-  let newlines = 0;
-  for (let i = input.indexOf('\n'); i >= 0; i = input.indexOf('\n', i + 1)) {
-    if (++newlines >= MAX_PASTE_LINES) {
-      input = input.slice(0, i);
-      snap.warnings.push(
-        `the paste has more than ${MAX_PASTE_LINES} lines; only the first ${MAX_PASTE_LINES} were read`,
-      );
-      break;
-    }
-  }
+function build(text: string, snap: ClusterSnapshot, limits: PasteLimits): void {
+  const limited = limitPaste(text, limits);
+  snap.warnings.push(...limitNotes(limited.report));
+  const input = limited.lines.join('\n');
   const cleaned = cleanPastedText(input);
   const unwrapped = unwrapLines(
     cleaned.text.split('\n').map((t, i) => ({
@@ -166,6 +179,7 @@ function build(text: string, snap: ClusterSnapshot): void {
     })),
   );
   const lines: PasteLine[] = unwrapped.lines.map((l, i) => ({ ...l, index: i }));
+  const cut: Cut = { indexes: cutIndexes(lines, limited.cut), maxLineChars: limits.maxLineChars };
   if (unwrapped.width !== null) {
     const n = unwrapped.rejoined.length;
     snap.warnings.push(
@@ -179,14 +193,17 @@ function build(text: string, snap: ClusterSnapshot): void {
       break;
     }
   }
-  const endsMidLine = !/\n\s*$/.test(input);
-  const { blocks, skipped } = splitBlocks(lines);
+  const endsMidLine = !input.slice(input.trimEnd().length).includes('\n');
+  const split = splitBlocks(lines);
+  const { kept: blocks, note } = capOutputs(split.blocks, limits.maxOutputs);
+  if (note) snap.warnings.push(note);
+  const { skipped } = split;
   const built: Built[] = [];
   let n = 0;
   for (const block of blocks) {
     if (block.kind !== 'nodes') continue;
     const isLast = endsMidLine && block.lines.some((l) => l.index === lastIndex);
-    const obs = buildNodes(block, isLast, snap, n + 1);
+    const obs = buildNodes(block, isLast, snap, n + 1, cut);
     if (obs) {
       n++;
       built.push({ obs, block });
@@ -286,7 +303,7 @@ export function snapshotFromPaste(text: string, opts: PasteOptions = {}): Cluste
   };
   if (opts.cluster) snap.cluster = opts.cluster;
   try {
-    build(typeof text === 'string' ? text : String(text), snap);
+    build(typeof text === 'string' ? text : String(text), snap, opts.limits ?? DEFAULT_PASTE_LIMITS);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     snap.warnings.push(

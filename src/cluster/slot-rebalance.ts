@@ -12,6 +12,7 @@ export interface WeightedHolder extends SlotHolder {
   weight?: number;
 }
 
+/** Knobs of a rebalance, as redis-cli names them. */
 export interface RebalanceOptions {
   /** Percent off its expected share that makes a master need moving (default 2, like redis-cli). */
   threshold?: number;

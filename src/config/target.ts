@@ -16,6 +16,10 @@ export interface ResolvedTarget {
   cluster: ClusterConfig;
   /** True when the target was a bare host:port that matches no registered cluster. */
   adHoc: boolean;
+  /** Where the credentials come from: the registry entry, or the --user / --password-env given. */
+  credentials: 'registry' | 'flags';
+  /** Set when a host:port matched a registry seed: says which entry's settings are used, and how. */
+  note?: string;
 }
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
@@ -32,7 +36,8 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
 
 /**
  * Finds the cluster named `nameOrAddress`, or (only with allowAdHoc) builds one from a "host:port".
- * An address that is a seed of a registered cluster uses that cluster's settings.
+ * An address that is a seed of a registered cluster uses that cluster's settings, except that a --user or
+ * --password-env given explicitly wins over the entry's (and `note` says so).
  * Throws UNKNOWN_CLUSTER (listing the known names), ADHOC_NOT_ALLOWED or INVALID_TARGET.
  */
 export function resolveTarget(
@@ -42,7 +47,7 @@ export function resolveTarget(
 ): ResolvedTarget {
   const wanted = nameOrAddress.trim();
   const byName = config.clusters.find((c) => c.name === wanted);
-  if (byName) return { cluster: byName, adHoc: false };
+  if (byName) return { cluster: byName, adHoc: false, credentials: 'registry' };
   const addr = parseHostPort(wanted);
   if (!addr) {
     const known = config.clusters.map((c) => c.name);
@@ -57,12 +62,29 @@ export function resolveTarget(
       `ad-hoc addresses are not allowed here: name a registered cluster${hint}`,
     );
   }
-  if (bySeed) return { cluster: bySeed, adHoc: false };
   if (opts.passwordEnv !== undefined && !/^[A-Z_][A-Z0-9_]*$/.test(opts.passwordEnv)) {
     throw new ConfigError(
       'INVALID_TARGET',
       `"${clip(opts.passwordEnv)}" is not an environment variable name`,
     );
+  }
+  if (bySeed) {
+    const flags = [
+      ...(opts.username ? [`--user ${opts.username}`] : []),
+      ...(opts.passwordEnv ? [`--password-env ${opts.passwordEnv}`] : []),
+    ];
+    const cluster: ClusterConfig = {
+      ...bySeed,
+      ...(opts.username ? { username: opts.username } : {}),
+      ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
+    };
+    const how = flags.length > 0 ? `, with ${flags.join(' and ')} as given instead of its own` : '';
+    return {
+      cluster,
+      adHoc: false,
+      credentials: flags.length > 0 ? 'flags' : 'registry',
+      note: `${wanted} is a seed of the registered cluster "${bySeed.name}": using its settings${how}`,
+    };
   }
   const cluster: ClusterConfig = {
     name: wanted,
@@ -71,7 +93,7 @@ export function resolveTarget(
     ...(opts.username ? { username: opts.username } : {}),
     ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
   };
-  return { cluster, adHoc: true };
+  return { cluster, adHoc: true, credentials: 'flags' };
 }
 
 /**

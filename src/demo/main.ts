@@ -15,6 +15,7 @@ import { isLoopbackHost } from '../diagnose/probe/nat.ts';
 import type { RecommendedAction } from '../diagnose/types.ts';
 import { runLive } from '../runbooks/run.ts';
 import { colorOn, heading, paint, pause, say, shell } from './narrate.ts';
+import { demoCluster, demoCommand, fixCommands } from './target.ts';
 
 const NODE_TIMEOUT_MS = 1000;
 const KEYS = Array.from({ length: 30 }, (_, i) => `order:{b}${i}`);
@@ -70,18 +71,15 @@ async function breakIt(c: DevCluster): Promise<void> {
   say(`   ${paint('31', String(reply).replace(/^.*?(CLUSTERDOWN)/, '(error) $1'))}`);
 }
 
+/** Named by its seed's host:port, so every command printed below works as printed (see target.ts). */
 function registry(c: DevCluster): ClusterConfig {
-  return {
-    name: 'demo',
-    seeds: [c.node(1).address],
-    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
-  };
+  return demoCluster(c.node(1).address);
 }
 
 const probe = { allowHost: isLoopbackHost };
 
 async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
-  heading(`3. The on-call engineer runs: redis-runbook runbook run clusterdown ${c.node(1).address}`);
+  heading(`3. The on-call engineer runs: ${demoCommand(c.node(1).address)}`);
   const started = Date.now();
   const { diagnosis } = await runLive(registry(c), {
     runbook: 'clusterdown',
@@ -113,16 +111,15 @@ async function diagnoseIt(c: DevCluster): Promise<RecommendedAction> {
 }
 
 async function fixIt(c: DevCluster, fix: RecommendedAction): Promise<void> {
-  const flags = Object.entries(fix.params ?? {})
-    .filter(([k]) => k === 'node' || k === 'master')
-    .map(([k, v]) => `--${k} ${v}`)
-    .join(' ');
-  heading(`5. redis-runbook plan ${fix.action} ${c.node(1).address} ${flags}`);
+  const commands = fixCommands(c.node(1).address, fix);
+  heading(`5. ${commands.plan}`);
   const planned = await planAction(registry(c), fix.action, fix.params ?? {}, { probe });
   if ('refusal' in planned) throw new Error(`the plan was refused: ${planned.refusal.reasons.join('; ')}`);
   for (const line of renderText(planMessage(planned.plan))) say(line);
-  heading(`6. redis-runbook apply ${fix.action} ${c.node(1).address} ${flags} --yes`);
-  say('(In Slack this needs a second person to approve; in a terminal, typing "yes" or --yes.)');
+  heading(`6. ${commands.apply}`);
+  say(
+    '(At a terminal, apply shows the plan and waits for you to type "yes"; --yes is for scripts. Chat cannot apply fixes yet.)',
+  );
   const plan = planned.plan;
   const result = await executePlan(registry(c), plan, { probe, listener: (e) => say(eventText(e, plan)) });
   say('');

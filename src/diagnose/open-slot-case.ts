@@ -25,6 +25,7 @@ export type OpenSlotCaseKind =
   | 'rollback-after-failover'
   | 'repoint';
 
+/** One open slot: its case, both sides of the move, its owner, and the keys counted on each. */
 export interface OpenSlotCase {
   slot: number;
   kind: OpenSlotCaseKind;

@@ -58,6 +58,19 @@ export function cli(ctx: RunbookContext, address: string, args: string): string 
 }
 
 /**
+ * A cluster-bus port check that needs nothing but bash (no netcat): prints "bus port P accepts TCP" when
+ * it is open, bash's "Connection refused" when nothing listens, and nothing (exit 124) when nothing
+ * answers within 3 s (a firewall dropping packets).
+ */
+export function busPortCheck(host: string, port: number | string): string {
+  return `timeout 3 bash -c '</dev/tcp/${host}/${port}' && echo "bus port ${port} accepts TCP"`;
+}
+
+/** Other ways to check a bus port, and what each prints (checked against redis-server 7.0). */
+export const BUS_CHECK_ALTERNATIVES =
+  'Without bash: `nc -vz -w 2 <host> <bus port>`, or `redis-cli -h <host> -p <bus port> ping`, which answers "Error: Connection reset by peer" when the bus port is open (the bus drops a peer that does not speak its protocol) and "Connection refused" when it is closed. A stopped (SIGSTOP) process still accepts TCP on both ports: only a command on the data port tells it is frozen.';
+
+/**
  * `redis-cli --cluster check H:P` against the entry node. It hangs for good while any node accepts TCP
  * and does not answer, so then it is bounded by `timeout` and says so.
  */

@@ -6,6 +6,8 @@ import { isDown } from '../diagnose/context.ts';
 import { deriveFacts, effectiveConfig } from '../diagnose/facts.ts';
 import type { FindingCode } from '../diagnose/types.ts';
 import {
+  BUS_CHECK_ALTERNATIVES,
+  busPortCheck,
   cap,
   cli,
   clusterCheck,
@@ -94,15 +96,15 @@ const busStep = defineStep('bus-ports', 'Are the cluster bus ports reachable?', 
   const closed = probed.filter((o) => o.busPort && !o.busPort.open);
   const first = closed[0] ?? probed[0];
   const command = first?.busPort
-    ? `nc -vz -w 2 ${(first.contactedAddress ?? first.address).replace(/:\d+$/, '')} ${first.busPort.port}`
-    : 'nc -vz -w 2 <host> <port+10000>';
+    ? busPortCheck((first.contactedAddress ?? first.address).replace(/:\d+$/, ''), first.busPort.port)
+    : busPortCheck('<host>', '<port+10000>');
   if (probed.length === 0 || !probed.some((o) => o.nodes && !o.error)) {
     return skipped(
       self,
       {
         command,
         evidence: [],
-        meaning: "Check each node's bus port (port + 10000 unless cluster-port is set).",
+        meaning: `Check each node's bus port (port + 10000 unless cluster-port is set). ${BUS_CHECK_ALTERNATIVES}`,
       },
       'bus ports can only be checked live',
     );
@@ -116,7 +118,7 @@ const busStep = defineStep('bus-ports', 'Are the cluster bus ports reachable?', 
     command,
     evidence,
     { evidence: [`${plural(probed.length, 'bus port')} accept TCP.`], meaning: 'Nodes can gossip and vote.' },
-    'A node whose bus port peers cannot reach is flagged failing by them even though clients still reach it.',
+    `A node whose bus port peers cannot reach is flagged failing by them even though clients still reach it. ${BUS_CHECK_ALTERNATIVES}`,
   );
 });
 

@@ -1,6 +1,8 @@
 /** Steps several runbooks end or share: reachability of every node, what to grep for, the conclusion. */
 import { isDown } from '../diagnose/context.ts';
 import {
+  BUS_CHECK_ALTERNATIVES,
+  busPortCheck,
   cap,
   cli,
   defineStep,
@@ -28,7 +30,7 @@ export const reachabilityStep = defineStep(
     const host = at.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
     const bus = first?.busPort?.port ?? Number(at.split(':').at(-1) ?? 0) + 10000;
     const command = first
-      ? `${cli(ctx, at, 'ping')}; nc -vz -w 2 ${host} ${bus}`
+      ? `${cli(ctx, at, 'ping')}; ${busPortCheck(host, bus)}`
       : 'redis-cli -h <host> -p <port> ping';
     if (ctx.snapshot.source !== 'live' || probed.length === 0) {
       return skipped(
@@ -36,7 +38,7 @@ export const reachabilityStep = defineStep(
         {
           command,
           evidence: [],
-          meaning: 'Reachability can only be tested live; run the command against each node.',
+          meaning: `Reachability can only be tested live; run the command against each node. ${BUS_CHECK_ALTERNATIVES}`,
         },
         'a paste carries no live reachability',
       );
@@ -75,7 +77,7 @@ export const reachabilityStep = defineStep(
       meaning:
         'A refused data port with a closed bus port means the process is gone; a timeout with an open bus port ' +
         'means it is alive but not answering (stopped, swapping, stuck in a long command); an open data port ' +
-        'with a closed bus port means a firewall or cluster-port mismatch cuts it off from its peers.',
+        `with a closed bus port means a firewall or cluster-port mismatch cuts it off from its peers. ${BUS_CHECK_ALTERNATIVES}`,
     });
   },
 );

@@ -63,6 +63,23 @@ describe('fix-open-slot', () => {
     expect(p.risks[0]!.text).toContain('Only 127.61.178.2:7000 had it open');
   });
 
+  it('migrating only, no key on the target: rolls back on the source', () => {
+    const p = asPlan(
+      makePlan(
+        'fix-open-slot',
+        fixtureInput('open-slot', {}, (s) => {
+          for (const o of s.observations) for (const l of o.nodes?.nodes ?? []) l.importing = [];
+          for (const k of s.openSlotKeys ?? []) if (k.address === '127.185.246.2:7000') k.keys = 0;
+        }),
+      ),
+    );
+    expect(p.steps.flatMap((s) => s.display)[0]).toBe(
+      'redis-cli -h 127.185.246.1 -p 7000 CLUSTER SETSLOT 4748 STABLE',
+    );
+    expect(p.steps).toHaveLength(2);
+    expect(p.summary).toBe('Close slot 4748: roll back (no key reached the target)');
+  });
+
   it('says when nothing is open, and refuses a move whose source is down and not replaced', () => {
     const none = makePlan('fix-open-slot', fixtureInput('open-slot', { slotRanges: '0-100' }));
     expect(isRefusal(none) && none.code).toBe('ACTION_NOT_NEEDED');

@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { type BotDeps, createBot } from '../../src/bot/core.ts';
 import type { BotMessage, Transport } from '../../src/bot/message.ts';
+import { replyToPaste } from '../../src/bot/paste-analysis.ts';
 import { createLogger } from '../../src/bot/slack/logger.ts';
-import { snapshotFromPaste } from '../../src/cluster/paste.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Diagnosis, StepResult } from '../../src/diagnose/types.ts';
-import { diagnoseWithSteps } from '../../src/runbooks/run.ts';
 import type { DiagnosisService } from '../../src/runbooks/types.ts';
 import { recorder } from './helpers/recorder.ts';
 
@@ -188,10 +187,7 @@ describe('commands without a registry', () => {
 describe('Details button', () => {
   const paste =
     'cluster_state:fail\ncluster_slots_assigned:16384\ncluster_slots_fail:5461\ncluster_known_nodes:6\n';
-  const analyzePaste = (text: string) => {
-    const snapshot = snapshotFromPaste(text);
-    return { snapshot, diagnosis: diagnoseWithSteps(snapshot) };
-  };
+  const analyzePaste = (text: string) => replyToPaste(text, true);
   const detailsButton = (m: BotMessage | undefined) => m?.buttons?.find((b) => b.actionId === 'show_details');
   const who = { user: 'UALICE', channel: 'C1' };
 

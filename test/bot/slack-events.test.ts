@@ -116,7 +116,7 @@ describe('/redis commands answered ephemerally in the ack', () => {
     expect(texts(typo.body.blocks).join()).toMatch(/not a \/redis subcommand[\s\S]*Did you mean `diagnose`/);
     const unknown = await slash('diagnose nope');
     expect(texts(unknown.body.blocks).join()).toMatch(
-      /Unknown cluster "nope"[\s\S]*Clusters usable here: prod/,
+      /Cluster "nope" is not available in this channel[\s\S]*Clusters usable here: prod/,
     );
     const adhoc = await slash('diagnose 127.0.0.1:7000');
     expect(texts(adhoc.body.blocks).join()).toContain('only works on clusters registered');
@@ -139,6 +139,35 @@ describe('/redis commands answered ephemerally in the ack', () => {
     );
     expect(refusals.some((l) => l.includes('PERMISSION_DENIED') && l.includes('UMALLORY'))).toBe(true);
     expect(bot.logs.join('')).not.toMatch(/xoxb-|respond\/1|test-signing-secret/);
+  });
+
+  it('answers an unknown cluster exactly as one not bound here, so names cannot be probed; logs the real reason', async () => {
+    const answer = async (name: string) =>
+      texts((await slash(`diagnose ${name}`)).body.blocks)
+        .join('\n')
+        .replaceAll(name, '<name>');
+    expect(await answer('nope')).toBe(await answer('secret'));
+    for (const [name, code] of [
+      ['nope', 'UNKNOWN_CLUSTER'],
+      ['secret', 'CHANNEL_NOT_BOUND'],
+    ]) {
+      expect(
+        bot.logs.some(
+          (l) =>
+            l.includes('"event":"access_refused"') &&
+            l.includes(`"code":"${code}"`) &&
+            l.includes(`"cluster":"${name}"`),
+        ),
+        code,
+      ).toBe(true);
+    }
+    // the same through a button that names a cluster
+    const click = async (name: string, id: string) => {
+      await postForm(bot.url, actionBody('diagnose_again', name, `${fake.url}/respond/${id}`));
+      const r = await waitUntil(() => fake.responses.find((x) => x.id === id), 10_000, id);
+      return texts(r.body.blocks).join('\n').replaceAll(name, '<name>');
+    };
+    expect(await click('nope', 'probe-unknown')).toBe(await click('secret', 'probe-unbound'));
   });
 
   it('lists runbooks and clusters', async () => {

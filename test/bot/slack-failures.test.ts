@@ -36,6 +36,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterEach(() => {
+  fake.respondDelayMs = 0;
   fake.rateLimits.clear();
   fake.retryAfter = '1';
   fake.channelErrors.clear();
@@ -132,6 +133,9 @@ describe('HTTP 429 with Retry-After', () => {
 describe('Slack refuses the channel', () => {
   it('channel_not_found: no crash, a clear log line, and the user is told to invite the bot', async () => {
     fake.channelErrors.set('CGONE', 'channel_not_found');
+    // The bot logs verdict_ephemeral only once Slack has answered the response_url POST; the fake holds
+    // that answer back, as a slow machine does, so reading the log too early would fail every time.
+    fake.respondDelayMs = 300;
     const ack = await slash('diagnose prod', 'CGONE', 'gone');
     expect(ack.body.response_type).toBe('ephemeral');
     const r = await responseTo('gone');
@@ -139,8 +143,10 @@ describe('Slack refuses the channel', () => {
     expect(text).toMatch(/prod/);
     expect(text).toContain('channel_not_found');
     expect(text).toContain('Invite me to this channel');
-    expect(logged('post_failed').at(-1)).toMatchObject({ code: 'channel_not_found', channel: 'CGONE' });
-    expect(logged('verdict_ephemeral').at(-1)).toMatchObject({ code: 'channel_not_found' });
+    const ofThisChannel = (event: string) => () => logged(event).find((l) => l.channel === 'CGONE');
+    expect(ofThisChannel('post_failed')()).toMatchObject({ code: 'channel_not_found' });
+    const verdict = await waitUntil(ofThisChannel('verdict_ephemeral'), 10_000, 'verdict_ephemeral log line');
+    expect(verdict).toMatchObject({ code: 'channel_not_found' });
   }, 45_000);
 
   it('nodes in a channel the bot is not in: the table still reaches the user, with the fix', async () => {

@@ -158,4 +158,19 @@ describe('resolveTarget', () => {
     const err = caught(() => resolveTarget(cfg, '127.0.0.1:7000', { allowAdHoc: false }));
     expect(err.message).toContain('"prod"');
   });
+  it("lets an explicit --user / --password-env win over the seed's registry entry, and says so", () => {
+    const t = resolveTarget(cfg, '127.0.0.1:7000', {
+      allowAdHoc: true,
+      username: 'ops',
+      passwordEnv: 'MINE',
+    });
+    expect(t).toMatchObject({
+      adHoc: false,
+      credentials: 'flags',
+      cluster: { name: 'prod', username: 'ops', passwordEnv: 'MINE' },
+    });
+    expect(t.note).toBe(
+      '127.0.0.1:7000 is a seed of the registered cluster "prod": using its settings, with --user ops and --password-env MINE as given instead of its own',
+    );
+  });
 });

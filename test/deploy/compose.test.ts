@@ -119,13 +119,26 @@ afterAll(async () => {
 
 describe('docker-compose.yml acted out on loopback', () => {
   it('the init service built 3 masters with a replica each, every node announcing its compose address', async () => {
+    // Each node's own role (ROLE) is final once `--cluster create` returns; a peer's view of it follows by
+    // gossip, so the first node's table is awaited (bounded) before it is read.
+    const roles = await Promise.all(
+      nodeServices.map(async (n) => (await run(['redis-cli', '-h', map.of(n), '-p', '6379', 'role'])).out),
+    );
+    expect(roles.filter((r) => r.startsWith('master\n'))).toHaveLength(3);
+    expect(roles.filter((r) => r.startsWith('slave\n'))).toHaveLength(3);
     const first = map.of(nodeServices[0] ?? '');
-    const nodes = (await run(['redis-cli', '-h', first, '-p', '6379', 'cluster', 'nodes'])).out
-      .trim()
-      .split('\n');
+    const table = async () =>
+      (await run(['redis-cli', '-h', first, '-p', '6379', 'cluster', 'nodes'])).out.trim().split('\n');
+    const role = (lines: string[], r: string) => lines.filter((l) => l.split(' ')[2]?.includes(r)).length;
+    let nodes = await table();
+    for (const end = Date.now() + 15_000; role(nodes, 'master') !== 3 || role(nodes, 'slave') !== 3; ) {
+      if (Date.now() > end) break; // the assertions below then say what the view still shows
+      await new Promise((r) => setTimeout(r, 100));
+      nodes = await table();
+    }
+    expect(role(nodes, 'master')).toBe(3);
+    expect(role(nodes, 'slave')).toBe(3);
     expect(nodes).toHaveLength(6);
-    expect(nodes.filter((l) => l.split(' ')[2]?.includes('master'))).toHaveLength(3);
-    expect(nodes.filter((l) => l.split(' ')[2]?.includes('slave'))).toHaveLength(3);
     const announced = nodes.map((l) => l.split(' ')[1]?.split('@')[0]).sort();
     expect(announced).toEqual(nodeServices.map((n) => `${map.of(n)}:6379`).sort());
   });

@@ -1,7 +1,8 @@
 /**
  * Two `serve` processes against one queue Redis, as behind a load balancer: both are ready, both
  * answer signed commands, and a Slack retry of an event that lands on the other replica is answered
- * once between them (the memory of handled event ids lives in the queue Redis, not in either process).
+ * once between them (the memory of handled event ids lives in the queue Redis, not in either process), as
+ * is a signed command replayed to the other replica; pastes are read by the bundled paste worker.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { startStandalone } from '../../src/devcluster/start.ts';
 import { fixture } from '../bot/helpers/big-dump.ts';
 import { type FakeSlack, startFakeSlack, waitUntil } from '../bot/helpers/fake-slack.ts';
 import { serveEnv } from '../bot/helpers/serve.ts';
-import { eventEnvelope, postEvent, postForm, slashBody } from '../bot/helpers/signed.ts';
+import { eventEnvelope, postEvent, postForm, signHeaders, slashBody } from '../bot/helpers/signed.ts';
 import { get, type ServeProcess, spawnServe } from './helpers/serve-process.ts';
 
 let fake: FakeSlack;
@@ -83,5 +84,27 @@ describe('two replicas, one queue Redis', () => {
     );
     const answers = fake.byMethod('chat.postMessage').filter((c) => c.args.thread_ts === ts);
     expect(answers).toHaveLength(1);
+    // read by the bundled paste worker thread (dist/paste-worker.js), not refused
+    expect(JSON.stringify(answers[0]?.args)).toContain('Offline diagnosis of the pasted output');
+  });
+
+  it('a signed command replayed to the other replica is answered once (signatures kept in the queue Redis)', async () => {
+    const [a, b] = replicas;
+    const body = slashBody({ text: 'help', user: 'UREPLAY', responseUrl: `${fake.url}/respond/replay` });
+    const headers = signHeaders(body);
+    const first = await postForm(`http://127.0.0.1:${a?.port}/slack/events`, body, headers);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('redis-runbook');
+    const again = await postForm(`http://127.0.0.1:${b?.port}/slack/events`, body, headers);
+    expect({ status: again.status, text: await again.text() }).toEqual({ status: 200, text: '' });
+    // the child writes its log line asynchronously: wait for it rather than read it at once
+    await waitUntil(
+      () =>
+        b?.bot.out.stdout
+          .split('\n')
+          .some((l) => l.includes('"event":"request_refused"') && l.includes('"code":"SLACK_REPLAY"')),
+      10_000,
+      'the replay log line',
+    );
   });
 });

@@ -220,7 +220,8 @@ function build(
   const steps: PlanStep[] = [];
   const id = () => `s${steps.length + 1}`;
   for (const sh of shares) {
-    const via = input.model.nodes.find((n) => n.id !== sh.node.id && n.idComplete && isHealthyMaster(n));
+    // Any other healthy master: the first by address, so planning again picks the same one.
+    const via = healthyMasters(input).find((n) => n.id !== sh.node.id);
     const last = Math.max(...sh.free);
     const assigned = via ? sh.free.filter((s) => s !== last) : sh.free;
     if (assigned.length > 0) steps.push(assignStep(input, id(), sh.node, slotsToRanges(assigned)));
@@ -313,6 +314,7 @@ function fixesOf(input: PlanInput, slots: readonly SlotRange[]): RootCauseCode[]
   return [...new Set(out.map((rc) => rc.code))];
 }
 
+/** fix-coverage: its planner and parameters. */
 export const fixCoverageAction: ActionModule = {
   name: NAME,
   description:

@@ -261,6 +261,7 @@ function build(input: PlanInput, cases: OpenSlotCase[]): Plan {
   });
 }
 
+/** fix-open-slot: its planner and parameters. */
 export const fixOpenSlotAction: ActionModule = {
   name: NAME,
   description:

@@ -113,6 +113,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** rebalance: its planner and parameters. */
 export const rebalanceAction: ActionModule = {
   name: NAME,
   description:

@@ -17,7 +17,7 @@ import type { SlotRange } from '../../cluster/types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, ActionName, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { findNode, frame, refuse } from './common.ts';
-import { holderOf, isHealthyMaster, moveStep, rangesText, settleStep } from './slot-steps.ts';
+import { healthyMasters, holderOf, isHealthyMaster, moveStep, rangesText, settleStep } from './slot-steps.ts';
 
 /** Why the cluster is not healthy enough to move slots around, in words with numbers; [] when it is. */
 export function unhealthy(input: PlanInput): string[] {
@@ -143,7 +143,7 @@ function plan(input: PlanInput): Plan | Refusal {
   const sick = refuseUnhealthy(input, 'reshard');
   if (sick) return sick;
   const slots = reshardTable([holderOf(from)], holderOf(to), n)[0]!.slots;
-  const others = input.model.nodes.filter((m) => isHealthyMaster(m) && m.id !== from.id && m.id !== to.id);
+  const others = healthyMasters(input).filter((m) => m.id !== from.id && m.id !== to.id);
   const facts = moveFacts(from, to, slots);
   return frame(input, 'reshard', {
     summary: `Move ${rangesText(slots)} from ${from.label} to ${to.label}`,
@@ -161,6 +161,7 @@ function plan(input: PlanInput): Plan | Refusal {
   });
 }
 
+/** reshard: its planner and parameters. */
 export const reshardAction: ActionModule = {
   name: 'reshard',
   description: 'Move N slots with their keys from one master to another (contiguous ranges).',

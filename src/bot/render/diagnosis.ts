@@ -51,7 +51,7 @@ export function verdictMessage(
   const steps = d.steps ?? [];
   const count = (v: StepResult['verdict']) => steps.filter((s) => s.verdict === v).length;
   const fields = [
-    { label: 'Cluster state', value: d.state.toUpperCase() },
+    { label: 'Cluster state', value: stateText(d) },
     { label: 'Severity', value: severity },
     { label: 'Root cause', value: causeCodes(d) },
     {
@@ -166,6 +166,17 @@ export function overallSeverity(d: Diagnosis): Severity | 'ok' {
   if (d.state === 'fail' || d.findings.some((f) => f.severity === 'critical')) return 'critical';
   if (d.state === 'unknown' || d.findings.some((f) => f.severity === 'warning')) return 'warning';
   return d.findings.length > 0 ? 'info' : 'ok';
+}
+
+/**
+ * The cluster state for a headline, never contradicting the findings: `state` is cluster_state as the
+ * nodes report it, which stays "ok" while a frozen master's peers have not flagged it yet; then the
+ * headline says OK only together with the critical findings.
+ */
+export function stateText(d: Diagnosis): string {
+  const critical = d.findings.filter((f) => f.severity === 'critical').length;
+  if (d.state !== 'ok' || critical === 0) return d.state.toUpperCase();
+  return `OK as reported by the nodes, but ${critical} critical finding${critical === 1 ? '' : 's'}`;
 }
 
 /** Maps a severity to a message tone. */

@@ -2,14 +2,56 @@
 import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
 import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
+import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
 import { briefSteps, briefStepText } from './brief.ts';
-import { causeCodes, detailsMessage, diagnosisSections, overallSeverity, toneOf } from './diagnosis.ts';
+import {
+  causeCodes,
+  detailsMessage,
+  diagnosisSections,
+  overallSeverity,
+  stateText,
+  toneOf,
+} from './diagnosis.ts';
+
+/** Notes shown under the reply; the rest go to a section of the details (a file in Slack when long). */
+const MAX_NOTES = 20;
+/** Unreadable lines or extra notes listed at most; a count stands for the rest. */
+const MAX_LISTED = 200;
+/** Characters of one listed line shown at most. */
+const MAX_SHOWN = 300;
+/** Lines of any section at most, and characters of any line: a reply stays readable and cheap to post. */
+const MAX_SECTION_LINES = 300;
+const MAX_LINE_CHARS = 2000;
+const FULL =
+  'Long lists in this reply were shortened (marked with "…"). For everything, save the paste to a file and run: redis-runbook diagnose --file <file>';
+
+function clip(text: string, max = MAX_SHOWN): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
+/** `sections` with at most MAX_SECTION_LINES lines of at most MAX_LINE_CHARS each; says whether it cut. */
+function boundSections(sections: MessageSection[]): { sections: MessageSection[]; cut: boolean } {
+  let cut = false;
+  const out = sections.map((section) => {
+    const long = section.lines.length > MAX_SECTION_LINES;
+    const lines = section.lines.slice(0, MAX_SECTION_LINES).map((l) => {
+      if (l.length <= MAX_LINE_CHARS) return l;
+      cut = true;
+      return clip(l, MAX_LINE_CHARS);
+    });
+    if (!long) return { ...section, lines };
+    cut = true;
+    return { ...section, lines: [...lines, `… and ${section.lines.length - MAX_SECTION_LINES} more`] };
+  });
+  return { sections: out, cut };
+}
 
 /**
  * Offline diagnosis of a paste: the verdict, root causes with actions and each runbook step in one line;
  * its details (whose view it was, what needs live access, findings, evidence, full steps, unread lines)
- * behind the Details button.
+ * behind the Details button. Bounded whatever the paste: long lists are cut with a count, long lines
+ * clipped, and the reply says so.
  */
 export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotMessage {
   const severity = overallSeverity(d);
@@ -50,31 +92,56 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       lines: [`${skipped.length} line(s) of the paste could not be read: Details lists them.`],
       style: 'prose',
     });
+    const shown = skipped.slice(0, MAX_LISTED);
+    const more = skipped.length - shown.length;
     details.push({
       heading: `Lines I could not read (${skipped.length})`,
-      lines: skipped.map((i) => `line ${i.line}: ${i.text} (expected ${i.expected})`),
+      lines: [
+        ...shown.map((i) => `line ${i.line}: ${clip(i.text)} (expected ${clip(i.expected)})`),
+        ...(more > 0 ? [`… and ${more} more, not listed`] : []),
+      ],
       style: 'verbatim',
       spill: true,
     });
   }
+  const snapNotes = new Set(snapshot.warnings);
+  const notes = [...snapshot.warnings, ...d.warnings.filter((w) => !snapNotes.has(w))];
+  if (notes.length > MAX_NOTES) {
+    details.push({
+      heading: `More notes (${notes.length - MAX_NOTES})`,
+      lines: [
+        ...notes.slice(MAX_NOTES, MAX_NOTES + MAX_LISTED).map((n) => clip(n)),
+        ...(notes.length > MAX_NOTES + MAX_LISTED
+          ? [`… and ${notes.length - MAX_NOTES - MAX_LISTED} more, not listed`]
+          : []),
+      ],
+      style: 'list',
+      spill: true,
+    });
+  }
+  const shown = boundSections(sections);
+  const behind = boundSections(details);
   return {
     tone: toneOf(severity),
     title,
     fields: [
-      { label: 'Cluster state', value: d.state.toUpperCase() },
+      { label: 'Cluster state', value: stateText(d) },
       { label: 'Severity', value: severity },
       { label: 'Root cause', value: causeCodes(d) },
       { label: 'Seen', value: d.visibility.summary },
     ],
-    sections,
+    sections: shown.sections,
     notes: [
-      ...snapshot.warnings,
-      ...d.warnings.filter((w) => !snapshot.warnings.includes(w)),
+      ...notes.slice(0, MAX_NOTES),
+      ...(shown.cut || behind.cut ? [FULL] : []),
+      ...(notes.length > MAX_NOTES
+        ? [`${notes.length - MAX_NOTES} more notes are in the details ("More notes").`]
+        : []),
       'For a live diagnosis of a registered cluster: /redis diagnose <cluster>.',
     ],
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,
-    details: detailsMessage('Details of the pasted output', details),
+    details: detailsMessage('Details of the pasted output', behind.sections),
   };
 }
 
@@ -125,4 +192,23 @@ export function blindSpots(snapshot: ClusterSnapshot): string[] {
   out.push('How many keys live in the affected slots, so whether data is at stake.');
   out.push('Whether the cluster bus ports are reachable.');
   return out;
+}
+
+const PASTE_HINT =
+  'Nothing from it was diagnosed. Paste less at a time (the CLUSTER NODES of a few nodes, each behind its prompt line), or run /redis diagnose <cluster> for a live diagnosis of a registered cluster.';
+
+/** The polite answer to a paste that could not be read: what happened, and what to do instead. */
+export function pasteFailedMessage(err: unknown): BotMessage {
+  const why = isBotError(err) ? err.message : 'an internal error';
+  const busy = isBotError(err, 'PASTE_BUSY');
+  const text = busy
+    ? `I am reading other pastes right now (${why}), so I did not read this one.`
+    : `I could not finish reading this paste: ${why}.`;
+  const hint = busy ? 'Paste it again in a minute.' : PASTE_HINT;
+  return {
+    tone: 'warning',
+    text,
+    sections: [{ lines: [hint], style: 'prose' }],
+    fallback: `${text} ${hint}`,
+  };
 }

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CheckResult } from '../../ops/health/readiness.ts';
 import type { OpsRoute } from '../../ops/http/routes.ts';
@@ -25,6 +25,8 @@ import type { SlackEnv } from './env.ts';
 import { fetchFileText, type SlackFileRef } from './files.ts';
 import { stripSlackReferences } from './mrkdwn.ts';
 import type { RateLimitPolicy } from './rate-limit.ts';
+import { type ReplayStore, replayStore } from './replay.ts';
+import { guardRequests } from './request-guard.ts';
 import { type Claim, sharedSeen } from './seen-shared.ts';
 import { ackPayloads, createSlackTransport, postHint, postToReplyUrl, slackCode } from './transport.ts';
 
@@ -42,7 +44,10 @@ export interface SlackBotOptions extends Omit<BotDeps, 'transport' | 'logger'> {
   routes?: OpsRoute[];
   /** Given every request's work (ack and all that follows), so shutdown can wait for it. */
   inFlight?: WorkTracker;
-  /** Claims an event id in the queue Redis, so replicas answer a retried event once between them. */
+  /**
+   * Claims a key in the queue Redis, so replicas answer a retried event, and a replayed command or
+   * button click, once between them.
+   */
   claimEvent?: Claim;
 }
 
@@ -91,6 +96,34 @@ export class SlackStartError extends Error {
   }
 }
 
+/**
+ * Bolt's HTTP receiver (with `routes` beside /slack/events) behind the freshness and replay checks of
+ * request-guard.ts.
+ */
+function guardedReceiver(
+  signingSecret: string,
+  store: ReplayStore,
+  logger: Logger,
+  slackLog: ReturnType<typeof boltLogger>,
+  routes: OpsRoute[] | undefined,
+): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    logger: slackLog,
+    processBeforeResponse: false,
+    ...(routes ? { customRoutes: routes } : {}),
+  });
+  receiver.requestListener = guardRequests(receiver.requestListener, { signingSecret, store, logger });
+  return receiver;
+}
+
+/** The note for a snippet read only in part: its name, how much was read, how big it is. */
+function snippetCutNote(file: SlackFileRef, cut: { readBytes: number; sizeBytes: number | null }): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const size = cut.sizeBytes ? ` of its ${n(cut.sizeBytes)}` : '';
+  return `the snippet ${file.name ?? file.id ?? ''} is larger than I read: only its first ${n(cut.readBytes)} bytes${size} were read`;
+}
+
 /** Builds the Bolt app and the bot core behind it; nothing listens until `start`. */
 export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
   const { env, logger } = opts;
@@ -105,16 +138,14 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
         installerOptions: { clientOptions: env.apiUrl ? { slackApiUrl: env.apiUrl } : {} },
       })
     : null;
+  const replays = replayStore(opts.claimEvent, logger);
   const app = new App({
     token: env.botToken,
-    ...(receiver
-      ? { receiver }
-      : { signingSecret: env.signingSecret, ...(opts.routes ? { customRoutes: opts.routes } : {}) }),
+    receiver: receiver ?? guardedReceiver(env.signingSecret ?? '', replays, logger, slackLog, opts.routes),
     logger: slackLog,
     developerMode: false,
     // auth.test runs in start(), where a bad token or an unreachable Slack is a clear error, not a crash.
     deferInitialization: true,
-    processBeforeResponse: false,
     clientOptions: {
       ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
       retryConfig: { retries: opts.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 4000 },
@@ -176,9 +207,12 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
       return;
     }
     let text = stripSlackReferences(raw.text ?? '');
+    const notes: string[] = [];
     for (const file of (raw.files ?? []).slice(0, 5)) {
       try {
-        text += `\n${await fetchFileText(file, { token: env.botToken, extraHosts: apiHost })}`;
+        const got = await fetchFileText(file, { token: env.botToken, extraHosts: apiHost });
+        text += `\n${got.text}`;
+        if (got.cut) notes.push(snippetCutNote(file, got.cut));
       } catch (err) {
         logger.info({ event: 'file_skipped', code: slackCode(err), file: file.id }, 'file not read');
       }
@@ -190,6 +224,7 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
         threadTs: raw.thread_ts ?? raw.ts,
         text,
         mentioned,
+        ...(notes.length > 0 ? { notes } : {}),
       });
     } catch (err) {
       // No response_url comes with an event, and postEphemeral needs the same membership: log it clearly.
@@ -250,6 +285,15 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
             : `could not reach the Slack Web API${env.apiUrl ? ` at ${env.apiUrl}` : ''} (${code})`,
         );
       }
+      // The paste reader starts now, so the first paste is not kept waiting; if it cannot, pastes retry it.
+      await opts
+        .warm?.()
+        .catch((err: unknown) =>
+          logger.warn(
+            { event: 'paste_reader_not_started', code: slackCode(err) },
+            'paste reader not started',
+          ),
+        );
       if (socketMode) {
         await app.start();
         return { port: null };
@@ -259,6 +303,7 @@ export function createSlackBot(opts: SlackBotOptions): RunningSlackBot {
     },
     async stop() {
       await app.stop();
+      await opts.release?.();
     },
     dropConnections() {
       server?.closeAllConnections();

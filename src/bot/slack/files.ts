@@ -1,7 +1,7 @@
 /**
  * Fetches a pasted snippet (a Slack file) as text. Only from Slack's file hosts (or the configured API
- * host, for proxies and tests), only text files, size-capped and time-bounded: the bot token is never
- * sent anywhere else.
+ * host, for proxies and tests), only text files, time-bounded, and at most `maxBytes` of it: a larger
+ * file is cut there and the cut reported. The bot token is never sent anywhere else.
  */
 
 /** The parts of a Slack file object we use. */
@@ -25,7 +25,7 @@ export interface FetchFileOptions {
 
 /** Why a file was not read, worded for the user. */
 export class FileFetchError extends Error {
-  readonly code: 'FILE_NOT_TEXT' | 'FILE_TOO_LARGE' | 'FILE_HOST_NOT_ALLOWED' | 'FILE_FETCH_FAILED';
+  readonly code: 'FILE_NOT_TEXT' | 'FILE_HOST_NOT_ALLOWED' | 'FILE_FETCH_FAILED';
   constructor(code: FileFetchError['code'], message: string) {
     super(message);
     this.name = 'FileFetchError';
@@ -64,13 +64,16 @@ export function isAllowedFileUrl(url: string, extraHosts: string[]): boolean {
   return slack && u.protocol === 'https:';
 }
 
-/** Downloads the file's text with the bot token; throws FileFetchError. */
-export async function fetchFileText(f: SlackFileRef, opts: FetchFileOptions): Promise<string> {
+/** A snippet's text; `cut` says the file was longer and only its first bytes were read. */
+export interface FileText {
+  text: string;
+  cut: { readBytes: number; sizeBytes: number | null } | null;
+}
+
+/** Downloads the file's text (its first `maxBytes`, default 2,000,000) with the bot token; throws FileFetchError. */
+export async function fetchFileText(f: SlackFileRef, opts: FetchFileOptions): Promise<FileText> {
   const maxBytes = opts.maxBytes ?? 2_000_000;
   if (!isTextFile(f)) throw new FileFetchError('FILE_NOT_TEXT', `${f.name ?? 'the file'} is not a text file`);
-  if ((f.size ?? 0) > maxBytes) {
-    throw new FileFetchError('FILE_TOO_LARGE', `${f.name ?? 'the file'} is larger than ${maxBytes} bytes`);
-  }
   const url = f.url_private_download ?? f.url_private;
   if (!url || !isAllowedFileUrl(url, opts.extraHosts)) {
     throw new FileFetchError('FILE_HOST_NOT_ALLOWED', 'the file is not on a Slack file host');
@@ -97,12 +100,21 @@ export async function fetchFileText(f: SlackFileRef, opts: FetchFileOptions): Pr
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let cut = false;
   for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      throw new FileFetchError('FILE_TOO_LARGE', `${f.name ?? 'the file'} is larger than ${maxBytes} bytes`);
+    const room = maxBytes - total;
+    if (chunk.byteLength > room) {
+      chunks.push(chunk.subarray(0, room));
+      total = maxBytes;
+      cut = true;
+      break; // leaving the loop cancels the rest of the download
     }
+    total += chunk.byteLength;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const sizeBytes = typeof f.size === 'number' && f.size > 0 ? f.size : null;
+  return {
+    text: Buffer.concat(chunks).toString('utf8'),
+    cut: cut ? { readBytes: total, sizeBytes } : null,
+  };
 }

@@ -47,7 +47,9 @@ function detect(ctx: CauseContext): RootCause[] {
   if (kinds.has('timeout'))
     checks.push('frozen processes (ps state T: kill -CONT resumes them), host load and swap');
   if (kinds.has('auth'))
-    checks.push("the user and the password env var in the registry entry (the node's ACL)");
+    checks.push(
+      "the user and password redis-runbook used against the node's ACL (--user and --password-env with a host:port; username and passwordEnv for a registered cluster)",
+    );
   if (kinds.has('tls'))
     checks.push(
       "the registry entry's tls settings against the nodes' (tls.ca signs the node certificates, tls.servername is a name in them, tls.cert/tls.key when the nodes require client certificates)",

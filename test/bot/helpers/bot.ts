@@ -1,6 +1,6 @@
 /** Starts the real Slack bot (Bolt HTTPReceiver on loopback) against a fake Web API. Test-only. */
 import { Writable } from 'node:stream';
-import { buildBotDeps } from '../../../src/bot/deps.ts';
+import { type BotDepsOptions, buildBotDeps } from '../../../src/bot/deps.ts';
 import { createSlackBot, type SlackBotOptions } from '../../../src/bot/slack/app.ts';
 import { createLogger } from '../../../src/bot/slack/logger.ts';
 import { parseConfig } from '../../../src/config/load.ts';
@@ -16,12 +16,14 @@ export interface TestBot {
 
 /**
  * Runs the bot with `rawConfig` (validated like a YAML file) on a free loopback port. By default no Web
- * API call is retried after a network error (`retries: 0`); `opts` can change that and the 429 policy.
+ * API call is retried after a network error (`retries: 0`); `opts` can change that and the 429 policy,
+ * and claim keys in a queue Redis as `serve` does; `deps` sets the paste worker's limits.
  */
 export async function startTestBot(
   fake: FakeSlack,
   rawConfig: unknown,
-  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit'> = {},
+  opts: Pick<SlackBotOptions, 'retries' | 'rateLimit' | 'claimEvent'> = {},
+  deps: Pick<BotDepsOptions, 'pasteWorker'> = {},
 ): Promise<TestBot> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -32,7 +34,7 @@ export async function startTestBot(
   });
   const config = parseConfig(rawConfig);
   const running = createSlackBot({
-    ...buildBotDeps(config, { probe: { allowHost: isLoopbackHost } }),
+    ...buildBotDeps(config, { probe: { allowHost: isLoopbackHost }, ...deps }),
     env: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 },
     logger: createLogger('info', sink),
     retries: 0,

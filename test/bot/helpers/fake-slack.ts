@@ -21,8 +21,10 @@ export interface FakeSlack {
   url: string;
   apiUrl: string;
   calls: ApiCall[];
-  /** Bodies POSTed to /respond/<id> (response_url). */
+  /** Bodies POSTed to /respond/<id> (response_url), recorded when they arrive. */
   responses: { id: string; body: Record<string, unknown>; at: number }[];
+  /** How long the answer to a response_url POST is held back (a slow Slack, or a slow machine). */
+  respondDelayMs: number;
   /** File bytes uploaded to the upload URLs, by file id. */
   uploads: Map<string, string>;
   /** Snippet files served at /files/<name>. */
@@ -76,6 +78,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     channelErrors: new Map<string, string>(),
     apiDown: false as FakeSlack['apiDown'],
     downHits: 0,
+    respondDelayMs: 0,
   };
   let base = '';
   const server: Server = createServer((req, res) => {
@@ -105,6 +108,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         body: JSON.parse(raw.toString('utf8')),
         at: Date.now(),
       });
+      if (fake.respondDelayMs > 0) await new Promise((r) => setTimeout(r, fake.respondDelayMs));
       res.writeHead(200).end('ok');
       return;
     }
