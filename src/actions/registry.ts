@@ -7,6 +7,7 @@ import type { ActionName, ActionParams } from '../diagnose/types.ts';
 import { addNodeAction, addReplicaAction } from './plan/add.ts';
 import { refuse } from './plan/common.ts';
 import { fixCoverageAction } from './plan/coverage.ts';
+import { delNodeAction } from './plan/del-node.ts';
 import { failoverAction, failoverForceAction, failoverTakeoverAction } from './plan/failover.ts';
 import { forgetNodeAction } from './plan/forget.ts';
 import { meetAction } from './plan/meet.ts';
@@ -29,6 +30,7 @@ const MODULES: ActionModule[] = [
   fixOpenSlotAction,
   reshardAction,
   rebalanceAction,
+  delNodeAction,
 ];
 
 /** Every action this build can plan, by name. */

@@ -31,8 +31,11 @@ export type Condition =
   | { kind: 'agreed-master'; node: NodeRef; slots?: SlotRange[] }
   /** Every reachable node lists `node` at its address without handshake/noaddr, and `node` lists every one of them. */
   | { kind: 'known-by-all'; node: NodeRef }
-  /** The replica's master_link_status is up and it is not syncing. */
-  | { kind: 'replica-synced'; node: NodeRef }
+  /**
+   * The replica's master_link_status is up and it is not syncing. With `orMaster`, a node that reports
+   * itself master holds too (a node that may or may not have turned replica: wait out its sync, if any).
+   */
+  | { kind: 'replica-synced'; node: NodeRef; orMaster?: boolean }
   /** Every reachable node agrees `node` owns no slot. */
   | { kind: 'owns-none'; node: NodeRef }
   /** No reachable node lists the id any more. */
@@ -181,6 +184,8 @@ export interface PlanInput {
   newNode?: NodeObservation;
   /** Announced "ip:port" -> reachable "host:port" (the registry's natMap), for displayed commands. */
   natMap?: Record<string, string>;
+  /** The registry's seed addresses (how the probe reaches the cluster), when planning from a registry. */
+  seeds?: string[];
   /** Credential names (never values) for displayed commands: the remediation user and env var. */
   auth?: { username?: string; passwordEnv?: string };
   /** ISO time to stamp on the plan. */

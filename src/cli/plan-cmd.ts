@@ -10,16 +10,19 @@ function common(cmd: Command): Command {
   return cmd
     .argument(
       '<action>',
-      'failover, failover-force, failover-takeover, add-node, add-replica, forget-node, meet, restart-node, fix-coverage, fix-open-slot, reshard, rebalance',
+      'failover, failover-force, failover-takeover, add-node, add-replica, forget-node, meet, restart-node, fix-coverage, fix-open-slot, reshard, rebalance, del-node',
     )
     .argument('<target>', 'registered cluster name, or host:port of any node')
-    .option('--node <addr|id>', 'the node acted on (replica to promote, node to add, forget or restart)')
+    .option(
+      '--node <addr|id>',
+      'the node acted on (replica to promote, node to add, forget, remove or restart)',
+    )
     .option(
       '--master <addr|id>',
       'add-replica: the master to replicate (default: the one with the fewest replicas)',
     )
     .option('--from <addr|id>', 'reshard: the source master; meet: the node that sends the MEET')
-    .option('--to <addr|id>', 'reshard: the receiving master')
+    .option('--to <addr|id>', 'reshard: the receiving master; del-node: take all its slots (default: spread)')
     .option('--slots <n>', 'reshard: how many slots to move')
     .option('--slot-ranges <ranges>', 'fix-coverage / fix-open-slot: the slots concerned, e.g. 0-5460,5462')
     .option(
@@ -37,7 +40,7 @@ function common(cmd: Command): Command {
       '--replace-existing-keys',
       'DATA LOSS: MIGRATE ... REPLACE, overwriting keys that already exist on the target',
     )
-    .option('--allow-no-replica', 'remove the last replica of a master')
+    .option('--allow-no-replica', 'del-node: remove the last replica of a master (it is left without a copy)')
     .option('--json', 'print JSON')
     .option('-c, --config <file>', 'cluster registry (default: $REDIS_RUNBOOK_CONFIG or ./redis-runbook.yml)')
     .option('--user <name>', 'host:port only: ACL user')

@@ -1,4 +1,5 @@
-/** Shared bits of the live action tests: a registry entry for a dev cluster, plan/execute wrappers, keys, commandstats. */
+/** Shared bits of the live action tests: a registry entry for a dev cluster, plan/execute wrappers, keys, commandstats, the CLI. */
+import { spawn } from 'node:child_process';
 import { expect } from 'vitest';
 import { type ExecuteOptions, executePlan, planAction } from '../../src/actions/service.ts';
 import type { ExecutionEvent, ExecutionResult, Plan, Refusal } from '../../src/actions/types.ts';
@@ -89,4 +90,53 @@ export async function waitCaughtUp(c: DevCluster, replica: DevNode, master: DevN
     },
     { what: `${replica.address} caught up`, timeoutMs: 10_000 },
   );
+}
+
+/** How a CLI run ended. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `redis-runbook <args>` (from source, no registry, no colours, stdin closed); killed after 60 s. */
+export function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env['REDIS_RUNBOOK_CONFIG'];
+    delete env['REDIS_URL']; // `apply` audits to REDIS_URL when set: never the machine's own 6379
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.stdin.end();
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Creates (or resets) each [name, password, ACL rules] user on every node of `c`. */
+export async function setAclUsers(c: DevCluster, users: readonly [string, string, string][]): Promise<void> {
+  for (const n of c.nodes)
+    for (const [name, pw, acl] of users)
+      await c.cli(n, 'ACL', 'SETUSER', name, 'reset', 'on', `>${pw}`, ...acl.split(' '));
+}
+
+/** A registry entry that diagnoses as `diag` (DIAG_PW) and remediates as `user` (password in `env`). */
+export function aclConfig(seed: DevNode, user: string, env: string): ClusterConfig {
+  return {
+    name: 'acl',
+    seeds: [seed.address],
+    username: 'diag',
+    passwordEnv: 'DIAG_PW',
+    remediation: { username: user, passwordEnv: env },
+    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
+  };
 }

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan, planAction } from '../../src/actions/service.ts';
-import type { ClusterConfig } from '../../src/config/schema.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
-import { calls, waitCaughtUp } from './action-helpers.ts';
+import { aclConfig, calls, setAclUsers, waitCaughtUp } from './action-helpers.ts';
 
 /** The ACLs the README's "Fixing" section lists (kept in one place so the test proves the text). */
 const DIAGNOSIS_ACL =
@@ -31,24 +30,13 @@ beforeAll(async () => {
     ['fixer', 'fix-pw', `${EXECUTOR_ACL} +cluster|failover +cluster|meet +cluster|replicate +cluster|forget`],
     ['fixer-no-failover', 'nofail-pw', `${EXECUTOR_ACL} +cluster|meet +cluster|replicate +cluster|forget`],
   ];
-  for (const n of c.nodes)
-    for (const [name, pw, acl] of users)
-      await c.cli(n, 'ACL', 'SETUSER', name, 'reset', 'on', `>${pw}`, ...acl.split(' '));
+  await setAclUsers(c, users);
 }, 90_000);
 afterAll(async () => {
   await c?.stop();
 });
 
-function config(remediationUser: string, env: string): ClusterConfig {
-  return {
-    name: 'acl',
-    seeds: [c.node(0).address],
-    username: 'diag',
-    passwordEnv: 'DIAG_PW',
-    remediation: { username: remediationUser, passwordEnv: env },
-    timeouts: { connectMs: 1000, commandMs: 1200, nodeDeadlineMs: 2000 },
-  };
-}
+const config = (user: string, env: string) => aclConfig(c.node(0), user, env);
 const opts = {
   probe: { allowHost: isLoopbackHost },
   env: { DIAG_PW: 'diag-pw', FIX_PW: 'fix-pw', NOFAIL_PW: 'nofail-pw' },

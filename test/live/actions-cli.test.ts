@@ -5,39 +5,10 @@
  * promotes the replica with progress printed (exit 0) and every key reads back; restart-node is advice
  * (exit 4); an unknown action is a usage error (exit 2); a refused plan exits 4.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupReplicaLayout, type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { calls, expectReadable, seed, waitCaughtUp } from './action-helpers.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['REDIS_RUNBOOK_CONFIG'];
-    delete env['REDIS_URL'];
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    p.stdin.end();
-    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { calls, runCli as cli, expectReadable, seed, waitCaughtUp } from './action-helpers.ts';
 
 let c: DevCluster;
 let keys: string[];

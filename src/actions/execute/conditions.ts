@@ -136,6 +136,7 @@ async function replicaSynced(ctx: Ctx, c: Extract<Condition, { kind: 'replica-sy
     const f = parseInfoFields(String(await s.call(['INFO', 'replication'], CHECK_MS)));
     const replica = f.role === 'slave' || f.role === 'replica';
     const up = f.master_link_status === 'up' && f.master_sync_in_progress !== '1';
+    if (c.orMaster && f.role === 'master') return { holds: true, detail: `${name(c.node)} is a master` };
     const detail = replica
       ? `${name(c.node)}: master_link_status:${f.master_link_status ?? '?'}, master_sync_in_progress:${f.master_sync_in_progress ?? '?'}, offset ${f.slave_repl_offset ?? '?'}`
       : `${name(c.node)} is not a replica (role:${f.role ?? '?'})`;

@@ -34,6 +34,7 @@ export function planInput(
     params,
     ...(o.newNode ? { newNode: o.newNode } : {}),
     ...(cluster.natMap ? { natMap: cluster.natMap } : {}),
+    seeds: [...cluster.seeds],
     auth: remediationAuth(cluster),
     now,
   };

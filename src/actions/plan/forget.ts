@@ -11,7 +11,8 @@ import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionModule, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { cliFor, fanoutStep, findNode, fixesOf, frame, nodeRef, refuse, waitStep } from './common.ts';
 
-const FORGET_WINDOW_MS = 60_000;
+/** How long a FORGET bans the id from gossip on the node that ran it (CLUSTER_BLACKLIST_TTL). */
+export const FORGET_WINDOW_MS = 60_000;
 
 /** True when the node answered our probe itself. */
 function answers(n: ModelNode): boolean {
@@ -29,6 +30,52 @@ function promote(r: ModelNode, n: ModelNode): RecommendedAction {
     why: `${r.label} still replicates ${n.label}: promote it (or point it at a live master) before forgetting ${n.label}.`,
     params: { node: r.label, master: n.label },
   };
+}
+
+/** Nodes that must forget `n`: those that answer now, and those that cannot hear the FORGET now (down). */
+export function forgetters(input: PlanInput, n: ModelNode): { able: ModelNode[]; later: ModelNode[] } {
+  const members = input.model.nodes.filter(
+    (x) => x.id !== n.id && !x.flags.includes('handshake') && x.ip && x.port > 0,
+  );
+  const able = members.filter((x) => !isDown(x) && answers(x));
+  return { able, later: members.filter((x) => !able.includes(x)) };
+}
+
+/**
+ * CLUSTER FORGET <id> on every node of `able` at once, within the 60 s ban ("ERR Unknown node" counts as
+ * done), then a wait until no answering node lists the id; step ids from s<first>.
+ */
+export function forgetSteps(input: PlanInput, id: string, able: readonly ModelNode[], first: number) {
+  return [
+    fanoutStep(
+      input,
+      `s${first}`,
+      `CLUSTER FORGET ${id.slice(0, 8)}… on all ${able.length} answering nodes at once`,
+      able.map(nodeRef),
+      ['CLUSTER', 'FORGET', id],
+      FORGET_WINDOW_MS,
+      ['ERR Unknown node'],
+    ),
+    waitStep(
+      `s${first + 1}`,
+      `Wait until no answering node lists ${id.slice(0, 8)}…`,
+      { kind: 'forgotten', id },
+      10_000,
+      cliFor(input, able[0]!.label, ['CLUSTER', 'NODES']),
+      `no answering node lists ${id.slice(0, 8)}… (up to 10 s)`,
+    ),
+  ];
+}
+
+/** The risk of nodes that are down now: on return they gossip the forgotten id back. */
+export function missedForgetRisks(id: string, later: readonly ModelNode[]): Risk[] {
+  if (later.length === 0) return [];
+  return [
+    {
+      kind: 'availability',
+      text: `${listLabels(later.map((x) => x.label))} ${later.length === 1 ? 'is' : 'are'} down and cannot get the FORGET now: on return ${later.length === 1 ? 'it gossips' : 'they gossip'} the id back; run CLUSTER FORGET ${id} there within 60 s of the start.`,
+    },
+  ];
 }
 
 function plan(input: PlanInput): Plan | Refusal {
@@ -88,11 +135,7 @@ function plan(input: PlanInput): Plan | Refusal {
       'Promote that replica (failover-force) or point it at a live master (CLUSTER REPLICATE) first.',
       live.map((r) => promote(r, n)),
     );
-  const members = input.model.nodes.filter(
-    (x) => x.id !== n.id && !x.flags.includes('handshake') && x.ip && x.port > 0,
-  );
-  const able = members.filter((x) => !isDown(x) && answers(x));
-  const later = members.filter((x) => !able.includes(x));
+  const { able, later } = forgetters(input, n);
   if (able.length === 0)
     return refuse(
       input,
@@ -102,37 +145,15 @@ function plan(input: PlanInput): Plan | Refusal {
       'Diagnose the cluster first.',
     );
   const id = n.id;
-  const steps = [
-    fanoutStep(
-      input,
-      's1',
-      `CLUSTER FORGET ${id.slice(0, 8)}… on all ${able.length} answering nodes at once`,
-      able.map(nodeRef),
-      ['CLUSTER', 'FORGET', id],
-      FORGET_WINDOW_MS,
-      ['ERR Unknown node'],
-    ),
-    waitStep(
-      's2',
-      `Wait until no answering node lists ${id.slice(0, 8)}…`,
-      { kind: 'forgotten', id },
-      10_000,
-      cliFor(input, able[0]!.label, ['CLUSTER', 'NODES']),
-      `no answering node lists ${id.slice(0, 8)}… (up to 10 s)`,
-    ),
-  ];
+  const steps = forgetSteps(input, id, able, 1);
   const risks: Risk[] = [
     { kind: 'none', text: `${n.label} owns no slot: clients are not affected and no key moves.` },
     {
       kind: 'availability',
       text: `If the process at ${n.label} is started again with its nodes.conf, it still knows everyone and rejoins by gossip: keep it down, or CLUSTER RESET it before reusing it.`,
     },
+    ...missedForgetRisks(id, later),
   ];
-  if (later.length > 0)
-    risks.push({
-      kind: 'availability',
-      text: `${listLabels(later.map((x) => x.label))} ${later.length === 1 ? 'is' : 'are'} down and cannot get the FORGET now: on return ${later.length === 1 ? 'it gossips' : 'they gossip'} the id back; run CLUSTER FORGET ${id} there within 60 s of the start.`,
-    });
   return frame(input, 'forget-node', {
     summary: `Forget ${n.label === id ? id : `${n.label} (${id.slice(0, 8)}…)`} on all ${able.length} answering nodes within 60 s`,
     steps,

@@ -34,7 +34,13 @@ export function planMessage(plan: Plan): BotMessage {
   if (plan.mutates)
     sections.push({ heading: 'Steps (exact commands)', lines: steps, style: 'verbatim', spill: long });
   if (plan.advice?.length)
-    sections.push({ heading: 'What to do (advice only: nothing runs)', lines: plan.advice, style: 'list' });
+    sections.push({
+      heading: plan.mutates
+        ? 'Afterwards, by hand (redis-runbook does not run these)'
+        : 'What to do (advice only: nothing runs)',
+      lines: plan.advice,
+      style: 'list',
+    });
   if (plan.risks.length > 0)
     sections.push({
       heading: 'Risks',
@@ -107,7 +113,7 @@ export function eventText(e: ExecutionEvent, plan: Plan): string {
     case 'step-failed':
       return `      FAILED [${e.code}] after ${e.elapsedMs} ms (step ${e.index + 1} of ${n}): ${e.message}`;
     case 'verified':
-      return `Diagnosed again: cluster_state ${e.after.state}; ${e.after.causeGone ? 'the root cause is gone' : 'the root cause is still there'}; ${e.after.expectedHolds ? 'the end state holds' : 'the end state does not hold'}.`;
+      return `Diagnosed again: cluster_state ${e.after.state}; ${plan.fixes.length === 0 ? 'no root cause was to be fixed' : e.after.causeGone ? 'the root cause is gone' : 'the root cause is still there'}; ${e.after.expectedHolds ? 'the end state holds' : 'the end state does not hold'}.`;
   }
 }
 
