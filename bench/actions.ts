@@ -174,7 +174,7 @@ await withClusters(
     };
     await compare('fix', 'target >= 5x', async (i) => {
       if (i > 0) await Promise.all([reset(ours), reset(cli)]);
-      const a = await runbook(['apply', 'fix-coverage', ours.node(0).address, '--yes']);
+      const a = await runbook(['apply', 'fix-coverage', ours.node(0).address, '--yes', '--reason', 'bench']);
       const b = await timed('redis-cli', ['--cluster', 'fix', cli.node(0).address, '--cluster-yes'], 'yes\n');
       return [a, b];
     });
@@ -223,6 +223,8 @@ await withClusters(
         '--slots',
         `${RESHARD_SLOTS}`,
         '--yes',
+        '--reason',
+        'bench',
       ]);
       const b = await timed('redis-cli', [
         '--cluster',

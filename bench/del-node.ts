@@ -68,6 +68,8 @@ for (let i = 0; i < ROUNDS; i++) {
       '--node',
       victim.address,
       '--yes',
+      '--reason',
+      'bench',
     ]);
     const moved = [...a.out.matchAll(/moved \d+ slots \([^)]*\) and (\d+) keys/g)].reduce(
       (t, m) => t + Number(m[1]),

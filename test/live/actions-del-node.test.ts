@@ -259,7 +259,16 @@ describe('del-node on real clusters', () => {
     expect(nowhere.stdout).toContain(
       `To move everything to an empty master, name it: --to ${empty.address}.`,
     );
-    const done = await runCli(['apply', 'del-node', owner.address, '--node', empty.address, '--yes']);
+    const done = await runCli([
+      'apply',
+      'del-node',
+      owner.address,
+      '--node',
+      empty.address,
+      '--yes',
+      '--reason',
+      'test: retire an empty master',
+    ]);
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(done.stdout).toContain(`redis-cli -h ${owner.host} -p 7000 CLUSTER FORGET ${empty.id}`);
     expect(done.stdout).toMatch(/\[3\/3\] Reset .*: it forgets the cluster/);
