@@ -31,9 +31,18 @@ export interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-/** docker-compose.yml, with YAML merge keys (`<<: *anchor`) resolved as compose resolves them. */
+/**
+ * docker-compose.yml, with YAML merge keys (`<<: *anchor`) resolved and `$$` unescaped to `$`, as
+ * compose does. The file uses no `${VAR}` interpolation; one would be refused here rather than guessed.
+ */
 export function readCompose(path: string): ComposeFile {
-  return parse(readFileSync(path, 'utf8'), { merge: true }) as ComposeFile;
+  const text = readFileSync(path, 'utf8');
+  if (/(^|[^$])\$(\{|[A-Za-z_])/.test(text))
+    throw new Error('docker-compose.yml: variable interpolation ($VAR) is not acted out');
+  return parse(text, {
+    merge: true,
+    reviver: (_k, v) => (typeof v === 'string' ? v.replaceAll('$$', '$') : v),
+  }) as ComposeFile;
 }
 
 /** The service's static address on its (only) network. */
