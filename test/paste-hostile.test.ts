@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzePasteText } from '../src/bot/paste-analysis.ts';
 import { pasteReplyMessage } from '../src/bot/render/paste.ts';
+import { parseCheckOutput } from '../src/cluster/parse-check.ts';
+import { parseInfoFields, parseInfoSections } from '../src/cluster/parse-info.ts';
+import { parseClusterNodes } from '../src/cluster/parse-nodes.ts';
 import { snapshotFromPaste } from '../src/cluster/paste.ts';
 import { boundIssues, DEFAULT_PASTE_LIMITS, limitPaste, splitLines } from '../src/cluster/paste-limits.ts';
 import { diagnoseWithSteps } from '../src/runbooks/run.ts';
@@ -209,4 +212,26 @@ describe('reading time grows linearly with the size of the paste', () => {
       { numRuns: 12, seed: 2026_13, examples: [['\r'], ['a\r\r'], [`${RECORD} `], ['cluster_state:ok\n']] },
     );
   }, 240_000);
+});
+
+describe('the parsers of server replies split lines linearly too', () => {
+  /*
+   * A live probe hands CLUSTER NODES, CLUSTER INFO and --cluster check text straight to these parsers,
+   * without the paste limits in front. A run of \r used to cost them quadratic time in the line split
+   * (80,000 \r: 2.3 s); the same 8x size rule as above.
+   */
+  const parsers: [string, (t: string) => unknown][] = [
+    ['parseClusterNodes', parseClusterNodes],
+    ['parseInfoFields', parseInfoFields],
+    ['parseInfoSections', parseInfoSections],
+    ['parseCheckOutput', parseCheckOutput],
+  ];
+  it.each(parsers)('%s', (_name, parse) => {
+    const input = (n: number) => `a${'\r'.repeat(n)}a`;
+    const best = (t: string) => Math.min(...[0, 1, 2].map(() => cpuMs(() => parse(t))));
+    let ratio = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 3 && ratio > 20; attempt++)
+      ratio = best(input(80_000)) / Math.max(0.5, best(input(10_000)));
+    expect(ratio).toBeLessThan(20);
+  });
 });

@@ -1,6 +1,7 @@
 /** Pure parser for `redis-cli --cluster check` and `redis-trib.rb check` output, however it was pasted. */
 import { stripAnsi } from './clean-text.ts';
 import { parseNodeId } from './parse-address.ts';
+import { splitLines } from './paste-limits.ts';
 import { isSlot, parseRanges } from './slots.ts';
 import type { CheckNode, CheckReport } from './types.ts';
 
@@ -78,7 +79,7 @@ export function parseCheckOutput(text: string): CheckReport {
     messages: [],
   };
   let current: CheckNode | null = null;
-  for (const raw of text.split(/\r*\n|\r/)) {
+  for (const raw of splitLines(text)) {
     const s = normalizeCheckLine(raw);
     if (s === '') continue;
     const entry = ENTRY_RE.exec(s);

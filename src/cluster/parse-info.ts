@@ -1,4 +1,5 @@
 /** Pure parsers for CLUSTER INFO and INFO output ("key:value" lines, "# Section" headers). */
+import { splitLines } from './paste-limits.ts';
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
@@ -9,7 +10,7 @@ const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
  */
 export function parseInfoFields(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const rawLine of text.split(/\r*\n|\r/)) {
+  for (const rawLine of splitLines(text)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
     const tokens = line.split(/\s+/);
@@ -135,7 +136,7 @@ export function parseInfoSections(text: string): Record<string, Record<string, s
     if (Object.keys(fields).length > 0) out[name] = { ...out[name], ...fields };
     buf = [];
   };
-  for (const line of text.split(/\r*\n|\r/)) {
+  for (const line of splitLines(text)) {
     const m = /^\s*#\s*([A-Za-z]+)\s*$/.exec(line);
     if (m?.[1]) {
       flush();

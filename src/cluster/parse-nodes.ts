@@ -1,6 +1,7 @@
 /** Pure parser for CLUSTER NODES output and nodes.conf (Redis 3 to 7), tolerant of bad lines. */
 import { parseNodeAddress, parseNodeId, parseSlotToken } from './parse-address.ts';
 import { isRedactedHost, readLenientLine } from './parse-nodes-lenient.ts';
+import { splitLines } from './paste-limits.ts';
 import { normalizeRanges } from './slots.ts';
 import type { ClusterNodesView, NodeFlag, NodeLine, ParseIssue, SlotRange } from './types.ts';
 import { NODE_FLAGS } from './types.ts';
@@ -261,7 +262,7 @@ export function describeIssue(issue: ParseIssue): string {
 /** Parses a CLUSTER NODES dump (or nodes.conf); never throws, reports each bad line as a ParseIssue. */
 export function parseClusterNodes(text: string, opts?: { firstLineNo?: number }): ClusterNodesView {
   const first = opts?.firstLineNo ?? 1;
-  const lines = text.split(/\r*\n|\r/).map((t, i) => ({ text: t, lineNo: first + i }));
+  const lines = splitLines(text).map((t, i) => ({ text: t, lineNo: first + i }));
   const { observer, nodes, issues } = parseNodeLines(lines, !/\n\s*$/.test(text));
   return { observer, nodes, issues };
 }
