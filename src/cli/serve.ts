@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { buildBotDeps } from '../bot/deps.ts';
+import { redisDetails } from '../bot/details/redis.ts';
 import { createSlackBot } from '../bot/slack/app.ts';
 import { readSlackEnv, type SlackEnv } from '../bot/slack/env.ts';
 import { loadConfig } from '../config/load.ts';
@@ -104,6 +105,7 @@ async function run(setup: Setup, host: string | undefined, logger: Logger, queue
     wrapUp: wrapUp.signal,
     inFlight: drain,
     claimEvent: async (key, ttlMs) => (await queue.client.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    sharedDetails: redisDetails(queue.client, config.approvals.prefix),
     fixes: wired.fixes,
     ...(socketMode ? {} : { routes }),
   });

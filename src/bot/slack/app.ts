@@ -19,7 +19,7 @@ import {
   type BotDeps,
   createBot,
 } from '../core.ts';
-import { ACTION_SHOW_DETAILS } from '../details.ts';
+import { ACTION_SHOW_DETAILS } from '../details/store.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
 import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
