@@ -1,5 +1,6 @@
 /** Pure parsers for CLUSTER INFO and INFO output ("key:value" lines, "# Section" headers). */
 import { splitLines } from './paste-limits.ts';
+import { redactSecrets } from './redact.ts';
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
@@ -24,7 +25,9 @@ export function parseInfoFields(text: string): Record<string, string> {
     const i = line.indexOf(':');
     if (i <= 0) continue;
     const key = line.slice(0, i);
-    if (KEY_RE.test(key)) out[key] = line.slice(i + 1).trim();
+    // A value with a space, '=' or '@' in it may carry a pasted secret ("ok requirepass x"): never echo one.
+    const value = line.slice(i + 1).trim();
+    if (KEY_RE.test(key)) out[key] = /[\s=@]/.test(value) ? redactSecrets(value) : value;
   }
   return out;
 }

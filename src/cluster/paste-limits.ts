@@ -198,7 +198,11 @@ export function boundIssues(issues: readonly ParseIssue[], redact: (text: string
       redacted.set(issue.text, text);
     }
     seen.last = out.length;
-    out.push({ ...issue, text });
+    out.push({
+      ...issue,
+      text,
+      expected: text === issue.text ? issue.expected : quotedSecrets(issue.expected, text),
+    });
   }
   for (const { count, last } of perLine.values()) {
     const kept = out[last];
@@ -210,6 +214,16 @@ export function boundIssues(issues: readonly ParseIssue[], redact: (text: string
     };
   }
   return out;
+}
+
+/**
+ * `expected` with the token it quotes (`..., got "<token>"`, always last) replaced by *** when redaction
+ * removed that token from its line: an issue about a line that held a secret never quotes it back.
+ */
+function quotedSecrets(expected: string, redactedLine: string): string {
+  return expected.replace(/got "(.*)"$/s, (whole, token: string) =>
+    redactedLine.includes(token) ? whole : 'got "***"',
+  );
 }
 
 /** The issue for a line cut by the per-line cap: it is not read, and says why. */
