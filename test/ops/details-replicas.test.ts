@@ -156,15 +156,16 @@ describe('Details across two replicas and one queue Redis', () => {
     const text = [
       '$ redis-cli -a Hunter2pw -h 10.0.0.1 -p 7000 cluster nodes',
       fixture('down-nodes-n1.txt'),
-      'requirepass Hunter3pw',
-      'masterauth "Hunter4pw"',
+      'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 127.0.0.9:7000@17000 master - 0 0 9 connected 9 requirepass Hunter3pw',
+      'cluster_state:ok masterauth Hunter4pw',
       'redis://bob:Hunter5pw@10.0.0.9:6379',
       'AUTH Hunter6pw',
     ].join('\n');
     const { ts, id } = await paste(0, text);
     const stored = await q.admin.get(detailsKeys(PREFIX).entry(id));
     const json = gunzipSync(Buffer.from(stored ?? '', 'base64')).toString();
-    expect(json).toContain('Whose view this is');
+    expect(json).toContain('requirepass ***'); // the line is echoed, its secret is not
+    expect(json).toContain('masterauth ***');
     const shown = await click(1, id, ts);
     expect(shown.where).toBe('thread');
     const out = [
