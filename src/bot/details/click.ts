@@ -10,6 +10,7 @@ import { type BotMessage, type EphemeralTarget, note, type Transport } from '../
 import { DETAILS_MISSING } from './store.ts';
 import type { DetailsStore } from './types.ts';
 
+/** One click: where the store is, who clicked where, and the id the button carried. */
 export interface DetailsClick {
   store: DetailsStore;
   transport: Transport;

@@ -33,6 +33,7 @@ const BACKEND_TIMEOUT_MS = 2000;
 const ID = /^[ms][A-Za-z0-9_-]{22}$/;
 const newId = (where: 'm' | 's') => `${where}${randomBytes(16).toString('base64url')}`;
 
+/** Where and how long details are kept; tests shorten the limits. */
 export interface DetailsStoreOptions {
   /** The queue Redis; absent: memory only. */
   shared?: DetailsBackend;

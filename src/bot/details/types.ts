@@ -16,6 +16,7 @@ export type DetailsLookup =
   | { ok: true; kept: KeptDetails }
   | { ok: false; why: 'gone' | 'elsewhere' | 'unreachable' };
 
+/** Keeps detailed views behind Details buttons and finds them again on a click. */
 export interface DetailsStore {
   /** `msg` without its `details`, which are kept, and with a Details button pointing at them. */
   attach(msg: BotMessage, cluster: string | null): Promise<BotMessage>;
