@@ -119,6 +119,8 @@ export const DANGEROUS_OPTIONS = [
   'replace-existing-keys',
   /** del-node/forget-node: remove the last replica of a master. */
   'allow-no-replica',
+  /** Slot moves: move keys to a master past its estimated memory headroom (OOM part-way, or evictions). */
+  'ignore-memory-headroom',
 ] as const;
 export type DangerousOption = (typeof DANGEROUS_OPTIONS)[number];
 
