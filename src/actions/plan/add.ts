@@ -151,7 +151,7 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
       summary: `Add ${n.obs.address} to the cluster as an empty master (through ${entry.label})`,
       steps: all,
       preconditions: fn.step
-        ? [...pre, `${n.obs.address} holds no function library, or exactly ${entry.label}'s`]
+        ? [...pre, `${n.obs.address} holds no function library, or exactly ${fn.step.source.address}'s`]
         : pre,
       risks: [
         {
@@ -162,7 +162,9 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
       ],
       expected: [
         `${n.obs.address} is a master known by every node, owning no slot`,
-        ...(fn.step ? [`${n.obs.address} holds the same function libraries as ${entry.label}`] : []),
+        ...(fn.step
+          ? [`${n.obs.address} holds the same function libraries as ${fn.step.source.address}`]
+          : []),
       ],
       fixes: [],
     });

@@ -58,9 +58,14 @@ export function functionsCopy(
   target: { ref: NodeRef; obs: NodeObservation },
 ): FunctionsCopy {
   const a = target.obs.address;
-  const src = librariesOf(entry.observation);
-  const mine = librariesOf(target.obs);
   const masters = readMasters(input);
+  const richest = [...masters].sort((x, y) => y.libs.length - x.libs.length)[0];
+  const first = librariesOf(entry.observation);
+  // Copy from the entry node unless it has none (or is unread) while another master has some.
+  const from =
+    richest && richest.libs.length > 0 && !('libs' in first && first.libs.length > 0) ? richest.node : entry;
+  const src = librariesOf(from.observation);
+  const mine = librariesOf(target.obs);
   const risks: Risk[] = [];
   const source = 'libs' in src ? src.libs : null;
   if (source && source.length === 0 && masters.every((m) => m.libs.length === 0)) {
@@ -73,8 +78,8 @@ export function functionsCopy(
       };
     const where =
       'libs' in src && src.pre7
-        ? `${entry.label} runs Redis before 7.0`
-        : `FUNCTION LIST is empty on ${entry.label}`;
+        ? `${from.label} runs Redis before 7.0`
+        : `FUNCTION LIST is empty on ${from.label}`;
     return {
       risks: [
         { kind: 'none', text: `No function to copy (${where}, and on every master read): no copy step.` },
@@ -85,7 +90,7 @@ export function functionsCopy(
     return {
       risks,
       refuse: [
-        `${a} already holds function libraries (${librariesText(mine.libs)}) that differ from the cluster's (${librariesText(source) || 'none'} on ${entry.label}): add-node never overwrites them (no FUNCTION RESTORE REPLACE, no FUNCTION FLUSH)`,
+        `${a} already holds function libraries (${librariesText(mine.libs)}) that differ from the cluster's (${librariesText(source) || 'none'} on ${from.label}): add-node never overwrites them (no FUNCTION RESTORE REPLACE, no FUNCTION FLUSH)`,
       ],
     };
   if (source && source.length > 0 && 'libs' in mine && mine.pre7)
@@ -99,12 +104,12 @@ export function functionsCopy(
   if (differ.length > 0)
     risks.push({
       kind: 'availability',
-      text: `The masters do not hold the same functions (FUNCTION LIST differs on ${differ.join(', ')} from ${entry.label}): ${a} gets ${entry.label}'s.`,
+      text: `The masters do not hold the same functions (FUNCTION LIST differs on ${differ.join(', ')} from ${from.label}): ${a} gets ${from.label}'s.`,
     });
   if ('unknown' in src)
     risks.push({
       kind: 'none',
-      text: `${entry.label}'s functions could not be read while planning (${src.unknown}): the copy step reads them when it runs and is skipped if there are none.`,
+      text: `${from.label}'s functions could not be read while planning (${src.unknown}): the copy step reads them when it runs and is skipped if there are none.`,
     });
   const names = source?.map((l) => l.name) ?? null;
   const what = source ? librariesText(source) : 'whatever libraries it holds';
@@ -113,12 +118,12 @@ export function functionsCopy(
     step: {
       kind: 'copy-functions',
       id: '',
-      title: `Copy the cluster's functions (${what}) from ${entry.label} to ${a}`,
-      source: { id: entry.idComplete ? entry.id : null, address: entry.label },
+      title: `Copy the cluster's functions (${what}) from ${from.label} to ${a}`,
+      source: { id: from.idComplete ? from.id : null, address: from.label },
       target: target.ref,
       libraries: names,
-      display: display(input, entry.label, a),
-      waitsFor: `${a} lists the same libraries as ${entry.label}; skipped when it already does, refused when it holds others`,
+      display: display(input, from.label, a),
+      waitsFor: `${a} lists the same libraries as ${from.label}; skipped when it already does, refused when it holds others`,
     },
   };
 }
