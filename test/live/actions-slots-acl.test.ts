@@ -11,13 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan, planAction } from '../../src/actions/service.ts';
 import type { Plan } from '../../src/actions/types.ts';
 import type { ClusterConfig } from '../../src/config/schema.ts';
-import { type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
+import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
-import { keysInRanges, ownSlots, writeKeys } from '../../src/devcluster/scenario-kit.ts';
-import { waitFlagged, waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
+import { writeKeys } from '../../src/devcluster/scenario-kit.ts';
+import { waitFlagged, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
-import { calls, setAclUsers, waitCaughtUp } from './action-helpers.ts';
+import { calls, setAclUsers } from './action-helpers.ts';
+import { migrationWithFailedSource } from './slot-helpers.ts';
 
 /** The ACLs the README's "Fixing" section lists for the slot actions (one place, so the test proves the text). */
 const DIAGNOSIS_ACL =
@@ -184,32 +185,7 @@ describe('the slot actions the ACL test covers last', () => {
         ['slots', 'slots-pw', `${EXECUTOR_ACL} ${MOVE_ACL} +config|set`],
         ['denied', 'nomig-pw', `${EXECUTOR_ACL} ${MOVE_ACL}`],
       ]);
-      const [source, target, heir] = [d.node(0), d.node(1), d.node(3)];
-      const tagged = keysInRanges('heir', await ownSlots(d, source), 1)[0]!;
-      const tag = tagged.slice(tagged.indexOf('{') + 1, tagged.indexOf('}'));
-      const slot = keySlot(tagged);
-      const keys = Array.from({ length: 10 }, (_, i) => `item:{${tag}}:${i}`);
-      for (const k of keys) await d.cli(source, 'SET', k, `value-of-${k}`);
-      await d.cli(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
-      await d.cli(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
-      await d.cli(
-        source,
-        'MIGRATE',
-        target.host,
-        target.port,
-        '',
-        0,
-        5000,
-        'AUTH2',
-        'admin',
-        'admin-pw',
-        'KEYS',
-        ...keys.slice(0, 4),
-      );
-      await waitCaughtUp(d, heir, source);
-      await d.kill(source);
-      await waitPromoted(d, heir);
-      await waitState(d, 'fail', [target]);
+      const { target, keys } = await migrationWithFailedSource(d, ['AUTH2', 'admin', 'admin-pw']);
       const cfg = (user: string, env: string) => ({ ...config(user, env), seeds: [target.address] });
       const r = await planAction(cfg('slots', 'SLOTS_PW'), 'fix-open-slot', {}, opts);
       if ('refusal' in r) throw new Error(r.refusal.reasons.join('; '));

@@ -87,9 +87,12 @@ function verdict(target: ModelNode, incoming: number, how: string[]): { risk: Ri
       },
     };
   const evicts = policy !== 'noeviction' && policy !== 'unknown';
-  const what = evicts
-    ? `${t} would evict keys to make room (maxmemory-policy ${policy}): data loss`
-    : `MIGRATE would fail part-way with OOM on ${t}, leaving a slot open (fix-open-slot then)`;
+  const oom = `MIGRATE would fail part-way with OOM on ${t}, leaving a slot open (fix-open-slot then)`;
+  const what = !evicts
+    ? oom
+    : policy.startsWith('volatile-')
+      ? `${t} would evict keys that have a TTL to make room (maxmemory-policy ${policy}): data loss; with none left to evict, ${oom}`
+      : `${t} would evict keys to make room (maxmemory-policy ${policy}): data loss`;
   return {
     risk: {
       kind: evicts ? 'data-loss' : 'availability',
