@@ -52,6 +52,8 @@ export const FINDING_CODES = [
   'CONFIG_LOST',
   'NO_ELIGIBLE_VOTERS',
   'PASTE_INCOMPLETE',
+  /** Slot-owning masters hold different Redis 7 function libraries (live only). */
+  'FUNCTIONS_DIFFER',
   ...PRODUCTION_SETTING_CODES,
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];

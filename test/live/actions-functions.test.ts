@@ -3,7 +3,7 @@
  * new master before it joins (FUNCTION DUMP/RESTORE, binary payload), so after a reshard to it FCALL of a
  * key in a moved slot succeeds; a newcomer holding the same library skips the copy; one holding another
  * library is refused and keeps it; add-replica needs no copy (a replica gets the functions by replication);
- * a reshard to a master without the library names it as a risk.
+ * a reshard to a master without the library names it as a risk, and the diagnosis reports FUNCTIONS_DIFFER.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, type DevNode, startCluster } from '../../src/devcluster/index.ts';
@@ -115,10 +115,10 @@ describe('functions and add-node', () => {
     expect(await libs(spares[3]!, d)).toEqual(['rblib']);
   }, 60_000);
 
-  it('a reshard to a master without the library names the risk', async () => {
+  it('a reshard to a master without the library names the risk; the diagnosis says the masters differ', async () => {
     await c.cli(c.node(2), 'FUNCTION', 'DELETE', 'rblib');
     try {
-      const { plan } = await mustPlan(c, 'reshard', {
+      const { plan, diagnosis } = await mustPlan(c, 'reshard', {
         from: c.node(1).address,
         to: c.node(2).address,
         slots: 1,
@@ -127,6 +127,11 @@ describe('functions and add-node', () => {
         new RegExp(
           `${c.node(2).address} lacks function library rblib \\(1 function\\) that ${c.node(1).address} holds \\(FUNCTION LIST differs\\): FCALL`,
         ),
+      );
+      const differ = diagnosis.findings.find((f) => f.code === 'FUNCTIONS_DIFFER');
+      expect(differ).toMatchObject({ severity: 'info', nodes: [c.node(2).address] });
+      expect(differ?.message).toMatch(
+        /\(rblib on .*; no library on 127\S+\)\. FCALL of a key served by a master that lacks/,
       );
     } finally {
       await c.cli(c.node(2), 'FUNCTION', 'LOAD', LIB);
