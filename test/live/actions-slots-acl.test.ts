@@ -22,7 +22,7 @@ import { migrationWithFailedSource } from './slot-helpers.ts';
 
 /** The ACLs the README's "Fixing" section lists for the slot actions (one place, so the test proves the text). */
 const DIAGNOSIS_ACL =
-  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot';
+  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot +function|list';
 const EXECUTOR_ACL = '-@all +ping +info +cluster|nodes';
 const ASSIGN_ACL = '+cluster|addslotsrange +cluster|addslots +cluster|setslot';
 const MOVE_ACL =
