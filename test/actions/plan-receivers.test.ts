@@ -39,7 +39,7 @@ describe('receiver checks', () => {
     });
     const r = asRefusal(makePlan('fix-open-slot', input));
     expect(r.reasons[0]).toBe(
-      `${dst}: about 6.0 MB of keys arrive (an estimate: ${src}: 6 keys counted in the slots × 1.0 MB per key (used_memory_dataset 10.0 MB)), more than its 3.0 MB free under maxmemory 4.0 MB (used_memory 1.0 MB, policy noeviction): MIGRATE would fail part-way with OOM on ${dst}, leaving a slot open (fix-open-slot then)`,
+      `${dst}: about 6.0 MB of keys arrive (an estimate: ${src}: 6 keys counted in the slots × 1.0 MB per key on average (used_memory_dataset 10.0 MB over 10 keys; big keys in these slots make it more)), more than its 3.0 MB free under maxmemory 4.0 MB (used_memory 1.0 MB, policy noeviction): MIGRATE would fail part-way with OOM on ${dst}, leaving a slot open (fix-open-slot then)`,
     );
     const p = asPlan(makePlan('fix-open-slot', { ...input, params: { allow: ['ignore-memory-headroom'] } }));
     expect(p.dangerous).toContain('ignore-memory-headroom');

@@ -3,12 +3,13 @@
  * reshard of 40% of its slots to a master with a small maxmemory is refused with the estimate and the
  * headroom (noeviction: OOM part-way; allkeys-lru: evictions), planned with --ignore-memory-headroom as a
  * dangerous option, stated with numbers and run when there is room, and said to be unchecked without
- * maxmemory.
+ * maxmemory; fix-open-slot estimates from the keys counted in the open slot.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/actions/types.ts';
-import { type DevCluster, keysInRanges, startCluster } from '../../src/devcluster/index.ts';
+import { type DevCluster, type DevNode, keysInRanges, startCluster } from '../../src/devcluster/index.ts';
+import { ownSlots } from '../../src/devcluster/scenario-kit.ts';
 import { mustPlan, mustRefuse, run } from './action-helpers.ts';
 
 const KEYS = 8000;
@@ -16,9 +17,8 @@ const VALUE = 'x'.repeat(1000);
 const timings: Record<string, number> = {};
 let c: DevCluster;
 
-/** used_memory of the receiver plus `extra` bytes, as its maxmemory, under `policy`. */
-async function limit(extra: number, policy = 'noeviction'): Promise<void> {
-  const r = c.node(1);
+/** used_memory of the receiver (node 1 unless `r`) plus `extra` bytes, as its maxmemory, under `policy`. */
+async function limit(extra: number, policy = 'noeviction', r = c.node(1)): Promise<void> {
   const used = Number((await c.info(r, 'memory'))['used_memory']);
   await c.cli(r, 'CONFIG', 'SET', 'maxmemory', String(extra === 0 ? 0 : used + extra));
   await c.cli(r, 'CONFIG', 'SET', 'maxmemory-policy', policy);
@@ -27,21 +27,19 @@ async function limit(extra: number, policy = 'noeviction'): Promise<void> {
 const params = () => ({ from: c.node(0).address, to: c.node(1).address, slots: 2200 });
 const texts = (p: Plan) => p.risks.map((r) => r.text).join('\n');
 
-beforeAll(async () => {
-  c = await startCluster({ masters: 3, nodeTimeoutMs: 1000, label: 'act-mem' });
-  const src = c.node(0);
-  const own = (await c.view(src))
-    .find((r) => r.id === src.id)!
-    .slots.map((t) => {
-      const [a, b] = t.split('-').map(Number) as [number, number | undefined];
-      return { start: a, end: b ?? a };
-    });
-  const client = new Redis({ host: src.host, port: src.port, lazyConnect: true });
+/** Writes `keys` with 1 kB values to `node` in one pipeline. */
+async function fill(node: DevNode, keys: readonly string[]): Promise<void> {
+  const client = new Redis({ host: node.host, port: node.port, lazyConnect: true });
   await client.connect();
   const p = client.pipeline();
-  for (const k of keysInRanges('mem', own, KEYS)) p.set(k, VALUE);
+  for (const k of keys) p.set(k, VALUE);
   await p.exec();
   client.disconnect();
+}
+
+beforeAll(async () => {
+  c = await startCluster({ masters: 3, nodeTimeoutMs: 1000, label: 'act-mem' });
+  await fill(c.node(0), keysInRanges('mem', await ownSlots(c, c.node(0)), KEYS));
 }, 90_000);
 afterAll(async () => {
   await c?.stop();
@@ -56,7 +54,7 @@ describe('memory headroom of the receiving master', () => {
     const why = r.reasons.join('\n');
     expect(why).toMatch(
       new RegExp(
-        `^${c.node(1).address}: about [3-4]\\.\\d MB of keys arrive \\(an estimate: ${c.node(0).address}: its ${KEYS} keys × 2200/5461 slots × 1\\.\\d kB per key`,
+        `^${c.node(1).address}: about [3-4]\\.\\d MB of keys arrive \\(an estimate: ${c.node(0).address}: its ${KEYS} keys × 2200/5461 slots × 1\\.\\d kB per key on average \\(used_memory_dataset [\\d.]+ MB over ${KEYS} keys`,
       ),
     );
     expect(why).toMatch(
@@ -110,4 +108,22 @@ describe('memory headroom of the receiving master', () => {
     expect(estimate / grew).toBeGreaterThan(0.67);
     expect(estimate / grew).toBeLessThan(1.5);
   }, 90_000);
+
+  it('fix-open-slot: the keys counted in the open slot set the estimate; too little room is refused', async () => {
+    const [src, dst] = [c.node(0), c.node(2)];
+    const slot = (await ownSlots(c, src))[0]!.start;
+    const tag = keysInRanges('open', [{ start: slot, end: slot }], 1)[0]!;
+    const keys = Array.from({ length: 2000 }, (_, i) => `${tag}:${i}`);
+    await fill(src, keys);
+    await c.cli(dst, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', src.id);
+    await c.cli(src, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', dst.id);
+    await c.cli(src, 'MIGRATE', dst.host, dst.port, '', 0, 5000, 'KEYS', ...keys.slice(0, 5));
+    await limit(512 * 1024, 'noeviction', dst);
+    const r = await mustRefuse(c, 'fix-open-slot', {});
+    expect(r.reasons.join('\n')).toMatch(
+      new RegExp(
+        `^${dst.address}: about 2\\.\\d MB of keys arrive \\(an estimate: ${src.address}: 199\\d keys counted in the slots × 1\\.\\d kB per key on average`,
+      ),
+    );
+  });
 });

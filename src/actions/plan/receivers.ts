@@ -49,7 +49,7 @@ function estimate(
   const perKey = keys > 0 ? dataset / keys : 0;
   return {
     bytes: Math.round(moved * perKey),
-    how: `${source.label}: ${basis} × ${bytes(Math.round(perKey))} per key (used_memory_dataset ${bytes(dataset)})`,
+    how: `${source.label}: ${basis} × ${bytes(Math.round(perKey))} per key on average (used_memory_dataset ${bytes(dataset)} over ${keys} keys; big keys in these slots make it more)`,
   };
 }
 
