@@ -120,6 +120,16 @@ export interface NodeConfig {
   preferredEndpointType?: string;
 }
 
+/** One function library as FUNCTION LIST WITHCODE describes it; the code itself is not kept. */
+export interface FunctionLibrary {
+  name: string;
+  engine: string;
+  /** Names of the functions it registers. */
+  functions: string[];
+  /** sha256 of library_code, hex: two nodes hold the same library when name and digest match. */
+  codeSha: string;
+}
+
 /** Everything known about one node from its own mouth (a live probe, or its own pasted dump). */
 export interface NodeObservation {
   /**
@@ -148,6 +158,12 @@ export interface NodeObservation {
   /** Why CONFIG GET gave nothing, if it did not (renamed command, ACL). */
   configError?: string;
   dbsize?: number;
+  /** INFO memory fields (used_memory, used_memory_dataset, maxmemory, ...), live only. */
+  memory?: Record<string, string>;
+  /** Its Redis 7 function libraries (FUNCTION LIST WITHCODE, the code kept only as a digest), live only. */
+  functions?: FunctionLibrary[];
+  /** Why FUNCTION LIST gave nothing (NOPERM, or "unknown command" before Redis 7), live only. */
+  functionsError?: string;
   /** Whether the cluster bus port accepted a TCP connection (live only). */
   busPort?: { port: number; open: boolean; error?: string };
   /**
