@@ -4,6 +4,7 @@ import { redactSecrets } from './redact.ts';
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
+const SPACE_RE = /\s/;
 
 /**
  * Parses "key:value" lines (CRLF or LF, "# Section" headers ignored) into a record. A line made only of
@@ -14,8 +15,8 @@ export function parseInfoFields(text: string): Record<string, string> {
   for (const rawLine of splitLines(text)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const tokens = line.split(/\s+/);
-    if (tokens.length > 1 && tokens.every((t) => TOKEN_RE.test(t))) {
+    const tokens = SPACE_RE.test(line) ? line.split(/\s+/) : null;
+    if (tokens && tokens.length > 1 && tokens.every((t) => TOKEN_RE.test(t))) {
       for (const t of tokens) {
         const i = t.indexOf(':');
         out[t.slice(0, i)] = t.slice(i + 1);
