@@ -7,6 +7,7 @@
  *      `redis-cli --cluster check` on the same cluster                           (goal <= 3x)
  * The clusters come from src/devcluster (real redis-server processes on loopback; the 60-node one uses
  * cluster-node-timeout 15000, Redis's default, so a busy machine does not make it fail over mid-run).
+ * After ratio 3, where the live diagnosis spends its time, phase by phase (see `breakdown`).
  * Runs the compiled CLI (`npm run bench` builds it first). Run: npx tsx bench/startup.ts [pairs=9]
  */
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,12 @@ function wall(cmd: string, args: string[]): number {
 }
 
 /** A and B in turn, one warm-up each, then PAIRS pairs; medians of each and of the pairwise ratio. */
-function compare(label: string, goal: number, a: [string, string[]], b: [string, string[]]): void {
+function compare(
+  label: string,
+  goal: number,
+  a: [string, string[]],
+  b: [string, string[]],
+): { a: number; b: number } {
   wall(...a);
   wall(...b);
   const as: number[] = [];
@@ -51,6 +57,43 @@ function compare(label: string, goal: number, a: [string, string[]], b: [string,
   console.log(
     `  ratio (median of ${PAIRS} pairs): ${r.toFixed(2)}x   min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x   goal <= ${goal}x: ${r <= goal ? 'met' : 'NOT met'}`,
   );
+  return { a: median(as), b: median(bs) };
+}
+
+type Phases = Record<'probe' | 'diagnose' | 'json', { cpu: number; wall: number }>;
+
+/**
+ * Where a live diagnosis spends its time: bare node and `--version` as whole processes, then the probe,
+ * the diagnosis (model, rules, causes, runbook steps) and the JSON, each timed inside a fresh process
+ * (bench/_live-phases.ts; cold, as in the CLI). What is left of the whole process is loading the
+ * diagnosis and probe modules, and exiting.
+ */
+function breakdown(seed: string, whole: number): void {
+  const runs = Array.from({ length: PAIRS }, () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', '_live-phases.ts'), seed], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`_live-phases.ts: ${r.stderr || r.signal}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Phases;
+  });
+  const med = (k: keyof Phases, f: 'cpu' | 'wall') => median(runs.map((p) => p[k][f]));
+  const bare = median(Array.from({ length: PAIRS }, () => wall(...node)));
+  const version = median(Array.from({ length: PAIRS }, () => wall(process.execPath, [BIN, '--version'])));
+  const inside = (['probe', 'diagnose', 'json'] as const).reduce((t, k) => t + med(k, 'wall'), 0);
+  console.log('\n   where the live diagnosis goes (medians, ms; in-process phases: wall / CPU):');
+  console.log(`     bare node start and exit                 ${bare.toFixed(0)}`);
+  console.log(`     + launcher and command line (--version)  ${(version - bare).toFixed(0)}`);
+  for (const [k, what] of [
+    ['probe', 'probe of every node'],
+    ['diagnose', 'model, rules, causes, runbook steps'],
+    ['json', 'the JSON printed'],
+  ] as const) {
+    console.log(`     + ${what.padEnd(38)} ${med(k, 'wall').toFixed(0)} / ${med(k, 'cpu').toFixed(0)}`);
+  }
+  console.log(`     + the rest (loading the live modules, exit) ${(whole - version - inside).toFixed(0)}`);
+  console.log(`     = whole process                          ${whole.toFixed(0)}`);
 }
 
 async function withCluster(opts: Parameters<typeof startCluster>[0], fn: (c: DevCluster) => Promise<void>) {
@@ -89,11 +132,12 @@ await withCluster(
   { masters: 30, replicasPerMaster: 1, nodeTimeoutMs: 15_000, buildTimeoutMs: 180_000 },
   async (c) => {
     const seed = c.node(0).address;
-    compare(
+    const live = compare(
       `3. redis-runbook diagnose ${seed} --json vs redis-cli --cluster check ${seed} (60 nodes)`,
       3,
       [process.execPath, [BIN, 'diagnose', seed, '--json']],
       ['redis-cli', ['--cluster', 'check', seed]],
     );
+    breakdown(seed, live.a);
   },
 );
