@@ -5,6 +5,16 @@ import { redactSecrets } from './redact.ts';
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
 const SPACE_RE = /\s/;
+/**
+ * Text as servers send it: every line (LF or CRLF) empty, a "#" header, or key:value where the value has
+ * no leading, trailing or doubled whitespace ("os:Linux 6.1 x86_64" is one), no other line break (\u2028
+ * would start a line for FIELD_RE's ^). Such text gets the fast path.
+ */
+const PLAIN_INFO_RE =
+  /^(?:(?:#[^\r\n\u2028\u2029]*|[A-Za-z_][A-Za-z0-9_.-]*:(?:\S+(?: \S+)*)?)?\r?\n)*(?:#[^\r\n\u2028\u2029]*|[A-Za-z_][A-Za-z0-9_.-]*:(?:\S+(?: \S+)*)?)?$/;
+/** A line of key:value tokens only (CLUSTER INFO flattened onto one line), which the loop reads token by token. */
+const FLAT_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*(?: [A-Za-z_][A-Za-z0-9_.-]*:\S*)+\r?$/m;
+const FIELD_RE = /^([A-Za-z_][A-Za-z0-9_.-]*):([^\r\n]*)\r?$/gm;
 
 /**
  * Parses "key:value" lines (CRLF or LF, "# Section" headers ignored) into a record. A line made only of
@@ -12,6 +22,12 @@ const SPACE_RE = /\s/;
  */
 export function parseInfoFields(text: string): Record<string, string> {
   const out: Record<string, string> = {};
+  if (PLAIN_INFO_RE.test(text) && !FLAT_RE.test(text)) {
+    // Native passes instead of one JS step per line; the result is the one the loop below gives.
+    FIELD_RE.lastIndex = 0;
+    for (let m = FIELD_RE.exec(text); m !== null; m = FIELD_RE.exec(text)) out[m[1]!] = m[2]!;
+    return out;
+  }
   for (const rawLine of splitLines(text)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
