@@ -22,11 +22,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PAIRS = Math.max(3, Number(process.argv[2]) || 9);
 const BIN = join(root, 'bin', 'redis-runbook.js');
 
-/** Wall time of one whole process in ms; throws when it cannot start or is killed. */
+/**
+ * Wall time of one whole process in ms; throws when it cannot start, is killed, or exits with another
+ * code than 0 (a refused stale build exits 2 at once, and would look fast).
+ */
 function wall(cmd: string, args: string[]): number {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore', timeout: 60_000, killSignal: 'SIGKILL' });
-  if (r.error || r.signal) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.signal}`);
+  if (r.error || r.signal || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.signal ?? `exit ${r.status}`}`);
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 

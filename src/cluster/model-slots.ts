@@ -12,6 +12,9 @@ import type { SlotRange } from './types.ts';
 export const UNASSIGNED = -1;
 export const NOT_SAID = -2;
 
+/** Slots in a range from which checking it is untouched and filling it natively beats the per-slot loop. */
+const LONG_RANGE = 32;
+
 /** Every slot `fill`: what an untouched view map holds, to compare ranges against natively. */
 const blanks = new Map<number, Int32Array>();
 function blank(fill: number): Int32Array {
@@ -51,8 +54,9 @@ export class SlotGroups {
     const clashes: number[] = [];
     const untouched = blank(this.fill);
     for (const r of ranges) {
-      const whole = r.start >= 0 && r.end >= r.start && r.end < SLOT_COUNT;
-      if (whole && equal(bytes(map, r.start, r.end + 1), bytes(untouched, r.start, r.end + 1))) {
+      // Long ranges only: for a few slots the loop below is cheaper than two views and a compare.
+      const long = r.start >= 0 && r.end - r.start >= LONG_RANGE && r.end < SLOT_COUNT;
+      if (long && equal(bytes(map, r.start, r.end + 1), bytes(untouched, r.start, r.end + 1))) {
         map.fill(owner, r.start, r.end + 1);
         continue;
       }
