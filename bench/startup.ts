@@ -35,12 +35,7 @@ function wall(cmd: string, args: string[]): number {
 }
 
 /** A and B in turn, one warm-up each, then PAIRS pairs; medians of each and of the pairwise ratio. */
-function compare(
-  label: string,
-  goal: number,
-  a: [string, string[]],
-  b: [string, string[]],
-): { a: number; b: number } {
+function compare(label: string, goal: number, a: [string, string[]], b: [string, string[]]): void {
   wall(...a);
   wall(...b);
   const as: number[] = [];
@@ -61,43 +56,52 @@ function compare(
   console.log(
     `  ratio (median of ${PAIRS} pairs): ${r.toFixed(2)}x   min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x   goal <= ${goal}x: ${r <= goal ? 'met' : 'NOT met'}`,
   );
-  return { a: median(as), b: median(bs) };
 }
 
 type Phases = Record<'probe' | 'diagnose' | 'json', { cpu: number; wall: number }>;
 
 /**
- * Where a live diagnosis spends its time: bare node and `--version` as whole processes, then the probe,
- * the diagnosis (model, rules, causes, runbook steps) and the JSON, each timed inside a fresh process
- * (bench/_live-phases.ts; cold, as in the CLI). What is left of the whole process is loading the
- * diagnosis and probe modules, and exiting.
+ * Where a live diagnosis spends its time: bare node, `--version` and the whole diagnosis as processes,
+ * and the probe, the diagnosis (model, rules, causes, runbook steps) and the JSON each timed inside a
+ * fresh process (bench/_live-phases.ts; cold, as in the CLI), all in one interleaved loop so that drift
+ * on a shared machine touches each alike. What is left of the whole process is loading the diagnosis and
+ * probe modules, and exiting.
  */
-function breakdown(seed: string, whole: number): void {
-  const runs = Array.from({ length: PAIRS }, () => {
+function breakdown(seed: string): void {
+  const rounds = Array.from({ length: PAIRS }, () => {
+    const bare = wall(...node);
+    const version = wall(process.execPath, [BIN, '--version']);
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', '_live-phases.ts'), seed], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
     });
     if (r.status !== 0) throw new Error(`_live-phases.ts: ${r.stderr || r.signal}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Phases;
+    const phases = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Phases;
+    const whole = wall(process.execPath, [BIN, 'diagnose', seed, '--json']);
+    return { bare, version, phases, whole };
   });
-  const med = (k: keyof Phases, f: 'cpu' | 'wall') => median(runs.map((p) => p[k][f]));
-  const bare = median(Array.from({ length: PAIRS }, () => wall(...node)));
-  const version = median(Array.from({ length: PAIRS }, () => wall(process.execPath, [BIN, '--version'])));
-  const inside = (['probe', 'diagnose', 'json'] as const).reduce((t, k) => t + med(k, 'wall'), 0);
-  console.log('\n   where the live diagnosis goes (medians, ms; in-process phases: wall / CPU):');
-  console.log(`     bare node start and exit                 ${bare.toFixed(0)}`);
-  console.log(`     + launcher and command line (--version)  ${(version - bare).toFixed(0)}`);
+  const med = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+  const bare = med((r) => r.bare);
+  const version = med((r) => r.version);
+  const whole = med((r) => r.whole);
+  const inside = med((r) => r.phases.probe.wall + r.phases.diagnose.wall + r.phases.json.wall);
+  console.log(
+    `\n   where the live diagnosis goes (medians of ${PAIRS} interleaved rounds, ms; phases: wall / CPU):`,
+  );
+  console.log(`     bare node start and exit                     ${bare.toFixed(0)}`);
+  console.log(`     + launcher and command line (--version)      ${(version - bare).toFixed(0)}`);
   for (const [k, what] of [
     ['probe', 'probe of every node'],
     ['diagnose', 'model, rules, causes, runbook steps'],
     ['json', 'the JSON printed'],
   ] as const) {
-    console.log(`     + ${what.padEnd(38)} ${med(k, 'wall').toFixed(0)} / ${med(k, 'cpu').toFixed(0)}`);
+    const w = med((r) => r.phases[k].wall);
+    const c = med((r) => r.phases[k].cpu);
+    console.log(`     + ${what.padEnd(42)} ${w.toFixed(0)} / ${c.toFixed(0)}`);
   }
-  console.log(`     + the rest (loading the live modules, exit) ${(whole - version - inside).toFixed(0)}`);
-  console.log(`     = whole process                          ${whole.toFixed(0)}`);
+  console.log(`     + the rest (loading the live modules, exit)  ${(whole - version - inside).toFixed(0)}`);
+  console.log(`     = whole process                              ${whole.toFixed(0)}`);
 }
 
 async function withCluster(opts: Parameters<typeof startCluster>[0], fn: (c: DevCluster) => Promise<void>) {
@@ -136,12 +140,12 @@ await withCluster(
   { masters: 30, replicasPerMaster: 1, nodeTimeoutMs: 15_000, buildTimeoutMs: 180_000 },
   async (c) => {
     const seed = c.node(0).address;
-    const live = compare(
+    compare(
       `3. redis-runbook diagnose ${seed} --json vs redis-cli --cluster check ${seed} (60 nodes)`,
       3,
       [process.execPath, [BIN, 'diagnose', seed, '--json']],
       ['redis-cli', ['--cluster', 'check', seed]],
     );
-    breakdown(seed, live.a);
+    breakdown(seed);
   },
 );
