@@ -4,7 +4,14 @@
  * line never repeats a sentence the root causes already said. Everything else (findings, evidence, full
  * steps) is the detailed view. Pure.
  */
-import type { Diagnosis, RootCause, StepResult } from '../../diagnose/types.ts';
+import type {
+  ActionName,
+  ActionParams,
+  Diagnosis,
+  RecommendedAction,
+  RootCause,
+  StepResult,
+} from '../../diagnose/types.ts';
 
 /** The id of the runbook step that restates the root cause (src/runbooks/shared-steps.ts). */
 const ROOT_CAUSE_STEP = 'root-cause';
@@ -39,37 +46,57 @@ export function causeText(causes: readonly RootCause[]): string {
   );
 }
 
-/** True when every sentence of `line` is already in `said`. */
+/**
+ * True when `line` says nothing new: every sentence of it is in `said`, or every clause of it longer than
+ * a label ("Already failed over:") is, so a step's line that quotes the root cause is not shown again.
+ */
 function alreadySaid(line: string, said: string): boolean {
   const parts = sentences(line);
-  return parts.length > 0 && parts.every((s) => said.includes(s));
+  if (parts.length > 0 && parts.every((s) => said.includes(s))) return true;
+  const clauses = flat(line)
+    .split(/(?<=[.!?:;])\s+/)
+    .filter((c) => c.length > 30);
+  return clauses.length > 0 && clauses.every((c) => said.includes(c));
 }
 
 /**
- * The evidence that decided a step: why it was skipped, else its first evidence line (or the first
- * sentence of what it means) that the root causes have not said already. Null when every candidate was
- * said, and always for the step that restates the root cause.
+ * The evidence that decided a step: why it was skipped, else one of its evidence lines or the first
+ * sentence of what it means, whichever comes first among those the root causes have not said already and
+ * that fit in `room` characters (then in one more terminal row of `width`; else the shortest). Null when
+ * every candidate was said, and always for the step that restates the root cause.
  */
-export function decidingEvidence(step: StepResult, said: string): string | null {
+export function decidingEvidence(
+  step: StepResult,
+  said: string,
+  room = Infinity,
+  width = 100,
+): string | null {
   if (step.id === ROOT_CAUSE_STEP) return null;
-  const candidates =
+  const candidates = (
     step.verdict === 'skipped'
       ? [step.skippedReason ?? '']
-      : [...step.evidence, sentences(step.meaning)[0] ?? ''];
-  for (const c of candidates) {
-    const line = flat(c);
-    if (line !== '' && !alreadySaid(line, said)) return line;
-  }
-  return null;
+      : [...step.evidence, sentences(step.meaning)[0] ?? '']
+  )
+    .map(flat)
+    .filter((line) => line !== '' && !alreadySaid(line, said));
+  if (candidates.length === 0) return null;
+  return (
+    candidates.find((c) => c.length <= room) ??
+    candidates.find((c) => c.length <= room + width) ??
+    candidates.reduce((a, b) => (b.length < a.length ? b : a))
+  );
 }
 
-/** Each runbook step of `d` as one line's worth, in order. */
-export function briefSteps(d: Diagnosis): BriefStep[] {
+/** Each runbook step of `d` as one line's worth, in order; `width` is the line the step should fit in. */
+export function briefSteps(d: Diagnosis, width = Infinity): BriefStep[] {
   const said = causeText(d.rootCauses);
-  return (d.steps ?? []).map((s) => ({
+  const steps = d.steps ?? [];
+  // "  12. [PROBLEM] " and ": " around the title.
+  const prefix = 16 + String(steps.length).length;
+  return steps.map((s) => ({
     verdict: s.verdict,
     title: s.title,
-    decided: decidingEvidence(s, said),
+    decided: decidingEvidence(s, said, width - prefix - s.title.length, width),
     restatesCause: s.id === ROOT_CAUSE_STEP,
   }));
 }
@@ -80,13 +107,130 @@ export function briefStepText(s: BriefStep): string {
   return s.restatesCause ? `${s.title}: as above` : s.title;
 }
 
+/**
+ * The parameters each action's planner requires (src/actions/plan/*: `requires`; a test keeps the two in
+ * step). A recommendation that cannot know one (the new node of add-replica is the operator's to name)
+ * gets a placeholder in its command. Kept here so rendering a diagnosis never loads the planners.
+ */
+const REQUIRED: Partial<Record<ActionName, readonly ('node' | 'from' | 'to' | 'slots')[]>> = {
+  'add-node': ['node'],
+  'add-replica': ['node'],
+  'del-node': ['node'],
+  failover: ['node'],
+  'failover-force': ['node'],
+  'failover-takeover': ['node'],
+  'forget-node': ['node'],
+  meet: ['node'],
+  'restart-node': ['node'],
+  reshard: ['from', 'to', 'slots'],
+};
+
+/** The placeholder for a required parameter the recommendation leaves to the operator. */
+function placeholder(action: ActionName, key: 'node' | 'from' | 'to' | 'slots'): string | number {
+  if (key === 'node')
+    return action === 'add-node' || action === 'add-replica' ? '<new-node-host:port>' : '<node>';
+  return key === 'slots' ? '<count>' : `<${key}-master>`;
+}
+
+/** The parameters the planner of `action` requires. */
+export function requiredParams(action: ActionName): readonly ('node' | 'from' | 'to' | 'slots')[] {
+  return REQUIRED[action] ?? [];
+}
+
+/** The `redis-runbook plan` flags that give `p` (the CLI's spelling of each parameter). */
+function planFlags(p: ActionParams): string[] {
+  const flags: string[] = [];
+  if (p.node) flags.push(`--node ${p.node}`);
+  if (p.master) flags.push(`--master ${p.master}`);
+  if (p.from) flags.push(`--from ${p.from}`);
+  if (p.to) flags.push(`--to ${p.to}`);
+  if (p.slots !== undefined) flags.push(`--slots ${p.slots}`);
+  if (p.slotRanges) flags.push(`--slot-ranges ${p.slotRanges}`);
+  for (const [node, w] of Object.entries(p.weights ?? {})) flags.push(`--weight ${node}=${w}`);
+  if (p.threshold !== undefined) flags.push(`--threshold ${p.threshold}`);
+  if (p.useEmptyMasters) flags.push('--use-empty-masters');
+  for (const a of p.allow ?? []) flags.push(`--${a}`);
+  return flags;
+}
+
+/**
+ * The exact command that plans `a` on `target` (a cluster name, or "<cluster>" for a paste), or null for
+ * advice that has no plan. `plan` only prints; `apply` with the same words runs it after a confirmation.
+ */
+export function planCommandText(a: RecommendedAction, target: string): string | null {
+  if (!a.params) return null;
+  const filled: ActionParams = { ...a.params };
+  for (const key of requiredParams(a.action)) {
+    if (filled[key] === undefined) Object.assign(filled, { [key]: placeholder(a.action, key) });
+  }
+  return ['redis-runbook plan', a.action, target, ...planFlags(filled)].join(' ');
+}
+
+/** `text` with node addresses and ids masked, so two actions' reasons that differ only by node compare equal. */
+function masked(text: string): string {
+  return flat(text)
+    .replace(/\b[0-9a-f]{40}\b/g, '<id>')
+    .replace(/\b[0-9a-f]{8}…/g, '<id>')
+    .replace(/(\d{1,3}\.){3}\d{1,3}:\d+/g, '<node>');
+}
+
+/** One recommended action for the brief: the command (else its target) and its reason, once per kind. */
+export interface BriefAction {
+  /** Its number in the brief, counting on across root causes. */
+  number: number;
+  action: RecommendedAction['action'];
+  /** The exact `redis-runbook plan` command, or null when the action is advice without a plan. */
+  command: string | null;
+  target: string;
+  /** Why and what it risks; null when an earlier action of the same kind gave the same reason. */
+  why: string | null;
+  /** The number (1-based) of the earlier action whose reason this one shares, when `why` is null. */
+  sameAs?: number;
+}
+
+/** The actions of `causes`, numbered in order, each reason said once (see {@link BriefAction}). */
+export function briefActions(causes: readonly RootCause[], target: string): BriefAction[][] {
+  const said = new Map<string, number>();
+  let n = 0;
+  return causes.map((c) =>
+    c.actions.map((a) => {
+      n += 1;
+      const key = `${a.action} ${masked(a.why)}`;
+      const first = said.get(key);
+      if (first === undefined) said.set(key, n);
+      return {
+        number: n,
+        action: a.action,
+        command: planCommandText(a, target),
+        target: a.target,
+        why: first === undefined ? a.why : null,
+        ...(first === undefined ? {} : { sameAs: first }),
+      };
+    }),
+  );
+}
+
+/**
+ * What could not be checked, in one sentence: each warning's lead clause (up to its first ": " or "; "),
+ * joined. The whole warnings are the detailed view's.
+ */
+export function warningsBrief(warnings: readonly string[]): string {
+  const leads = warnings.map((w, i) => {
+    const text = flat(w).replace(/[.]$/, '');
+    const cut = text.search(/[:;] /);
+    const lead = cut > 20 ? text.slice(0, cut) : text;
+    // Later clauses continue the sentence: lower a capital that starts a plain word ("Cluster", not "INFO").
+    return i > 0 && /^[A-Z][a-z]/.test(lead) ? lead[0]!.toLowerCase() + lead.slice(1) : lead;
+  });
+  return [...new Set(leads)].join('; ');
+}
+
 /** What only the detailed view shows, counted, for the line that says how to see it. */
 export function detailCounts(d: Diagnosis): string {
   const evidence = d.findings.reduce((n, f) => n + f.evidence.length, 0);
   const parts = [
-    `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}`,
-    ...(evidence > 0 ? [`${evidence} lines of evidence`] : []),
-    ...(d.steps && d.steps.length > 0 ? ['each step in full with its command'] : []),
+    `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}${evidence > 0 ? ` (${evidence} lines of evidence)` : ''}`,
+    d.steps && d.steps.length > 0 ? 'all steps and notes in full' : 'all notes in full',
   ];
   return parts.join(', ');
 }
