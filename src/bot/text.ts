@@ -5,13 +5,13 @@
  * step in full. Transport-neutral (no Slack markup); ANSI colour only when asked for.
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
+import { planCommandText } from './render/action-command.ts';
 import {
   type BriefAction,
   briefActions,
   briefSteps,
   briefStepText,
   detailCounts,
-  planCommandText,
   warningsBrief,
 } from './render/brief.ts';
 import { overallSeverity, stateText } from './render/diagnosis.ts';

@@ -4,14 +4,8 @@
  * line never repeats a sentence the root causes already said. Everything else (findings, evidence, full
  * steps) is the detailed view. Pure.
  */
-import type {
-  ActionName,
-  ActionParams,
-  Diagnosis,
-  RecommendedAction,
-  RootCause,
-  StepResult,
-} from '../../diagnose/types.ts';
+import type { Diagnosis, RecommendedAction, RootCause, StepResult } from '../../diagnose/types.ts';
+import { type CommandStyle, planCommandText } from './action-command.ts';
 
 /** The id of the runbook step that restates the root cause (src/runbooks/shared-steps.ts). */
 const ROOT_CAUSE_STEP = 'root-cause';
@@ -107,65 +101,6 @@ export function briefStepText(s: BriefStep): string {
   return s.restatesCause ? `${s.title}: as above` : s.title;
 }
 
-/**
- * The parameters each action's planner requires (src/actions/plan/*: `requires`; a test keeps the two in
- * step). A recommendation that cannot know one (the new node of add-replica is the operator's to name)
- * gets a placeholder in its command. Kept here so rendering a diagnosis never loads the planners.
- */
-const REQUIRED: Partial<Record<ActionName, readonly ('node' | 'from' | 'to' | 'slots')[]>> = {
-  'add-node': ['node'],
-  'add-replica': ['node'],
-  'del-node': ['node'],
-  failover: ['node'],
-  'failover-force': ['node'],
-  'failover-takeover': ['node'],
-  'forget-node': ['node'],
-  meet: ['node'],
-  'restart-node': ['node'],
-  reshard: ['from', 'to', 'slots'],
-};
-
-/** The placeholder for a required parameter the recommendation leaves to the operator. */
-function placeholder(action: ActionName, key: 'node' | 'from' | 'to' | 'slots'): string | number {
-  if (key === 'node')
-    return action === 'add-node' || action === 'add-replica' ? '<new-node-host:port>' : '<node>';
-  return key === 'slots' ? '<count>' : `<${key}-master>`;
-}
-
-/** The parameters the planner of `action` requires. */
-export function requiredParams(action: ActionName): readonly ('node' | 'from' | 'to' | 'slots')[] {
-  return REQUIRED[action] ?? [];
-}
-
-/** The `redis-runbook plan` flags that give `p` (the CLI's spelling of each parameter). */
-function planFlags(p: ActionParams): string[] {
-  const flags: string[] = [];
-  if (p.node) flags.push(`--node ${p.node}`);
-  if (p.master) flags.push(`--master ${p.master}`);
-  if (p.from) flags.push(`--from ${p.from}`);
-  if (p.to) flags.push(`--to ${p.to}`);
-  if (p.slots !== undefined) flags.push(`--slots ${p.slots}`);
-  if (p.slotRanges) flags.push(`--slot-ranges ${p.slotRanges}`);
-  for (const [node, w] of Object.entries(p.weights ?? {})) flags.push(`--weight ${node}=${w}`);
-  if (p.threshold !== undefined) flags.push(`--threshold ${p.threshold}`);
-  if (p.useEmptyMasters) flags.push('--use-empty-masters');
-  for (const a of p.allow ?? []) flags.push(`--${a}`);
-  return flags;
-}
-
-/**
- * The exact command that plans `a` on `target` (a cluster name, or "<cluster>" for a paste), or null for
- * advice that has no plan. `plan` only prints; `apply` with the same words runs it after a confirmation.
- */
-export function planCommandText(a: RecommendedAction, target: string): string | null {
-  if (!a.params) return null;
-  const filled: ActionParams = { ...a.params };
-  for (const key of requiredParams(a.action)) {
-    if (filled[key] === undefined) Object.assign(filled, { [key]: placeholder(a.action, key) });
-  }
-  return ['redis-runbook plan', a.action, target, ...planFlags(filled)].join(' ');
-}
-
 /** `text` with node addresses and ids masked, so two actions' reasons that differ only by node compare equal. */
 function masked(text: string): string {
   return flat(text)
@@ -189,7 +124,11 @@ export interface BriefAction {
 }
 
 /** The actions of `causes`, numbered in order, each reason said once (see {@link BriefAction}). */
-export function briefActions(causes: readonly RootCause[], target: string): BriefAction[][] {
+export function briefActions(
+  causes: readonly RootCause[],
+  target: string,
+  style: CommandStyle = 'cli',
+): BriefAction[][] {
   const said = new Map<string, number>();
   let n = 0;
   return causes.map((c) =>
@@ -201,7 +140,7 @@ export function briefActions(causes: readonly RootCause[], target: string): Brie
       return {
         number: n,
         action: a.action,
-        command: planCommandText(a, target),
+        command: planCommandText(a, target, style),
         target: a.target,
         why: first === undefined ? a.why : null,
         ...(first === undefined ? {} : { sameAs: first }),
@@ -210,19 +149,32 @@ export function briefActions(causes: readonly RootCause[], target: string): Brie
   );
 }
 
+/** Notes named in the brief at most, and characters of each; the rest are counted. */
+const BRIEF_NOTES = 4;
+const BRIEF_NOTE_CHARS = 120;
+
 /**
  * What could not be checked, in one sentence: each warning's lead clause (up to its first ": " or "; "),
- * joined. The whole warnings are the detailed view's.
+ * joined; at most BRIEF_NOTES of them, each clipped, then a count, whatever a paste brings. The whole
+ * warnings are the detailed view's.
  */
 export function warningsBrief(warnings: readonly string[]): string {
-  const leads = warnings.map((w, i) => {
-    const text = flat(w).replace(/[.]$/, '');
-    const cut = text.search(/[:;] /);
-    const lead = cut > 20 ? text.slice(0, cut) : text;
+  const leads = [
+    ...new Set(
+      warnings.map((w) => {
+        const text = flat(w).replace(/[.]$/, '');
+        const cut = text.search(/[:;] /);
+        const lead = cut > 20 ? text.slice(0, cut) : text;
+        return lead.length > BRIEF_NOTE_CHARS ? `${lead.slice(0, BRIEF_NOTE_CHARS)}…` : lead;
+      }),
+    ),
+  ];
+  const shown = leads.slice(0, BRIEF_NOTES).map((lead, i) =>
     // Later clauses continue the sentence: lower a capital that starts a plain word ("Cluster", not "INFO").
-    return i > 0 && /^[A-Z][a-z]/.test(lead) ? lead[0]!.toLowerCase() + lead.slice(1) : lead;
-  });
-  return [...new Set(leads)].join('; ');
+    i > 0 && /^[A-Z][a-z]/.test(lead) ? lead[0]!.toLowerCase() + lead.slice(1) : lead,
+  );
+  const more = leads.length - shown.length;
+  return [...shown, ...(more > 0 ? [`${more} more`] : [])].join('; ');
 }
 
 /** What only the detailed view shows, counted, for the line that says how to see it. */
