@@ -97,7 +97,7 @@ run('the brief (default)', () => {
   });
 
   it('names the step that restates the root cause without repeating it', () => {
-    expect(brief).toMatch(/^STEPS \(6 restates the root cause and actions above\)$/m);
+    expect(brief).toMatch(/^STEPS \(6 restates the root cause above\)$/m);
     expect(brief).not.toContain('Root cause and recommended actions');
   });
 });
