@@ -159,8 +159,7 @@ function stepLines(s: StepResult, i: number, width: number, paint: Paint): strin
 function briefStepLines(d: Diagnosis, width: number, paint: Paint): string[] {
   const steps = briefSteps(d, width);
   const restating = steps.findIndex((s) => s.restatesCause);
-  const heading =
-    restating === -1 ? 'STEPS' : `STEPS (${restating + 1} restates the root cause above)`;
+  const heading = restating === -1 ? 'STEPS' : `STEPS (${restating + 1} restates the root cause above)`;
   const lines = steps.flatMap((s, i) => {
     if (i === restating) return [];
     const style = s.verdict === 'problem' ? 'red' : s.verdict === 'ok' ? 'green' : 'dim';

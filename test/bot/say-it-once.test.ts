@@ -177,11 +177,12 @@ describe.skipIf(ONE_CAUSE.length === 0)('say it once, short first: Slack', () =>
         withinBlockKit(verdict);
         const text = shown(verdict);
         expect(repeated(text)).toEqual([]);
-        const verb = fixButtons ? `/redis fix ${name} ` : `redis-runbook plan `;
+        const command = (action: string) =>
+          fixButtons ? `/redis fix ${name} ${action}` : `redis-runbook plan ${action} ${name}`;
         const planned = live.rootCauses
           .flatMap((c) => c.actions)
           .filter((a) => a.params && !(fixButtons && a.action === 'restart-node'));
-        for (const a of planned) expect(text).toContain(verb);
+        for (const a of planned) expect(text).toContain(command(a.action));
         const details = flat(JSON.stringify(verdict.details));
         for (const f of live.findings)
           expect(details).toContain(flat(JSON.stringify(f.message).slice(1, -1)));

@@ -68,7 +68,9 @@ run('the brief (default)', () => {
   it('says the verdict, the root cause and its actions, then each step in one line', () => {
     expect(lines[0]).toMatch(/state: FAIL$/);
     expect(brief).toContain('ROOT CAUSE [master-failed-no-replica]');
-    expect(brief).toMatch(/^ {2}1\. \$ redis-runbook plan restart-node <cluster> --node 127\.\d+\.\d+\.\d+:7000$/m);
+    expect(brief).toMatch(
+      /^ {2}1\. \$ redis-runbook plan restart-node <cluster> --node 127\.\d+\.\d+\.\d+:7000$/m,
+    );
     expect(brief).toMatch(/^ {2}2\. \$ redis-runbook plan fix-coverage <cluster> --slot-ranges 0-5460$/m);
     const steps = lines.filter((l) => /^ {2}\d+\. \[(PROBLEM|ok|skipped)\] /.test(l));
     // Every step but the one that restates the root cause, which the heading names.
