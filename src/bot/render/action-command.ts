@@ -2,7 +2,11 @@
  * The exact command that turns a recommended action into a plan, in a terminal or in chat, with a
  * placeholder for each required parameter only the operator can know. Pure; never loads the planners.
  */
+import { actionFlags, type FlagStyle } from '../../diagnose/action-flags.ts';
 import type { ActionName, ActionParams, RecommendedAction } from '../../diagnose/types.ts';
+
+/** Where a command is typed: a terminal (`redis-runbook plan`) or chat (`/redis fix`). */
+export type CommandStyle = FlagStyle;
 
 /**
  * The parameters each action's planner requires (src/actions/plan/*: `requires`; a test keeps the two in
@@ -34,29 +38,6 @@ export function requiredParams(action: ActionName): readonly ('node' | 'from' | 
   return REQUIRED[action] ?? [];
 }
 
-/** Where a command is typed: a terminal (`redis-runbook plan`) or chat (`/redis fix`). */
-export type CommandStyle = 'cli' | 'chat';
-
-/** The flags that give `p`: the CLI's spelling of each parameter, or chat's (`--allow <option>`). */
-function planFlags(p: ActionParams, style: CommandStyle): string[] {
-  const flags: string[] = [];
-  if (p.node) flags.push(`--node ${p.node}`);
-  if (p.master) flags.push(`--master ${p.master}`);
-  if (p.from) flags.push(`--from ${p.from}`);
-  if (p.to) flags.push(`--to ${p.to}`);
-  if (p.slots !== undefined) flags.push(`--slots ${p.slots}`);
-  if (p.slotRanges) flags.push(`--slot-ranges ${p.slotRanges}`);
-  if (style === 'chat') {
-    for (const a of p.allow ?? []) flags.push(`--allow ${a}`);
-    return flags;
-  }
-  for (const [node, w] of Object.entries(p.weights ?? {})) flags.push(`--weight ${node}=${w}`);
-  if (p.threshold !== undefined) flags.push(`--threshold ${p.threshold}`);
-  if (p.useEmptyMasters) flags.push('--use-empty-masters');
-  for (const a of p.allow ?? []) flags.push(`--${a}`);
-  return flags;
-}
-
 /**
  * The exact command that plans `a` on `target` (a cluster name, or "<cluster>" for a paste), or null for
  * advice that has no plan: `redis-runbook plan ...` (prints the plan; `apply` with the same words runs it
@@ -75,6 +56,6 @@ export function planCommandText(
   }
   const verb = style === 'chat' ? '/redis fix' : 'redis-runbook plan';
   return (style === 'chat' ? [verb, target, a.action] : [verb, a.action, target])
-    .concat(planFlags(filled, style))
+    .concat(actionFlags(filled, style))
     .join(' ');
 }
