@@ -7,6 +7,7 @@
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
 import { planCommandText } from './render/action-command.ts';
 import {
+  BRIEF_WIDTH,
   type BriefAction,
   briefActions,
   briefSteps,
@@ -186,7 +187,7 @@ function briefBody(d: Diagnosis, width: number, paint: Paint, moreHint: string):
 
 /** Renders the diagnosis as terminal text, brief unless `verbose` (ends with a newline). */
 export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): string {
-  const width = Math.max(40, opts.width ?? 100);
+  const width = Math.max(40, opts.width ?? BRIEF_WIDTH);
   const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
   const severity = overallSeverity(d);
   const stateStyle =

@@ -8,16 +8,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import {
-  cliFor,
-  commandStep,
-  fixesOf,
-  frame,
-  type NodeObjection,
-  optionalNodeParam,
-  refuse,
-  waitStep,
-} from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
 type Kind = 'add-node' | 'add-replica';
@@ -167,7 +158,7 @@ function replicaPlan(input: PlanInput, n: Newcomer, steps: PlanStep[], pre: stri
     'add-replica',
     input.params.master,
     'Name the master with --master <ip:port|id>, or leave it out.',
-    (m): NodeObjection | null =>
+    (m) =>
       m.role === 'replica'
         ? {
             code: 'ACTION_BAD_PARAMS',

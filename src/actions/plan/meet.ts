@@ -7,16 +7,7 @@
  */
 import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
 import { answersUs, entryNode, memberOf } from './add.ts';
-import {
-  cliFor,
-  commandStep,
-  fixesOf,
-  frame,
-  type NodeObjection,
-  optionalNodeParam,
-  refuse,
-  waitStep,
-} from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, readNewcomer } from './newcomer.ts';
 
 function plan(input: PlanInput): Plan | Refusal {
@@ -47,7 +38,7 @@ function plan(input: PlanInput): Plan | Refusal {
     'meet',
     input.params.from,
     'Name the node to send MEET from with --from, or leave it out.',
-    (f): NodeObjection | null =>
+    (f) =>
       answersUs(f)
         ? null
         : {

@@ -7,6 +7,9 @@
 import type { Diagnosis, RecommendedAction, RootCause, StepResult } from '../../diagnose/types.ts';
 import { type CommandStyle, planCommandText } from './action-command.ts';
 
+/** The columns a brief line should fit in (a terminal's report, a Slack reply's step lines). */
+export const BRIEF_WIDTH = 100;
+
 /** The id of the runbook step that restates the root cause (src/runbooks/shared-steps.ts). */
 const ROOT_CAUSE_STEP = 'root-cause';
 

@@ -4,7 +4,7 @@ import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
-import { briefSteps, briefStepText } from './brief.ts';
+import { BRIEF_WIDTH, briefSteps, briefStepText } from './brief.ts';
 import {
   causeCodes,
   detailsMessage,
@@ -16,8 +16,6 @@ import {
   toneOf,
 } from './diagnosis.ts';
 
-/** Characters a step's line should fit in, as in a terminal: the evidence chosen is the one that fits. */
-const STEP_CHARS = 100;
 /** The reader's notes (what was cut or odd in the paste) shown under the reply; the rest go to the details. */
 const MAX_NOTES = 20;
 /** Unreadable lines or extra notes listed at most; a count stands for the rest. */
@@ -72,7 +70,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   ];
   const steps = d.steps ?? [];
   if (steps.length > 0) {
-    const brief = briefSteps(d, STEP_CHARS);
+    const brief = briefSteps(d, BRIEF_WIDTH);
     const restating = brief.findIndex((s) => s.restatesCause);
     sections.push({
       heading: `Runbook steps, offline (${steps.length}${restating === -1 ? '' : `; ${restating + 1} restates the root cause above`})`,
