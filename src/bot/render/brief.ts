@@ -57,10 +57,11 @@ function alreadySaid(line: string, said: string): boolean {
 }
 
 /**
- * The evidence that decided a step: why it was skipped, else one of its evidence lines or the first
- * sentence of what it means, whichever comes first among those the root causes have not said already and
- * that fit in `room` characters (then in one more terminal row of `width`; else the shortest). Null when
- * every candidate was said, and always for the step that restates the root cause.
+ * The evidence that decided a step: why it was skipped, else its first evidence line the root causes have
+ * not said already (else the first sentence of what it means). When that line would take more than two
+ * rows of `width` after the title (`room` is what the first row leaves), the first sentence of what the
+ * step means stands for it instead: the step's own summary of its verdict. Null when everything was said,
+ * and always for the step that restates the root cause.
  */
 export function decidingEvidence(
   step: StepResult,
@@ -69,19 +70,15 @@ export function decidingEvidence(
   width = 100,
 ): string | null {
   if (step.id === ROOT_CAUSE_STEP) return null;
-  const candidates = (
-    step.verdict === 'skipped'
-      ? [step.skippedReason ?? '']
-      : [...step.evidence, sentences(step.meaning)[0] ?? '']
-  )
+  const fresh = (line: string) => line !== '' && !alreadySaid(line, said);
+  const meaning = flat(sentences(step.meaning)[0] ?? '');
+  const candidates = (step.verdict === 'skipped' ? [step.skippedReason ?? ''] : [...step.evidence, meaning])
     .map(flat)
-    .filter((line) => line !== '' && !alreadySaid(line, said));
-  if (candidates.length === 0) return null;
-  return (
-    candidates.find((c) => c.length <= room) ??
-    candidates.find((c) => c.length <= room + width) ??
-    candidates.reduce((a, b) => (b.length < a.length ? b : a))
-  );
+    .filter(fresh);
+  const first = candidates[0];
+  if (first === undefined) return null;
+  if (first.length <= room + width || step.verdict === 'skipped') return first;
+  return fresh(meaning) && meaning.length < first.length ? meaning : first;
 }
 
 /** Each runbook step of `d` as one line's worth, in order; `width` is the line the step should fit in. */
