@@ -1,8 +1,9 @@
 /**
  * A Diagnosis as a plain-text terminal report. By default the brief (./render/brief.ts): state, root causes
- * with explanation and actions, each runbook step in one line, what could not be checked, and how to see
- * the rest. `verbose` adds everything: nodes and slots, findings by severity with their evidence, and every
- * step in full. Transport-neutral (no Slack markup); ANSI colour only when asked for.
+ * with explanation and actions as their exact commands, each runbook step in one line, what could not be
+ * checked, and how to see the rest: about 30 lines for one cause. `verbose` adds everything: nodes and
+ * slots, each action's target and every reason, findings by severity with their evidence, every step in
+ * full, every note and the fingerprint. Transport-neutral (no Slack markup); ANSI colour only when asked for.
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
 import { planCommandText } from './render/action-command.ts';

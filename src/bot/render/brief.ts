@@ -1,8 +1,9 @@
 /**
  * What a diagnosis says first, for every transport (terminal, Slack): the root causes with their actions,
- * then each runbook step as one line, its verdict and the one piece of evidence that decided it. A step
- * line never repeats a sentence the root causes already said. Everything else (findings, evidence, full
- * steps) is the detailed view. Pure.
+ * each as its exact command and a reason said once per kind, then each runbook step as one line, its
+ * verdict and the one piece of evidence that decided it, and what could not be checked in one sentence.
+ * A step line never repeats a sentence the root causes already said. Everything else (findings, evidence,
+ * full steps, every note and reason in full) is the detailed view. Pure.
  */
 import type { Diagnosis, RecommendedAction, RootCause, StepResult } from '../../diagnose/types.ts';
 import { type CommandStyle, planCommandText } from './action-command.ts';
@@ -181,7 +182,7 @@ export function warningsBrief(warnings: readonly string[]): string {
 export function detailCounts(d: Diagnosis): string {
   const evidence = d.findings.reduce((n, f) => n + f.evidence.length, 0);
   const parts = [
-    `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}${evidence > 0 ? ` (${evidence} lines of evidence)` : ''}`,
+    `${d.findings.length} finding${d.findings.length === 1 ? '' : 's'}${evidence > 0 ? ` (${evidence} line${evidence === 1 ? '' : 's'} of evidence)` : ''}`,
     d.steps && d.steps.length > 0 ? 'all steps and notes in full' : 'all notes in full',
   ];
   return parts.join(', ');
