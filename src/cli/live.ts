@@ -79,8 +79,10 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
         if (opts.json) return;
         const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
         const title = getRunbook(name)?.title ?? name;
-        out(`${seen} of ${snapshot.observations.length} nodes answered in ${Date.now() - started} ms.`);
-        out(`Runbook: ${name} — ${title}\n`);
+        // One line, then the report: the brief stays about 30 lines in all.
+        out(
+          `${seen} of ${snapshot.observations.length} nodes answered in ${Date.now() - started} ms; runbook: ${name} — ${title}`,
+        );
       },
       onStep: (step, i, total) => {
         if (!opts.json && opts.verbose) out(renderStepText(step, i, total, opts.color));

@@ -21,6 +21,7 @@ import { firstSignal, gracefulStop } from '../ops/lifecycle/shutdown.ts';
 import { createLogger } from '../ops/logger.ts';
 import { createPrometheusMetrics } from '../ops/metrics/prometheus.ts';
 import { openFixes } from './fixes.ts';
+import { METRIC_LABELS } from './metric-labels.ts';
 
 /** How long start-up waits for the queue Redis to answer before giving up. */
 const QUEUE_START_WAIT_MS = 5000;
@@ -73,7 +74,7 @@ function readSetup(configPath: string | undefined, env: NodeJS.ProcessEnv): Setu
 
 async function run(setup: Setup, host: string | undefined, logger: Logger, queue: QueueRedis) {
   const { slack, config } = setup;
-  const metrics = createPrometheusMetrics();
+  const metrics = createPrometheusMetrics(METRIC_LABELS);
   let wired: ReturnType<typeof openFixes>;
   try {
     wired = openFixes({

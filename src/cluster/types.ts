@@ -77,15 +77,19 @@ export interface ClusterNodesView {
   issues: ParseIssue[];
 }
 
+/** Every way a live probe of one node can fail. */
+export const PROBE_ERROR_KINDS = [
+  'timeout', // TCP accepted (or not) but nothing answered in time: frozen, SIGSTOPped, blackholed
+  'refused', // nothing listens
+  'auth', // NOAUTH / WRONGPASS / NOPERM
+  'tls', // the TLS handshake failed: a certificate, CA, servername or client certificate was refused
+  'loading', // LOADING: the node is loading its dataset
+  'not-cluster', // cluster_enabled:0 or "ERR This instance has cluster support disabled"
+  'error', // anything else, with the message
+] as const;
+
 /** How a live probe of one node failed. */
-export type ProbeErrorKind =
-  | 'timeout' // TCP accepted (or not) but nothing answered in time: frozen, SIGSTOPped, blackholed
-  | 'refused' // nothing listens
-  | 'auth' // NOAUTH / WRONGPASS / NOPERM
-  | 'tls' // the TLS handshake failed: a certificate, CA, servername or client certificate was refused
-  | 'loading' // LOADING: the node is loading its dataset
-  | 'not-cluster' // cluster_enabled:0 or "ERR This instance has cluster support disabled"
-  | 'error'; // anything else, with the message
+export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
 
 /**
  * Settings read with CONFIG GET. A field is absent when it could not be read (CONFIG renamed or denied,

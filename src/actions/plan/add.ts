@@ -9,7 +9,15 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
+import {
+  cliFor,
+  commandStep,
+  fixesOf,
+  frame,
+  optionalNodeParam,
+  refuse,
+  waitStep,
+} from './common.ts';
 import { functionsCopy } from './functions.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
@@ -173,33 +181,29 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
 }
 
 function replicaPlan(input: PlanInput, n: Newcomer, steps: PlanStep[], pre: string[]): Plan | Refusal {
-  let master: ModelNode | undefined;
-  if (input.params.master) {
-    const f = nodeParam(
-      input,
-      'add-replica',
-      input.params.master,
-      'Name the master with --master <ip:port|id>, or leave it out.',
-    );
-    if ('refusal' in f) return f.refusal;
-    master = f.node;
-    if (master.role === 'replica')
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_BAD_PARAMS',
-        [`${master.label} is a replica, not a master`],
-        'Name a master.',
-      );
-    if (isDown(master))
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_REFUSED',
-        [`${master.label} is down: a replica cannot sync from it`],
-        'Bring the master back or fail it over first.',
-      );
-  } else master = pickMaster(input, n.host);
+  const chosen = optionalNodeParam(
+    input,
+    'add-replica',
+    input.params.master,
+    'Name the master with --master <ip:port|id>, or leave it out.',
+    (m) =>
+      m.role === 'replica'
+        ? {
+            code: 'ACTION_BAD_PARAMS',
+            reason: `${m.label} is a replica, not a master`,
+            hint: 'Name a master.',
+          }
+        : isDown(m)
+          ? {
+              code: 'ACTION_REFUSED',
+              reason: `${m.label} is down: a replica cannot sync from it`,
+              hint: 'Bring the master back or fail it over first.',
+            }
+          : null,
+    () => pickMaster(input, n.host),
+  );
+  if ('refusal' in chosen) return chosen.refusal;
+  const master = chosen.node;
   if (!master)
     return refuse(
       input,
