@@ -9,15 +9,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import {
-  cliFor,
-  commandStep,
-  fixesOf,
-  frame,
-  optionalNodeParam,
-  refuse,
-  waitStep,
-} from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
 import { functionsCopy } from './functions.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
