@@ -1,5 +1,5 @@
 /**
- * The move-slots step: moves a plan's slots from source to target in windows of up to WINDOW slots, each
+ * The move-slots step: moves a plan's slots from source to target in windows of up to MOVE_WINDOW slots, each
  * window moved phase by phase in pipelines (migrate-slot.ts) over one connection per node, and windows run
  * side by side so that at most `parallel` slots are open at once: while one window waits for the source's
  * MIGRATEs, another opens or closes its slots. Progress events say slots done and keys moved. When a slot
@@ -9,13 +9,11 @@
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
 import { splitAddress } from '../../diagnose/probe/nat.ts';
 import { ActionError, toActionError } from '../errors.ts';
+import { MOVE_WINDOW } from '../plan/slot-steps.ts';
 import type { MoveSlotsStep, NodeRef } from '../types.ts';
 import type { StepOutcome, StepRunner } from './context.ts';
 import { type MoveContext, moveWindow, type SlotRecord } from './migrate-slot.ts';
 import { readOwnView, slotsWhere } from './own-view.ts';
-
-/** Slots per window: moved phase by phase together; `parallel / WINDOW` windows run side by side. */
-export const WINDOW = 64;
 
 function need(ref: NodeRef, role: string): string {
   if (!ref.id)
@@ -59,7 +57,7 @@ export const runMoveSlots: StepRunner<MoveSlotsStep> = async (step, ctx): Promis
       keys += n;
     },
   };
-  const size = Math.max(1, Math.min(WINDOW, step.parallel));
+  const size = Math.max(1, Math.min(MOVE_WINDOW, step.parallel));
   const windows: SlotRecord[][] = [];
   for (let i = 0; i < records.length; i += size) windows.push(records.slice(i, i + size));
   let next = 0;
