@@ -11,6 +11,7 @@ import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import {
   type ConnectSettings,
+  closeNodeClient,
   connectSettings,
   createNodeClient,
   deadline,
@@ -154,7 +155,7 @@ export class SessionPool {
   /** Disconnects every client; later calls fail. */
   close(): void {
     this.closed = true;
-    for (const p of this.clients.values()) p.then((c) => c.client.disconnect()).catch(() => undefined);
+    for (const p of this.clients.values()) p.then(closeNodeClient).catch(() => undefined);
     this.clients.clear();
   }
 
@@ -192,7 +193,7 @@ export class SessionPool {
       await Promise.race([nc.client.connect(), limit.promise]);
       return nc;
     } catch (err) {
-      nc.client.disconnect();
+      closeNodeClient(nc);
       throw replyError(new Error(errorMessage(err, nc)), { address, secrets: [this.password] });
     } finally {
       limit.clear();
