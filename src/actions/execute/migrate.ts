@@ -4,7 +4,8 @@
  * side by side so that at most `parallel` slots are open at once: while one window waits for the source's
  * MIGRATEs, another opens or closes its slots. Progress events say slots done and keys moved. When a slot
  * fails, the windows already started still finish, no new window starts, and the step stops with a report
- * of every slot left open and where; ctx.signal is honoured between batches. Nothing is retried.
+ * of every slot left open and where; ctx.signal is honoured between batches. Nothing is retried. It starts
+ * only once the target knows the source's config epoch (epoch-guard.ts).
  */
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
 import { splitAddress } from '../../diagnose/probe/nat.ts';
@@ -12,6 +13,7 @@ import { ActionError, toActionError } from '../errors.ts';
 import { MOVE_WINDOW } from '../plan/slot-steps.ts';
 import type { MoveSlotsStep, NodeRef } from '../types.ts';
 import type { StepOutcome, StepRunner } from './context.ts';
+import { awaitSourceEpoch } from './epoch-guard.ts';
 import { type MoveContext, moveWindow, type SlotRecord } from './migrate-slot.ts';
 import { readOwnView, slotsWhere } from './own-view.ts';
 
@@ -30,7 +32,8 @@ export const runMoveSlots: StepRunner<MoveSlotsStep> = async (step, ctx): Promis
     throw new ActionError('ACTION_BAD_PARAMS', `the target address ${step.target.address} is not host:port`);
   const [source, target] = await Promise.all([ctx.session(step.source), ctx.session(step.target)]);
   const others = await Promise.all(step.otherMasters.map((n) => ctx.session(n).catch(() => null)));
-  const [sourceView, targetView] = await Promise.all([readOwnView(source), readOwnView(target)]);
+  const [sourceView, firstTargetView] = await Promise.all([readOwnView(source), readOwnView(target)]);
+  const targetView = await awaitSourceEpoch(sourceView, firstTargetView, target, ctx.signal);
   const records: SlotRecord[] = slotsWhere(step.slots, () => true).map((slot) => ({
     slot,
     state: 'pending',
