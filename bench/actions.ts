@@ -6,8 +6,9 @@
  *   4,000 slots or over 2 ranges);
  * - reshard 1,000 slots from one master to another in a 100,000-key cluster: `redis-runbook apply reshard
  *   --yes` vs `redis-cli --cluster reshard --cluster-yes` with the same pipeline, then every key read back.
- * Each comparison runs BENCH_ROUNDS times (default 3), alternating the tools, and prints medians: this machine
- * is shared, so single runs vary. Every process is bounded in time; every cluster is stopped.
+ * Each comparison runs BENCH_ROUNDS times (default 3), alternating the tools, and prints medians, where
+ * `apply` spent its time by phase (from when its output lines arrived), and both ratios again at the end:
+ * this machine is shared, so single runs vary. Every process is bounded in time; every cluster is stopped.
  * Run: npx tsx bench/actions.ts (BENCH_KEYS=100000, BENCH_ROUNDS=3).
  */
 import { spawn } from 'node:child_process';
@@ -31,6 +32,8 @@ interface Run {
   code: number | null;
   timedOut: boolean;
   out: string;
+  /** When each output line arrived, ms after the start, in arrival order. */
+  lines: { at: number; text: string }[];
 }
 
 /** Runs a whole process (stdin fed `input` forever when given), killed after BOUND_MS. */
@@ -40,8 +43,15 @@ function timed(cmd: string, args: string[], input?: string): Promise<Run> {
     const p = spawn(cmd, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let timedOut = false;
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const lines: Run['lines'] = [];
+    const take = (b: Buffer) => {
+      const text = b.toString();
+      out += text;
+      const at = Number(process.hrtime.bigint() - t) / 1e6;
+      for (const line of text.split('\n')) if (line.trim()) lines.push({ at, text: line });
+    };
+    p.stdout.on('data', take);
+    p.stderr.on('data', take);
     p.stdin.on('error', () => undefined);
     if (input) {
       // Like `yes | redis-cli ...`: answer every prompt.
@@ -57,7 +67,7 @@ function timed(cmd: string, args: string[], input?: string): Promise<Run> {
     }, BOUND_MS);
     p.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, timedOut, out });
+      resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, timedOut, out, lines });
     });
   });
 }
@@ -69,6 +79,26 @@ const slotRange = (t: string): SlotRange => {
 /** The steps' own time as `apply` reports it ("done in N ms" per step), the rest being start-up and the probes. */
 const stepsMs = (r: Run) =>
   fmt([...r.out.matchAll(/done in (\d+) ms/g)].reduce((t, m) => t + Number(m[1]), 0));
+/**
+ * Where an `apply` spent its time, from when its lines arrived: start-up (Node, modules) until "Probing",
+ * the probe and the plan until the audit line, the re-check until "Re-checked", the steps until the last
+ * "done in", the re-diagnosis until "Diagnosed again", then the result and exit. NaN when a line is missing.
+ */
+const PHASES = ['start-up', 'probe+plan', 're-check', 'steps', 're-diagnosis', 'exit'] as const;
+function phasesOf(r: Run): number[] {
+  const first = (re: RegExp) => r.lines.find((l) => re.test(l.text))?.at ?? Number.NaN;
+  const last = (re: RegExp) => r.lines.findLast((l) => re.test(l.text))?.at ?? Number.NaN;
+  const marks = [
+    0,
+    first(/^Probing /),
+    first(/audit log/),
+    first(/^Re-checked the cluster/),
+    last(/^\s+(done|skipped) in \d+ ms/),
+    first(/^Diagnosed again/),
+    r.ms,
+  ];
+  return PHASES.map((_, i) => marks[i + 1]! - marks[i]!);
+}
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const runbook = (args: string[]) => timed(process.execPath, ['bin/redis-runbook.js', ...args]);
 
@@ -101,6 +131,8 @@ console.log(
 );
 
 let failed = false;
+/** Each comparison's ratio line, printed again together at the end. */
+const ratios: string[] = [];
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 const load = () =>
@@ -128,9 +160,16 @@ async function compare(
     if (a.code !== 0 || b.code !== 0 || a.timedOut || b.timedOut) failed = true;
   }
   const [ma, mb] = [median(ours.map((r) => r.ms)), median(cli.map((r) => r.ms))];
+  const phases = ours.map(phasesOf);
   console.log(
-    `  ${label}: redis-runbook ${fmt(ma)} vs redis-cli ${fmt(mb)} (medians of ${ROUNDS}): ${(mb / ma).toFixed(1)}x (${target})`,
+    `  redis-runbook by phase (median ms [min-max]): ${PHASES.map((name, i) => {
+      const xs = phases.map((p) => p[i]!);
+      return `${name} ${median(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
+    }).join(', ')}`,
   );
+  const line = `${label}: redis-runbook ${fmt(ma)} vs redis-cli ${fmt(mb)} (medians of ${ROUNDS}): ${(mb / ma).toFixed(1)}x (${target})`;
+  ratios.push(line);
+  console.log(`  ${line}`);
   return [ours.at(-1)!, cli.at(-1)!];
 }
 
@@ -256,5 +295,6 @@ await withClusters(
   },
 );
 
-console.log(`\n(load average at end: ${load()})`);
+console.log(`\nratios against redis-cli:\n${ratios.map((r) => `  ${r}`).join('\n')}`);
+console.log(`(load average at end: ${load()})`);
 process.exit(failed ? 1 : 0);

@@ -12,7 +12,9 @@ import type { BreakGlassRecord } from '../approvals/break-glass.ts';
 import { eventText, planMessage, refusalMessage, resultMessage } from '../bot/render/plan.ts';
 import { renderText } from '../bot/shell/render.ts';
 import { parseRanges } from '../cluster/slots.ts';
-import { isConfigError, loadConfig, resolveTarget } from '../config/load.ts';
+import { isConfigError } from '../config/errors.ts';
+import { registeredSettings } from '../config/registered.ts';
+import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { ActionParams, DangerousOption } from '../diagnose/types.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './exit-codes.ts';
@@ -175,8 +177,8 @@ export async function planCommand(
     return EXIT_USAGE;
   }
   try {
-    const config = loadConfig(opts.config, io.env);
-    const { cluster } = resolveTarget(config, target, {
+    const config = await registeredSettings(opts.config, io.env);
+    const { cluster } = resolveTarget({ clusters: config.clusters }, target, {
       allowAdHoc: true,
       ...(opts.user ? { username: opts.user } : {}),
       ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
@@ -214,7 +216,7 @@ export async function planCommand(
         return EXIT_REFUSED;
       }
     }
-    const audit = await breakGlass(io, plan, config.approvals.prefix, opts.reason ?? '');
+    const audit = await breakGlass(io, plan, config.approvalsPrefix, opts.reason ?? '');
     return await execute(io, cluster, plan, opts.json === true, observe, audit);
   } catch (e) {
     if (isConfigError(e)) {

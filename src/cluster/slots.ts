@@ -44,9 +44,22 @@ export function normalizeRanges(ranges: readonly SlotRange[]): SlotRange[] {
   return out;
 }
 
-/** Builds merged ranges from a list of single slots. */
+/** Builds merged ranges from a list of single slots (in one pass when they come sorted, as they mostly do). */
 export function slotsToRanges(slots: Iterable<number>): SlotRange[] {
-  return normalizeRanges([...slots].map((s) => ({ start: s, end: s })));
+  const list = [...slots];
+  for (let i = 1; i < list.length; i++) {
+    if (list[i]! < list[i - 1]!) {
+      list.sort((a, b) => a - b);
+      break;
+    }
+  }
+  const out: SlotRange[] = [];
+  for (const s of list) {
+    const last = out[out.length - 1];
+    if (last && s <= last.end + 1) last.end = Math.max(last.end, s);
+    else out.push({ start: s, end: s });
+  }
+  return out;
 }
 
 /** Number of slots covered by `ranges` (assumes they do not overlap; normalise first if unsure). */

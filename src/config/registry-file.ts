@@ -10,6 +10,9 @@ import { ConfigError } from './errors.ts';
 export const DEFAULT_CONFIG_FILE = 'redis-runbook.yml';
 export const CONFIG_ENV_VAR = 'REDIS_RUNBOOK_CONFIG';
 
+/** The approvals' key prefix in the queue Redis when the registry sets none (or there is no registry). */
+export const DEFAULT_APPROVALS_PREFIX = 'redis-runbook';
+
 /** Per-node probe timeouts of a cluster whose entry sets none, and of an ad-hoc host:port. */
 export const DEFAULT_TIMEOUTS = { connectMs: 1000, commandMs: 1500, nodeDeadlineMs: 2500 } as const;
 

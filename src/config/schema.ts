@@ -3,7 +3,7 @@
  * in the file, only the names of environment variables that hold them.
  */
 import { z } from 'zod';
-import { DEFAULT_TIMEOUTS } from './registry-file.ts';
+import { DEFAULT_APPROVALS_PREFIX, DEFAULT_TIMEOUTS } from './registry-file.ts';
 
 const address = z
   .string()
@@ -116,7 +116,7 @@ export const approvalsSchema = z
     prefix: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only')
-      .default('redis-runbook'),
+      .default(DEFAULT_APPROVALS_PREFIX),
   })
   .strict();
 

@@ -23,7 +23,7 @@ describe('fix-open-slot', () => {
       replace: false,
     });
     expect(move.display).toEqual([
-      '# for each slot of 4748, up to 64 at a time; slot 4748 shown:',
+      '# for each slot of 4748, up to 256 at a time (windows of 64 side by side); slot 4748 shown:',
       'redis-cli -h 127.185.246.2 -p 7000 CLUSTER SETSLOT 4748 IMPORTING 5e92e6191c404720e79e07f77b1124b564df2f70   # already set: skipped',
       'redis-cli -h 127.185.246.1 -p 7000 CLUSTER SETSLOT 4748 MIGRATING 5e001e02c368720bbe01193fe6c0f68327724f94   # already set: skipped',
       'redis-cli -h 127.185.246.1 -p 7000 CLUSTER GETKEYSINSLOT 4748 100   # then, until it lists none:',

@@ -1,8 +1,8 @@
 /**
  * The executor core on a real cluster: steps run in order through the runner registry, a done step is
  * skipped with a note, the first failure stops the plan, a throwing listener changes nothing, a fan-out
- * counts "already done" replies, a wait times out with what it saw, and a mutating command is sent once
- * (INFO commandstats).
+ * counts "already done" replies, a wait times out with what it saw, a mutating command is sent once
+ * (INFO commandstats), and a node that just answered is not PINGed again before a check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSink, runSteps } from '../../src/actions/execute/run.ts';
@@ -111,6 +111,21 @@ describe('runSteps on a real cluster', () => {
     });
     expect(await calls(replica, 'cluster|failover')).toBe(1);
   }, 30_000);
+
+  it('reachableSessions PINGs only the nodes that have not just answered', async () => {
+    const pool = new SessionPool(config(), { allowHost: isLoopbackHost, env: {} });
+    try {
+      pool.know(c.nodes.map((n) => n.address));
+      await (await pool.session(ref(c.node(0)))).call(['CLUSTER', 'MYID']);
+      const before = await Promise.all(c.nodes.map((n) => calls(n, 'ping')));
+      const sessions = await pool.reachableSessions();
+      const after = await Promise.all(c.nodes.map((n) => calls(n, 'ping')));
+      expect(sessions).toHaveLength(c.nodes.length);
+      expect(after.map((a, i) => a - before[i]!)).toEqual(c.nodes.map((_, i) => (i === 0 ? 0 : 1)));
+    } finally {
+      pool.close();
+    }
+  });
 
   it('stops at the first failure: the next step never starts', async () => {
     const steps: PlanStep[] = [

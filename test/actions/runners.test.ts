@@ -111,6 +111,32 @@ describe('move-slots', () => {
       x.close();
     }
   });
+
+  it('moves 300 slots in windows of 64, two at a time, each key in its own MIGRATE, every key readable', async () => {
+    const x = testExec(c);
+    const range = { start: 10923, end: 11222 };
+    const inRange = keys.filter((k) => keySlot(k) >= range.start && keySlot(k) <= range.end);
+    const busy = new Set(inRange.map(keySlot));
+    try {
+      const out = await runMoveSlots(moveStep(c, 2, 0, [range], { pipeline: 1, parallel: 128 }), x.ctx);
+      expect(out.outcome).toBe('ok');
+      expect(out.note).toContain(`and ${inRange.length} keys`);
+      // pipeline 1: one MIGRATE per key; each full batch is followed by that slot's next GETKEYSINSLOT.
+      expect(x.sent.filter((l) => l.endsWith('MIGRATE'))).toHaveLength(inRange.length);
+      expect(x.sent.filter((l) => l.endsWith('GETKEYSINSLOT'))).toHaveLength(300 + inRange.length);
+      const progress = x.events.flatMap((e) => (e.type === 'step-progress' ? [e.done] : []));
+      expect(progress).toHaveLength(Math.ceil(300 / 64));
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(progress.at(-1)).toBe(300);
+      // Some slots hold several keys: they take several rounds.
+      expect(inRange.length).toBeGreaterThan(busy.size);
+      await c.waitFor(() => slotsAgree(c), { what: 'slots agreement', timeoutMs: 10_000 });
+      expect(formatRanges(await ownSlots(c, c.node(0)))).toMatch(/,10923-11222$/);
+      expect((await readKeys(c, keys)).missing).toEqual([]);
+    } finally {
+      x.close();
+    }
+  });
 });
 
 describe('move-slots on a half-done migration', () => {

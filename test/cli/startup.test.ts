@@ -1,8 +1,9 @@
 /**
  * Start-up, as a user starts the CLI (`node bin/redis-runbook.js`, the compiled bundle): which packages
  * each command loads (`--version`, `runbook list` and a pasted dump load no Slack, Redis, logging, YAML or
- * schema library; a live diagnosis loads the Redis client, and YAML and zod only with a registry), and
- * how the launcher refuses a missing or stale build instead of running it. Timings live in `npm run bench`.
+ * schema library; a live diagnosis or plan loads the Redis client, from its one pre-bundled file, and YAML
+ * and zod only with a registry), and how the launcher refuses a missing or stale build instead of running
+ * it. Timings live in `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -35,6 +36,8 @@ interface Traced {
   err: string;
   /** npm packages the process loaded, by name. */
   packages: Set<string>;
+  /** Files the process loaded from node_modules (a vendored package loads none). */
+  fromNodeModules: number;
 }
 
 let runs = 0;
@@ -49,12 +52,17 @@ function traced(args: string[], cwd = dir, input = ''): Traced {
     timeout: 60_000,
     env: { ...process.env, TRACE_LOADS: trace, NO_COLOR: '1', REDIS_RUNBOOK_CONFIG: '' },
   });
+  const files = readFileSync(trace, 'utf8').split('\n');
+  // A package comes from node_modules, or pre-bundled whole from dist/vendor/<name>.js (scripts/build.mjs).
   const packages = new Set(
-    readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((f) => /node_modules\/(@[^/]+\/[^/]+|[^/]+)\//.exec(f)?.slice(1, 2) ?? []),
+    files.flatMap((f) => {
+      const m = /node_modules\/(@[^/]+\/[^/]+|[^/]+)\/|\/dist\/vendor\/([^/]+)\.js$/.exec(f);
+      const name = m?.[1] ?? m?.[2];
+      return name ? [name] : [];
+    }),
   );
-  return { code: res.status, out: res.stdout, err: res.stderr, packages };
+  const fromNodeModules = files.filter((f) => f.includes('/node_modules/')).length;
+  return { code: res.status, out: res.stdout, err: res.stderr, packages, fromNodeModules };
 }
 
 const heavyIn = (t: Traced) => HEAVY.filter((p) => t.packages.has(p));
@@ -113,10 +121,18 @@ describe('a live diagnosis loads the Redis client, and YAML and zod only with a 
     await cluster?.stop();
   });
 
-  it('host:port with no registry: ioredis only', () => {
+  it('host:port with no registry: ioredis only, from its one pre-bundled file', () => {
     const t = traced(['diagnose', cluster.node(0).address]);
     expect(t.code).toBe(0);
     expect(t.out).toContain('3 of 3 nodes answered');
+    expect(heavyIn(t)).toEqual(['ioredis']);
+    expect(t.fromNodeModules).toBe(0);
+  });
+
+  it('plan with host:port and no registry: ioredis only (no YAML, no zod)', () => {
+    const t = traced(['plan', 'fix-coverage', cluster.node(0).address]);
+    expect(t.code).toBe(4);
+    expect(t.out).toContain('Nothing to assign');
     expect(heavyIn(t)).toEqual(['ioredis']);
   });
 

@@ -178,66 +178,10 @@ export async function moveWindow(m: MoveContext, recs: SlotRecord[]): Promise<vo
   }
 }
 
-/** MIGRATE (+ GETKEYSINSLOT after the `first` lists) for `recs` until each slot is empty (a short batch was the last). */
-async function moveKeys(
-  m: MoveContext,
-  recs: SlotRecord[],
-  first: Map<number, PipelineReply>,
-): Promise<void> {
-  const { pipeline } = m.step;
-  let pending = recs;
-  let round = 0;
-  const previous = new Map<number, string>();
-  while (pending.length > 0) {
-    if (m.signal.aborted) {
-      for (const r of pending)
-        r.error = new ActionError(
-          'ACTION_STEP_FAILED',
-          `stopped on request while moving slot ${r.slot} (${r.keysMoved} keys moved so far)`,
-        );
-      return;
-    }
-    const lists =
-      round++ === 0
-        ? pending.map((r) => first.get(r.slot)!)
-        : await batch(
-            m.source,
-            pending.map((r) => ['CLUSTER', 'GETKEYSINSLOT', r.slot, pipeline]),
-          );
-    const next: SlotRecord[] = [];
-    await Promise.all(
-      pending.map(async (r, i) => {
-        const reply = lists[i]!;
-        if ('error' in reply) {
-          r.error = reply.error;
-          return;
-        }
-        const keys = (reply.value as unknown[]).map(String);
-        if (keys.length === 0) return;
-        const seen = keys.join('\u0000');
-        if (previous.get(r.slot) === seen) {
-          r.error = new ActionError(
-            'ACTION_STEP_FAILED',
-            `MIGRATE answered but ${m.source.address} still lists the same ${keys.length} keys of slot ${r.slot}: stopped instead of looping`,
-          );
-          return;
-        }
-        previous.set(r.slot, seen);
-        if (await migrate(m, r, keys)) {
-          // A short batch was every key of the slot, and a migrating source creates no new ones (it answers
-          // ASK for keys it lacks). SETSLOT NODE on the source refuses if one is left after all.
-          if (keys.length === pipeline) next.push(r);
-        }
-      }),
-    );
-    pending = next;
-  }
-}
-
-/** One MIGRATE of `keys`; false (with `r.error` set) when it failed. */
-async function migrate(m: MoveContext, r: SlotRecord, keys: string[]): Promise<boolean> {
+/** The MIGRATE of `keys` to the target, as the plan asks (REPLACE only when it says so). */
+function migrateArgv(m: MoveContext, keys: readonly string[]): Argv {
   const { migrateTimeoutMs, replace } = m.step;
-  const argv: Argv = [
+  return [
     'MIGRATE',
     m.targetHost,
     m.targetPort,
@@ -249,15 +193,81 @@ async function migrate(m: MoveContext, r: SlotRecord, keys: string[]): Promise<b
     'KEYS',
     ...keys,
   ];
-  try {
-    await m.source.call(argv, migrateTimeoutMs + 5000);
-  } catch (err) {
-    r.error = await migrateFailure(m, r, keys, err);
-    return false;
+}
+
+/**
+ * MIGRATE for `recs` until each slot is empty, starting from the `first` GETKEYSINSLOT lists: each round is
+ * one pipeline on the source holding every slot's MIGRATE, each full batch followed by that slot's next
+ * GETKEYSINSLOT (a short batch was every key of the slot: a migrating source creates no new ones, it
+ * answers ASK for keys it lacks, and SETSLOT NODE on the source refuses if one is left after all).
+ */
+async function moveKeys(
+  m: MoveContext,
+  recs: SlotRecord[],
+  first: Map<number, PipelineReply>,
+): Promise<void> {
+  const { pipeline, migrateTimeoutMs } = m.step;
+  let pending = recs;
+  let lists = first;
+  const previous = new Map<number, string>();
+  while (pending.length > 0) {
+    if (m.signal.aborted) {
+      for (const r of pending)
+        r.error = new ActionError(
+          'ACTION_STEP_FAILED',
+          `stopped on request while moving slot ${r.slot} (${r.keysMoved} keys moved so far)`,
+        );
+      return;
+    }
+    const todo: { r: SlotRecord; keys: string[] }[] = [];
+    for (const r of pending) {
+      const reply = lists.get(r.slot);
+      if (!reply || 'error' in reply) {
+        r.error = reply?.error ?? new ActionError('ACTION_INTERNAL', `no key list for slot ${r.slot}`);
+        continue;
+      }
+      const keys = Array.isArray(reply.value) ? reply.value.map(String) : [];
+      if (keys.length === 0) continue;
+      const seen = keys.join('\u0000');
+      if (previous.get(r.slot) === seen) {
+        r.error = new ActionError(
+          'ACTION_STEP_FAILED',
+          `MIGRATE answered but ${m.source.address} still lists the same ${keys.length} keys of slot ${r.slot}: stopped instead of looping`,
+        );
+        continue;
+      }
+      previous.set(r.slot, seen);
+      todo.push({ r, keys });
+    }
+    const full = (keys: readonly string[]) => keys.length === pipeline;
+    const replies = await batch(
+      m.source,
+      todo.flatMap(({ r, keys }): Argv[] =>
+        full(keys)
+          ? [migrateArgv(m, keys), ['CLUSTER', 'GETKEYSINSLOT', r.slot, pipeline]]
+          : [migrateArgv(m, keys)],
+      ),
+      migrateTimeoutMs + 5000,
+    );
+    const next: SlotRecord[] = [];
+    lists = new Map();
+    let i = 0;
+    for (const { r, keys } of todo) {
+      const moved = replies[i++]!;
+      const more = full(keys) ? replies[i++]! : undefined;
+      if ('error' in moved) {
+        r.error = await migrateFailure(m, r, keys, moved.error);
+        continue;
+      }
+      r.keysMoved += keys.length;
+      m.onKeys(keys.length);
+      if (more) {
+        lists.set(r.slot, more);
+        next.push(r);
+      }
+    }
+    pending = next;
   }
-  r.keysMoved += keys.length;
-  m.onKeys(keys.length);
-  return true;
 }
 
 /** The error after a failed MIGRATE: BUSYKEY names the keys on both sides; anything else says the batch may be split. */

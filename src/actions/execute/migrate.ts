@@ -1,15 +1,19 @@
 /**
- * The move-slots step: moves a plan's slots from source to target `parallel` at a time, each window moved
- * phase by phase in pipelines (migrate-slot.ts), one connection per node. Progress events say slots done
- * and keys moved. When a slot of a window fails, the rest of that window still finishes, no new window
- * starts, and the step stops with a report of every slot left open and where; ctx.signal is honoured
- * between batches. Nothing is retried.
+ * The move-slots step: moves a plan's slots from source to target in windows of up to MOVE_WINDOW slots, each
+ * window moved phase by phase in pipelines (migrate-slot.ts) over one connection per node, and windows run
+ * side by side so that at most `parallel` slots are open at once: while one window waits for the source's
+ * MIGRATEs, another opens or closes its slots. Progress events say slots done and keys moved. When a slot
+ * fails, the windows already started still finish, no new window starts, and the step stops with a report
+ * of every slot left open and where; ctx.signal is honoured between batches. Nothing is retried. It starts
+ * only once the target knows the source's config epoch (epoch-guard.ts).
  */
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
 import { splitAddress } from '../../diagnose/probe/nat.ts';
-import { ActionError } from '../errors.ts';
+import { ActionError, toActionError } from '../errors.ts';
+import { MOVE_WINDOW } from '../plan/slot-steps.ts';
 import type { MoveSlotsStep, NodeRef } from '../types.ts';
 import type { StepOutcome, StepRunner } from './context.ts';
+import { awaitSourceEpoch } from './epoch-guard.ts';
 import { type MoveContext, moveWindow, type SlotRecord } from './migrate-slot.ts';
 import { readOwnView, slotsWhere } from './own-view.ts';
 
@@ -28,7 +32,8 @@ export const runMoveSlots: StepRunner<MoveSlotsStep> = async (step, ctx): Promis
     throw new ActionError('ACTION_BAD_PARAMS', `the target address ${step.target.address} is not host:port`);
   const [source, target] = await Promise.all([ctx.session(step.source), ctx.session(step.target)]);
   const others = await Promise.all(step.otherMasters.map((n) => ctx.session(n).catch(() => null)));
-  const [sourceView, targetView] = await Promise.all([readOwnView(source), readOwnView(target)]);
+  const [sourceView, firstTargetView] = await Promise.all([readOwnView(source), readOwnView(target)]);
+  const targetView = await awaitSourceEpoch(sourceView, firstTargetView, target, ctx.signal);
   const records: SlotRecord[] = slotsWhere(step.slots, () => true).map((slot) => ({
     slot,
     state: 'pending',
@@ -55,21 +60,35 @@ export const runMoveSlots: StepRunner<MoveSlotsStep> = async (step, ctx): Promis
       keys += n;
     },
   };
-  const size = Math.max(1, step.parallel);
-  for (let i = 0; i < records.length && !ctx.signal.aborted; i += size) {
-    const window = records.slice(i, i + size);
-    await moveWindow(m, window);
-    const done = records.filter((r) => r.state === 'done' || r.state === 'skipped').length;
-    await ctx.emit({
-      type: 'step-progress',
-      index: ctx.stepIndex,
-      done,
-      total: records.length,
-      unit: 'slots',
-      keysMoved: keys,
-    });
-    if (window.some((r) => r.error)) break;
-  }
+  const size = Math.max(1, Math.min(MOVE_WINDOW, step.parallel));
+  const windows: SlotRecord[][] = [];
+  for (let i = 0; i < records.length; i += size) windows.push(records.slice(i, i + size));
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && !ctx.signal.aborted && next < windows.length) {
+      const window = windows[next++]!;
+      try {
+        await moveWindow(m, window);
+      } catch (err) {
+        // Not expected (every reply is classified per slot); the slots it left unfinished say where they are.
+        const error = toActionError(err);
+        for (const r of window) if (!r.error && r.state !== 'done' && r.state !== 'skipped') r.error = error;
+      }
+      if (window.some((r) => r.error)) failed = true;
+      const done = records.filter((r) => r.state === 'done' || r.state === 'skipped').length;
+      await ctx.emit({
+        type: 'step-progress',
+        index: ctx.stepIndex,
+        done,
+        total: records.length,
+        unit: 'slots',
+        keysMoved: keys,
+      });
+    }
+  };
+  const lanes = Math.max(1, Math.floor(Math.max(1, step.parallel) / size));
+  await Promise.all(Array.from({ length: Math.min(lanes, windows.length) }, lane));
   if (records.some((r) => r.error) || ctx.signal.aborted) throw stopReport(step, records, keys);
   const skipped = records.filter((r) => r.state === 'skipped').length;
   const unreached = step.otherMasters.length - m.others.length;

@@ -9,7 +9,7 @@ import type { ClusterSnapshot, NodeObservation } from '../../cluster/types.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import { diagnoseWithModel } from '../../diagnose/diagnose.ts';
-import { connectSettings } from '../../diagnose/probe/connect.ts';
+import { closeNodeClient, connectSettings } from '../../diagnose/probe/connect.ts';
 import { natTarget, splitAddress } from '../../diagnose/probe/nat.ts';
 import { probeNode } from '../../diagnose/probe/node.ts';
 import { type ProbeOptions, probeCluster } from '../../diagnose/probe/probe.ts';
@@ -68,6 +68,6 @@ async function probeOne(
   }
   const settings = connectSettings(cluster, probe.password);
   const result = await probeNode({ address, host: reach.host, port: reach.port }, settings);
-  result.client?.client.disconnect();
+  if (result.client) closeNodeClient(result.client);
   return result.observation;
 }

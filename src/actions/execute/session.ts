@@ -11,6 +11,7 @@ import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import {
   type ConnectSettings,
+  closeNodeClient,
   connectSettings,
   createNodeClient,
   deadline,
@@ -50,6 +51,9 @@ export function remediationPassword(cluster: ClusterConfig, env: NodeJS.ProcessE
   return resolvePassword({ ...cluster, passwordEnv }, env);
 }
 
+/** How long an answer counts as proof that a node is reachable, ms. */
+const RECENT_MS = 1000;
+
 /** The client's own command timeout, far beyond any per-call deadline (a MIGRATE may pass minutes). */
 const CLIENT_BACKSTOP_MS = 30 * 60_000;
 
@@ -80,6 +84,8 @@ function isReadOnly(argv: readonly (string | number | Buffer)[]): boolean {
 export class SessionPool {
   private readonly clients = new Map<string, Promise<NodeClient>>();
   private readonly known = new Set<string>();
+  /** When each address last answered a command (ms since the epoch). */
+  private readonly answered = new Map<string, number>();
   private readonly settings: ConnectSettings;
   private readonly commandMs: number;
   private readonly password: string | undefined;
@@ -131,12 +137,16 @@ export class SessionPool {
     };
   }
 
-  /** Sessions to every known node that answers PING within the poll timeout, in parallel. */
+  /**
+   * Sessions to every known node that answers PING within the poll timeout, in parallel. A node that
+   * answered a command in the last RECENT_MS is not asked again: the caller's own bounded read tells if it
+   * stopped since (one round trip less for each check of a run).
+   */
   async reachableSessions(): Promise<NodeSession[]> {
     const tries = [...this.known].map(async (address) => {
       try {
         const s = await this.session({ id: null, address });
-        await s.call(['PING'], this.pollMs);
+        if (Date.now() - (this.answered.get(address) ?? 0) >= RECENT_MS) await s.call(['PING'], this.pollMs);
         return s;
       } catch {
         return null;
@@ -148,7 +158,7 @@ export class SessionPool {
   /** Disconnects every client; later calls fail. */
   close(): void {
     this.closed = true;
-    for (const p of this.clients.values()) p.then((c) => c.client.disconnect()).catch(() => undefined);
+    for (const p of this.clients.values()) p.then(closeNodeClient).catch(() => undefined);
     this.clients.clear();
   }
 
@@ -186,7 +196,7 @@ export class SessionPool {
       await Promise.race([nc.client.connect(), limit.promise]);
       return nc;
     } catch (err) {
-      nc.client.disconnect();
+      closeNodeClient(nc);
       throw replyError(new Error(errorMessage(err, nc)), { address, secrets: [this.password] });
     } finally {
       limit.clear();
@@ -217,6 +227,7 @@ export class SessionPool {
       const sent = p.exec();
       sent.catch(() => undefined);
       const replies = (await Promise.race([sent, limit.promise])) ?? [];
+      this.answered.set(address, Date.now());
       return argvs.map((argv, i) => {
         const [err, value] = replies[i] ?? [new Error('no reply'), null];
         return err ? { error: replyError(err, ctxOf(argv)) } : { value };
@@ -251,7 +262,9 @@ export class SessionPool {
         ? nc.client.callBuffer(String(cmd), ...rest)
         : nc.client.call(String(cmd), ...rest);
       reply.catch(() => undefined);
-      return await Promise.race([reply, limit.promise]);
+      const value = await Promise.race([reply, limit.promise]);
+      this.answered.set(address, Date.now());
+      return value;
     } catch (err) {
       throw replyError(err instanceof ReplyError ? err : new Error(errorMessage(err, nc)), ctx);
     } finally {

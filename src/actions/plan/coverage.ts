@@ -13,6 +13,7 @@ import {
   intersectRanges,
   normalizeRanges,
   parseRanges,
+  rangesToBitmap,
   slotsToRanges,
 } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
@@ -257,9 +258,10 @@ function build(
     });
   }
   if (dead.length > 0) risks.push(...deadRisks(c, dead, shares[0]!.node.label));
-  const stillUncovered = input.model.slotOwner.some(
-    (o, s) => (o < 0 || !isServing(input, o)) && !inRanges(all, s),
-  );
+  // Once per node and per slot, not once per slot and node: this runs for each of the 16,384 slots.
+  const serving = input.model.nodes.map(isHealthyMaster);
+  const planned = rangesToBitmap(all);
+  const stillUncovered = input.model.slotOwner.some((o, s) => (o < 0 || !serving[o]) && !planned[s]);
   const fixes = fixesOf(input, all);
   return frame(input, NAME, {
     summary: `Assign ${rangesText(all)}: ${per.map((p) => `${formatRanges(p.got)} to ${p.sh.node.label}`).join(', ')}`,
@@ -291,15 +293,6 @@ function build(
     fixes,
     dangerous: dead.length > 0 ? ['discard-dead-owner-data'] : [],
   });
-}
-
-function isServing(input: PlanInput, index: number): boolean {
-  const n = input.model.nodes[index];
-  return n !== undefined && isHealthyMaster(n);
-}
-
-function inRanges(ranges: readonly SlotRange[], s: number): boolean {
-  return ranges.some((r) => s >= r.start && s <= r.end);
 }
 
 /** Root causes that recommend fix-coverage for slots this plan assigns. */

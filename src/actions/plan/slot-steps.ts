@@ -15,8 +15,10 @@ import { cliFor, cliText, commandStep, nodeRef, waitStep } from './common.ts';
 export const MOVE_PIPELINE = 100;
 /** MIGRATE timeout, ms (redis-cli's --cluster-timeout default). */
 export const MIGRATE_TIMEOUT_MS = 60_000;
-/** Slots migrated at once. */
-export const MOVE_PARALLEL = 64;
+/** Slots per window of a move: moved phase by phase together (execute/migrate-slot.ts). */
+export const MOVE_WINDOW = 64;
+/** Most slots open at once: windows of MOVE_WINDOW moved side by side, 4 at a time. */
+export const MOVE_PARALLEL = 4 * MOVE_WINDOW;
 
 /** A master that answers, is healthy in the cluster's eyes and may take slots. */
 export function isHealthyMaster(n: ModelNode): boolean {
@@ -176,7 +178,7 @@ export function moveStep(
     parallel: MOVE_PARALLEL,
     replace,
     display: [
-      `# for each slot of ${formatRanges(slots)}, up to ${MOVE_PARALLEL} at a time; slot ${s} shown:`,
+      `# for each slot of ${formatRanges(slots)}, up to ${MOVE_PARALLEL} at a time (windows of ${MOVE_WINDOW} side by side); slot ${s} shown:`,
       `${cliText(input, target.label, `CLUSTER SETSLOT ${s} IMPORTING ${source.id}`)}${isOpen(input, s, target, 'importing', source) ? SKIPPED : ''}`,
       `${cliText(input, source.label, `CLUSTER SETSLOT ${s} MIGRATING ${target.id}`)}${isOpen(input, s, source, 'migrating', target) ? SKIPPED : ''}`,
       `${cliText(input, source.label, `CLUSTER GETKEYSINSLOT ${s} ${MOVE_PIPELINE}`)}   # then, until it lists none:`,

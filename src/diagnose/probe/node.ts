@@ -11,6 +11,7 @@ import type { NodeObservation } from '../../cluster/types.ts';
 import { readNodeConfig } from './config.ts';
 import {
   type ConnectSettings,
+  closeNodeClient,
   createNodeClient,
   deadline,
   errorMessage,
@@ -87,7 +88,7 @@ export async function probeNode(target: NodeTarget, s: ConnectSettings): Promise
   }
   const extra = guessed ? { busGuess: { host: target.host, port: busPortNo } } : {};
   if (!answered) {
-    nc.client.disconnect();
+    closeNodeClient(nc);
     return { observation: obs, notes, ...extra };
   }
   return { observation: obs, client: nc, notes, ...extra };

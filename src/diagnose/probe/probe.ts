@@ -8,7 +8,7 @@ import type { ClusterSnapshot, NodeObservation, ProbeErrorKind } from '../../clu
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import { recheckGuessedBusPorts } from './bus.ts';
-import { type ConnectSettings, connectSettings } from './connect.ts';
+import { type ConnectSettings, closeNodeClient, connectSettings } from './connect.ts';
 import {
   countKeysInOpenSlots,
   countKeysInUnservedSlots,
@@ -68,7 +68,7 @@ export async function probeCluster(
     if (open.length > 0) snapshot.openSlotKeys = open;
     return snapshot;
   } finally {
-    for (const p of probes) p.client?.client.disconnect();
+    for (const p of probes) if (p.client) closeNodeClient(p.client);
   }
 }
 
