@@ -6,7 +6,7 @@
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
 import { briefSteps, briefStepText, detailCounts } from './render/brief.ts';
-import { overallSeverity, stateText } from './render/diagnosis.ts';
+import { nodeListText, overallSeverity, stateText } from './render/diagnosis.ts';
 
 export interface TextOptions {
   /** Colour headings and severities with ANSI escapes (for a TTY). */
@@ -64,7 +64,7 @@ function causeLines(
   const head = total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE';
   const style = c.code === 'healthy' ? 'green' : c.code === 'undetermined' ? 'yellow' : 'red';
   const out = [paint(`${head} [${c.code}]`, style), ...wrap(c.summary, width, '  ')];
-  const where = [c.nodes.length ? `nodes: ${c.nodes.join(', ')}` : '', c.slots ? `slots: ${c.slots}` : '']
+  const where = [c.nodes.length ? `nodes: ${nodeListText(c.nodes)}` : '', c.slots ? `slots: ${c.slots}` : '']
     .filter(Boolean)
     .join('   ');
   // The summary already names the nodes and slots; the list is for the verbose report.
@@ -83,7 +83,7 @@ function causeLines(
 function findingLines(f: Finding, width: number, paint: Paint): string[] {
   const tag = paint(`[${SEVERITY_LABEL[f.severity]}]`, SEVERITY_STYLE[f.severity]);
   const out = [`  ${tag} ${f.code}`, ...wrap(f.message, width, '    ')];
-  const where = [f.nodes.length ? `nodes: ${f.nodes.join(', ')}` : '', f.slots ? `slots: ${f.slots}` : '']
+  const where = [f.nodes.length ? `nodes: ${nodeListText(f.nodes)}` : '', f.slots ? `slots: ${f.slots}` : '']
     .filter(Boolean)
     .join('   ');
   if (where) out.push(...wrap(where, width, '    '));

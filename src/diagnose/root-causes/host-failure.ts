@@ -6,7 +6,7 @@
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges } from '../../cluster/slots.ts';
 import { isDown } from '../context.ts';
-import { listLabels, plural, shortRanges } from '../finding.ts';
+import { firstOf, listLabels, plural, shortRanges } from '../finding.ts';
 import { zoneOf } from '../ip-kind.ts';
 import { pasteGaps } from '../paste-gaps.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
@@ -112,6 +112,9 @@ function exposure(ctx: CauseContext, h: HostLoss): { text: string[]; slots: Mode
   return { text: [...new Set(text)], slots: stranded };
 }
 
+/** Exposure facts stated one by one; the rest are counted. */
+const MAX_EXPOSURE = 12;
+
 function detect(ctx: CauseContext): RootCause[] {
   return hostLosses(ctx.model).map((h) => {
     const { text, slots } = exposure(ctx, h);
@@ -132,7 +135,7 @@ function detect(ctx: CauseContext): RootCause[] {
       summary: `${h.level === 'host' ? 'Host' : 'Zone'} failure: all ${plural(h.nodes.length, 'node')} ${cut ? 'the paste shows ' : ''}on ${where} are down together (${listLabels(h.nodes.map((n) => n.label))}).`,
       explanation:
         `Every node the ${cut ? 'paste' : 'cluster'} lists on ${where} is down while nodes elsewhere are up: one machine${h.level === 'zone' ? ' group' : ''} failed, not ${h.nodes.length} independent processes.${cut} ` +
-        `${text.length > 0 ? `The exposure: ${text.join('; ')}. ` : 'No shard lost all its copies, so replicas elsewhere can take over. '}` +
+        `${text.length > 0 ? `The exposure: ${firstOf(text, MAX_EXPOSURE)}. ` : 'No shard lost all its copies, so replicas elsewhere can take over. '}` +
         `Restore ${where} (or its nodes elsewhere with their data), then fix the placement: every master's replica on a different ${h.level}, and no ${h.level} running a majority of the slot-owning masters.`,
       nodes: h.nodes.map((n) => n.label),
       slots: formatRanges(slots.flatMap((m) => m.slots)),

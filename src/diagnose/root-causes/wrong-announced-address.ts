@@ -25,12 +25,19 @@ function fixAction(i: AnnounceIssue): RecommendedAction {
   };
 }
 
+/** Nodes whose problem the explanation states one by one; the rest are counted. */
+const MAX_LISTED = 12;
+
 function detect(ctx: CauseContext): RootCause[] {
   const strong = analyzeAnnounced(ctx).filter((i) => i.strong);
   if (strong.length === 0) return [];
   const owners = strong.filter((i) => i.node.role !== 'replica' && i.node.slotCount > 0);
   const replicas = ctx.model.nodes.filter((r) => strong.some((i) => r.masterId === i.node.id));
-  const facts = strong.map((i) => `${i.node.label} ${i.what}`);
+  const facts = strong.slice(0, MAX_LISTED).map((i) => `${i.node.label} ${i.what}`);
+  if (strong.length > MAX_LISTED)
+    facts.push(
+      `and ${(strong.length - MAX_LISTED).toLocaleString('en-US')} more nodes (every one in this cause's nodes)`,
+    );
   return [
     {
       code: 'wrong-announced-address',
