@@ -86,7 +86,7 @@ function detect(ctx: CauseContext): RootCause[] {
       nodes: [m.label, ...s.alive.map((r) => r.label)],
       slots: formatRanges(m.slots),
     };
-    const actions: RecommendedAction[] = [restartNode(m)];
+    const actions: RecommendedAction[] = [restartNode(ctx.model, m)];
     if (candidate) actions.push(failoverForce(candidate.replica, m, staleness(candidate.replica)));
     const blockers = verdicts.flatMap((v) => (v.blocker ? [v.blocker] : []));
     if (m.health === 'fail' && (blockers.length === verdicts.length || overdue)) {
@@ -136,7 +136,7 @@ function detect(ctx: CauseContext): RootCause[] {
         `Run the diagnosis again in about ${Math.round(t.waitMs / 1000)} s: it should show ${heir.label} serving ${slots}. ` +
         'Until then do nothing to the slots or the old master. If it still has not taken over by then, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
       ...base,
-      actions: pendingElectionActions(m, heir, t, staleness(heir)),
+      actions: pendingElectionActions(ctx, m, heir, t, staleness(heir)),
     });
   }
   return out;

@@ -58,6 +58,7 @@ function detect(ctx: CauseContext): RootCause[] {
     const nextLonely = lonely(ctx, next);
     const actions: RecommendedAction[] = [
       restartNode(
+        ctx.model,
         old,
         `Start it again: it finds ${next.label} owning its former slots with a higher epoch, turns itself into a replica of it and resyncs, which restores redundancy. Its old data is discarded; ${next.label} has the current data.`,
       ),

@@ -9,6 +9,7 @@ import { isDown } from '../context.ts';
 import { firstOf, listLabels, plural, shortRanges } from '../finding.ts';
 import { zoneOf } from '../ip-kind.ts';
 import { pasteGaps } from '../paste-gaps.ts';
+import { restartOutcome } from '../persistence.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { restartNode } from './actions.ts';
 import { OWNER_DOWN_CODES } from './shards.ts';
@@ -123,8 +124,9 @@ function detect(ctx: CauseContext): RootCause[] {
       .sort((a, b) => Number(b.slotCount > 0) - Number(a.slotCount > 0))
       .map((n) =>
         restartNode(
+          ctx.model,
           n,
-          `Bring ${where} back, or start this node elsewhere with its data directory (nodes.conf, RDB/AOF) intact: it rejoins with its id${n.slotCount > 0 ? `, slots ${shortRanges(n.slots)} and keys` : ''}.`,
+          `Bring ${where} back, or start this node elsewhere with its data directory (nodes.conf, RDB/AOF) intact: it rejoins with its id, and ${restartOutcome(ctx.model, n)}`,
         ),
       );
     const cut = ctx.facts.partial
