@@ -36,17 +36,27 @@ function ownConfig(n: ModelNode): NodeConfig | undefined {
   return n.probeError ? undefined : n.observation?.config;
 }
 
+/** How many nodes of a model were read persisting and not persisting; counted once per model. */
+const counted = new WeakMap<ClusterModel, { on: number; off: number }>();
+
+function counts(model: ClusterModel): { on: number; off: number } {
+  const hit = counted.get(model);
+  if (hit) return hit;
+  const out = { on: 0, off: 0 };
+  for (const o of model.nodes) {
+    const s = stateOf(ownConfig(o)).state;
+    if (s !== 'unknown') out[s]++;
+  }
+  counted.set(model, out);
+  return out;
+}
+
 /** The node's persistence as far as the probe read it, and that of the other nodes it read. */
 export function persistenceOf(model: ClusterModel, n: ModelNode): NodePersistence {
   const own = stateOf(ownConfig(n));
-  let on = 0;
-  let off = 0;
-  for (const o of model.nodes) {
-    if (o === n) continue;
-    const s = stateOf(ownConfig(o)).state;
-    if (s === 'on') on++;
-    else if (s === 'off') off++;
-  }
+  const all = counts(model);
+  const on = all.on - (own.state === 'on' ? 1 : 0);
+  const off = all.off - (own.state === 'off' ? 1 : 0);
   const peers = on + off === 0 ? 'none' : on === 0 ? 'off' : off === 0 ? 'on' : 'mixed';
   return { own: own.state, how: own.how, peers, peersRead: on + off };
 }

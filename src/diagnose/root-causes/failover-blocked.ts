@@ -100,7 +100,7 @@ function detect(ctx: CauseContext): RootCause[] {
         explanation:
           `${m.label} is confirmed as fail by ${listLabels(m.failBy)} and the cluster still has its quorum, so a replica should have been elected. ` +
           `What stops it: ${reasons}. ${candidate ? `A manual CLUSTER FAILOVER FORCE on ${candidate.replica.label} skips those checks and still gets the majority's votes. ` : 'No replica is safe to promote; restarting the master with its data is the way back. '}` +
-          'Restarting the old master with its data is preferable when it can come back quickly: nothing is lost beyond its last persistence.',
+          'Restarting the old master with its data is preferable when it can come back quickly and persisted its keys (RDB/AOF): then nothing is lost beyond its last save. Without persistence it comes back empty and its replica copies the empty data set (the restart action says what is known).',
         ...base,
         actions,
       });

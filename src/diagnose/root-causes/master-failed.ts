@@ -3,7 +3,6 @@ import type { ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges, rangesToBitmap } from '../../cluster/slots.ts';
 import { isDown } from '../context.ts';
 import { listLabels, plural, shortRanges } from '../finding.ts';
-import { restartOutcome } from '../persistence.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { fixCoverageOwnerGone, restartNode } from './actions.ts';
 import { wasPromoted } from './failover-completed.ts';
