@@ -41,7 +41,15 @@ const diagnose = (c: DevCluster) => runLive(configOf(c), optsOf(c));
 
 describe.each([
   { persists: false, config: [] as [string, string][], how: 'save "", appendonly no' },
-  { persists: true, config: [['appendonly', 'yes']] as [string, string][], how: 'appendonly yes' },
+  // appendfsync always: with everysec a write can wait up to 2 s for a busy fsync, and SIGKILL loses it
+  {
+    persists: true,
+    config: [
+      ['appendonly', 'yes'],
+      ['appendfsync', 'always'],
+    ] as [string, string][],
+    how: 'appendonly yes',
+  },
 ])('a master without replica, persistence $how', ({ persists, config }) => {
   it('the advice says what a restart brings back, and the restart does exactly that', async () => {
     const c = await cluster(persists ? 'restart-aof' : 'restart-nosave', config);
