@@ -7,6 +7,7 @@
  *      `redis-cli --cluster check` on the same cluster                           (goal <= 3x)
  * The clusters come from src/devcluster (real redis-server processes on loopback; the 60-node one uses
  * cluster-node-timeout 15000, Redis's default, so a busy machine does not make it fail over mid-run).
+ * After ratio 3, where the live diagnosis spends its time, phase by phase (see `breakdown`).
  * Runs the compiled CLI (`npm run bench` builds it first). Run: npx tsx bench/startup.ts [pairs=9]
  */
 import { spawnSync } from 'node:child_process';
@@ -21,11 +22,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PAIRS = Math.max(3, Number(process.argv[2]) || 9);
 const BIN = join(root, 'bin', 'redis-runbook.js');
 
-/** Wall time of one whole process in ms; throws when it cannot start or is killed. */
+/**
+ * Wall time of one whole process in ms; throws when it cannot start, is killed, or exits with another
+ * code than 0 (a refused stale build exits 2 at once, and would look fast).
+ */
 function wall(cmd: string, args: string[]): number {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore', timeout: 60_000, killSignal: 'SIGKILL' });
-  if (r.error || r.signal) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.signal}`);
+  if (r.error || r.signal || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.signal ?? `exit ${r.status}`}`);
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
@@ -51,6 +56,52 @@ function compare(label: string, goal: number, a: [string, string[]], b: [string,
   console.log(
     `  ratio (median of ${PAIRS} pairs): ${r.toFixed(2)}x   min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x   goal <= ${goal}x: ${r <= goal ? 'met' : 'NOT met'}`,
   );
+}
+
+type Phases = Record<'probe' | 'diagnose' | 'json', { cpu: number; wall: number }>;
+
+/**
+ * Where a live diagnosis spends its time: bare node, `--version` and the whole diagnosis as processes,
+ * and the probe, the diagnosis (model, rules, causes, runbook steps) and the JSON each timed inside a
+ * fresh process (bench/_live-phases.ts; cold, as in the CLI), all in one interleaved loop so that drift
+ * on a shared machine touches each alike. What is left of the whole process is loading the diagnosis and
+ * probe modules, and exiting.
+ */
+function breakdown(seed: string): void {
+  const rounds = Array.from({ length: PAIRS }, () => {
+    const bare = wall(...node);
+    const version = wall(process.execPath, [BIN, '--version']);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', '_live-phases.ts'), seed], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`_live-phases.ts: ${r.stderr || r.signal}`);
+    const phases = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Phases;
+    const whole = wall(process.execPath, [BIN, 'diagnose', seed, '--json']);
+    return { bare, version, phases, whole };
+  });
+  const med = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+  const bare = med((r) => r.bare);
+  const version = med((r) => r.version);
+  const whole = med((r) => r.whole);
+  const inside = med((r) => r.phases.probe.wall + r.phases.diagnose.wall + r.phases.json.wall);
+  console.log(
+    `\n   where the live diagnosis goes (medians of ${PAIRS} interleaved rounds, ms; phases: wall / CPU):`,
+  );
+  console.log(`     bare node start and exit                     ${bare.toFixed(0)}`);
+  console.log(`     + launcher and command line (--version)      ${(version - bare).toFixed(0)}`);
+  for (const [k, what] of [
+    ['probe', 'probe of every node'],
+    ['diagnose', 'model, rules, causes, runbook steps'],
+    ['json', 'the JSON printed'],
+  ] as const) {
+    const w = med((r) => r.phases[k].wall);
+    const c = med((r) => r.phases[k].cpu);
+    console.log(`     + ${what.padEnd(42)} ${w.toFixed(0)} / ${c.toFixed(0)}`);
+  }
+  console.log(`     + the rest (loading the live modules, exit)  ${(whole - version - inside).toFixed(0)}`);
+  console.log(`     = whole process                              ${whole.toFixed(0)}`);
 }
 
 async function withCluster(opts: Parameters<typeof startCluster>[0], fn: (c: DevCluster) => Promise<void>) {
@@ -95,5 +146,6 @@ await withCluster(
       [process.execPath, [BIN, 'diagnose', seed, '--json']],
       ['redis-cli', ['--cluster', 'check', seed]],
     );
+    breakdown(seed);
   },
 );

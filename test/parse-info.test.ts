@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInfoFields, parseInfoSections, readReplication } from '../src/cluster/parse-info.ts';
 import { real } from './paste-fixtures.ts';
@@ -83,4 +85,32 @@ describe('readReplication', () => {
     });
     expect(down.replicas[0]).toMatchObject({ ip: '10.0.0.9', port: 6380, state: 'wait_bgsave' });
   });
+});
+
+describe('parseInfoFields reads server text natively, with the same result as line by line', () => {
+  // A leading space on the first line is never server text: the line-by-line reader takes it, and trims it.
+  const same = (text: string) => expect(parseInfoFields(text)).toEqual(parseInfoFields(` ${text}`));
+  const fixtures = join(import.meta.dirname, 'fixtures');
+  const recorded = readdirSync(fixtures, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      readdirSync(join(fixtures, d.name))
+        .filter((f) => /^(cluster-info|info-)/.test(f))
+        .map((f) => readFileSync(join(fixtures, d.name, f), 'utf8')),
+    );
+
+  it('every recorded CLUSTER INFO and INFO reply', () => {
+    expect(recorded.length).toBeGreaterThan(20);
+    for (const text of recorded) same(text);
+  });
+
+  it.each([
+    ['values with spaces', '# Server\r\nos:Linux 6.1 x86_64\r\nmonotonic_clock:POSIX clock_gettime\r\n'],
+    ['a flattened line among plain ones', 'a:1\r\ncluster_state:ok cluster_slots_ok:16384\r\nb:2\r\n'],
+    ['a value that is only key:value tokens', 'x:a:1 b:2\n'],
+    ['a header with a line separator in it', '# S\u2028x:1\r\ny:2\r\n'],
+    ['a lone CR', 'a:1\rb:2\r\n'],
+    ['a tab and trailing spaces', 'a:1\tb\r\nc:2  \r\nd:\r\n'],
+    ['empty value, colons in values, LF only', 'a:\nb:c:d\nexecutable:/usr/bin/redis-server\n\n'],
+  ])('%s', (_what, text) => same(text));
 });

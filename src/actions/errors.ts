@@ -2,6 +2,7 @@
  * Coded errors of the remediation actions: one code per way planning or execution can stop. Refusals
  * are returned as values (types.ts Refusal) and carry these codes too; executors throw ActionError.
  */
+import { CodedError } from '../cluster/coded-error.ts';
 
 export type ActionErrorCode =
   /** No such action, or a parameter is missing, malformed or does not name a known node. */
@@ -31,14 +32,8 @@ export type ActionErrorCode =
   | 'ACTION_INTERNAL';
 
 /** An error of the remediation room with a stable `code`. */
-export class ActionError extends Error {
-  readonly code: ActionErrorCode;
-
-  constructor(code: ActionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ActionError';
-    this.code = code;
-  }
+export class ActionError extends CodedError<ActionErrorCode> {
+  override name = 'ActionError';
 }
 
 /** True when `err` is an ActionError (optionally with the given code). */

@@ -118,7 +118,27 @@ export interface MoveSlotsStep extends StepBase {
   replace: boolean;
 }
 
-export type PlanStep = CommandStep | FanoutStep | WaitStep | AssignSlotsStep | MoveSlotsStep;
+/**
+ * add-node: copies the cluster's Redis 7 function libraries to the new master before it joins, as
+ * `redis-cli --cluster add-node` does: FUNCTION LIST on both, FUNCTION DUMP on `source`, FUNCTION RESTORE
+ * (never REPLACE or FLUSH) on `target`. Skipped with a note when the source has none, or when the target
+ * already holds exactly the same libraries; fails, changing nothing, when the target holds others.
+ */
+export interface CopyFunctionsStep extends StepBase {
+  kind: 'copy-functions';
+  source: NodeRef;
+  target: NodeRef;
+  /** Library names the plan's probe read on `source`; null when it could not read them. */
+  libraries: string[] | null;
+}
+
+export type PlanStep =
+  | CommandStep
+  | FanoutStep
+  | WaitStep
+  | AssignSlotsStep
+  | MoveSlotsStep
+  | CopyFunctionsStep;
 export type StepKind = PlanStep['kind'];
 
 /** A risk in plain words with its numbers ("replica 10.0.0.34 is 1.2 MB behind: promoting it loses those writes"). */

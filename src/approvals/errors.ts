@@ -3,6 +3,7 @@
  * Expected refusals (a self-approval, an expired request) are returned as values carrying these codes;
  * only broken promises (the store unreachable, a script misused) are thrown.
  */
+import { CodedError } from '../cluster/coded-error.ts';
 
 export type ApprovalErrorCode =
   /** No request with that id (or not a valid id). */
@@ -42,14 +43,8 @@ export type ApprovalErrorCode =
   | 'APPROVAL_INTERNAL';
 
 /** An error of the approvals room with a stable `code`. */
-export class ApprovalError extends Error {
-  readonly code: ApprovalErrorCode;
-
-  constructor(code: ApprovalErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ApprovalError';
-    this.code = code;
-  }
+export class ApprovalError extends CodedError<ApprovalErrorCode> {
+  override name = 'ApprovalError';
 }
 
 /** True when `err` is an ApprovalError (optionally with the given code). */

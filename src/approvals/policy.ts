@@ -6,6 +6,7 @@
 import type { Plan } from '../actions/types.ts';
 import { type AccessDenied, checkAccess } from '../config/access.ts';
 import type { AccessConfig, ApprovalsConfig } from '../config/schema.ts';
+import { actionFlags } from '../diagnose/action-flags.ts';
 import { ACTION_NAMES, DANGEROUS_OPTIONS } from '../diagnose/types.ts';
 import type { ApprovalErrorCode } from './errors.ts';
 import type { Approval, ApprovalRequest, AuditEventName, Refusal, RequestState } from './types.ts';
@@ -173,15 +174,7 @@ export function clock(ms: number): string {
 
 /** The request's parameters as `/redis fix` words (" --node 10.0.0.1:6379"). */
 export function paramWords(req: Pick<ApprovalRequest, 'params'>): string {
-  const p = req.params;
-  const words: string[] = [];
-  if (p.node) words.push(`--node ${p.node}`);
-  if (p.master) words.push(`--master ${p.master}`);
-  if (p.from) words.push(`--from ${p.from}`);
-  if (p.to) words.push(`--to ${p.to}`);
-  if (p.slots !== undefined) words.push(`--slots ${p.slots}`);
-  if (p.slotRanges) words.push(`--slot-ranges ${p.slotRanges}`);
-  for (const a of p.allow ?? []) words.push(`--allow ${a}`);
+  const words = actionFlags(req.params, 'chat');
   return words.length > 0 ? ` ${words.join(' ')}` : '';
 }
 

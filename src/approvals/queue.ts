@@ -38,35 +38,36 @@ export function jobIdFor(requestId: string): string {
 /** Reconnect forever, at most every 2 s: the queue Redis may come back at any time. */
 const reconnect = (times: number) => Math.min(100 * times, 2000);
 
+/** A connection with `options` (over the shared reconnect policy and RESP2), watched as `role`. */
+function connection(
+  url: string,
+  role: string,
+  options: RedisOptions,
+  logger: Logger | undefined,
+  extra: RedisOptions,
+): Redis {
+  const redis = new Redis(url, { retryStrategy: reconnect, protocol: 2, ...options, ...extra });
+  watch(redis, role, logger);
+  return redis;
+}
+
 /**
  * A connection for chat handlers: a command fails at once while the queue Redis is down (no offline
  * queue, no retries), so a click gets a clear answer instead of hanging.
  */
 export function handlerConnection(url: string, logger?: Logger, extra: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
+  const failFast = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 2000,
     commandTimeout: 5000,
-    retryStrategy: reconnect,
-    protocol: 2,
-    ...extra,
-  });
-  watch(redis, 'handler', logger);
-  return redis;
+  };
+  return connection(url, 'handler', failFast, logger, extra);
 }
 
 /** A connection for the BullMQ worker: blocking commands, retried until the server is back. */
 export function workerConnection(url: string, logger?: Logger, extra: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
-    connectTimeout: 5000,
-    retryStrategy: reconnect,
-    protocol: 2,
-    ...extra,
-  });
-  watch(redis, 'worker', logger);
-  return redis;
+  return connection(url, 'worker', { maxRetriesPerRequest: null, connectTimeout: 5000 }, logger, extra);
 }
 
 /** Logs a connection going down and coming back once each (never the URL: it may hold a password). */

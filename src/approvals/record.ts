@@ -16,6 +16,34 @@ import type {
 } from './types.ts';
 import { REQUEST_STATES } from './types.ts';
 
+/** What nobody has decided or run yet: the fields every new request starts with (a fresh object each call). */
+export function undecided(): Pick<
+  ApprovalRequest,
+  | 'approvals'
+  | 'decidedBy'
+  | 'decidedAt'
+  | 'reason'
+  | 'runner'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'code'
+  | 'message'
+  | 'fingerprintAfter'
+> {
+  return {
+    approvals: [],
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    runner: null,
+    startedAt: null,
+    finishedAt: null,
+    code: null,
+    message: null,
+    fingerprintAfter: null,
+  };
+}
+
 /** The hash fields of a new request (state and version included). */
 export function toFields(req: ApprovalRequest): string[] {
   const fields: Record<string, string> = {

@@ -9,7 +9,7 @@ import { digest, GENESIS, sealEntry } from './audit/chain.ts';
 import { ApprovalError, type ApprovalErrorCode, toApprovalError } from './errors.ts';
 import { type ApprovalKeys, newId, REQUEST_ID } from './keys.ts';
 import { type Click, judgeClick, notFound, raced } from './policy.ts';
-import { changeFields, draftFor, emptyDraft, fromFields, planNote, toFields } from './record.ts';
+import { changeFields, draftFor, emptyDraft, fromFields, planNote, toFields, undecided } from './record.ts';
 import { ANNOTATE, AUDIT_APPEND, CREATE, evalScript, READ, runScript, TRANSITION } from './scripts/index.ts';
 import type {
   ApprovalMetrics,
@@ -194,16 +194,7 @@ export function createRequestStore(opts: {
           expiresAt: snap.now + input.ttlMs,
           approvalsNeeded: input.approvalsNeeded,
           selfApproval: input.selfApproval,
-          approvals: [],
-          decidedBy: null,
-          decidedAt: null,
-          reason: null,
-          runner: null,
-          startedAt: null,
-          finishedAt: null,
-          code: null,
-          message: null,
-          fingerprintAfter: null,
+          ...undecided(),
           diagnosis: input.diagnosis,
         };
         const need = input.approvalsNeeded === 2 ? 'two approvers' : 'one approver';

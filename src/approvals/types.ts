@@ -21,6 +21,13 @@ export const REQUEST_STATES = [
 /** A request's state. */
 export type RequestState = (typeof REQUEST_STATES)[number];
 
+/** The states a remediation job ends in (the worker's outcomes). */
+export const JOB_OUTCOMES = [
+  'succeeded',
+  'failed',
+  'unknown-outcome',
+] as const satisfies readonly RequestState[];
+
 /** One approval given on a request: who, and when (ms since the epoch, the queue Redis's clock). */
 export interface Approval {
   user: string;

@@ -12,7 +12,8 @@ import { settingsReport } from '../diagnose/settings/report.ts';
 import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
 import { type Command, parseCommand } from './commands.ts';
-import { ACTION_SHOW_DETAILS, createDetailsStore, DETAILS_GONE } from './details.ts';
+import { showDetails } from './details/click.ts';
+import { ACTION_SHOW_DETAILS, createDetailsStore, type DetailsBackend } from './details/store.ts';
 import { codeOf, messageOf } from './error-text.ts';
 import { type ExplainFlowInput, explainCommand, explainPaste } from './explain-flow.ts';
 import type { FixDeps } from './fix-deps.ts';
@@ -59,6 +60,8 @@ export interface BotDeps {
   metrics?: Metrics;
   /** Aborted at shutdown: live diagnoses still running post an "interrupted" verdict at once. */
   wrapUp?: AbortSignal;
+  /** Where Details are kept for every replica (the queue Redis); absent: this process's memory only. */
+  sharedDetails?: DetailsBackend;
 }
 
 /**
@@ -108,7 +111,10 @@ export interface Bot {
 /** Builds the bot core over its dependencies. */
 export function createBot(deps: BotDeps): Bot {
   const { config, service, transport, logger } = deps;
-  const details = createDetailsStore();
+  const details = createDetailsStore({
+    logger,
+    ...(deps.sharedDetails ? { shared: deps.sharedDetails } : {}),
+  });
   const known = () => service.clusterNames();
   const usable = (r: Requester) => clustersForChannel(config.access, r.unbound ? null : r.channel, known());
   const target = (r: Requester): EphemeralTarget => ({
@@ -326,7 +332,7 @@ export function createBot(deps: BotDeps): Bot {
       }
       await transport.reply(
         { channel: req.channel, ts: req.threadTs },
-        details.attach(withNotes(result.message, req.notes), null),
+        await details.attach(withNotes(result.message, req.notes), null),
       );
       logger.info({ event: 'paste_diagnosed', channel: req.channel, state: result.state });
       return true;
@@ -335,23 +341,17 @@ export function createBot(deps: BotDeps): Bot {
     async action(req) {
       if (FIX_ACTION_IDS.includes(req.actionId)) return routeFixAction(fixRoutes, req);
       switch (req.actionId) {
-        case ACTION_SHOW_DETAILS: {
-          const kept = details.get(req.value);
-          if (!kept) return transport.ephemeral(target(req), note(DETAILS_GONE));
-          const refusal = kept.cluster === null ? null : gate(req, kept.cluster, req.actionId);
-          if (refusal || !req.threadTs) return transport.ephemeral(target(req), refusal ?? kept.details);
-          // In the thread, where evidence too long for a message can be attached as a file.
-          try {
-            await transport.reply({ channel: req.channel, ts: req.threadTs }, kept.details);
-          } catch (err) {
-            logger.warn(
-              { event: 'details_post_failed', code: codeOf(err) },
-              'details sent to the clicker only',
-            );
-            await transport.ephemeral(target(req), kept.details);
-          }
-          return;
-        }
+        case ACTION_SHOW_DETAILS:
+          return showDetails({
+            store: details,
+            transport,
+            logger,
+            gate: (cluster) => gate(req, cluster, req.actionId),
+            target: target(req),
+            channel: req.channel,
+            id: req.value,
+            ...(req.threadTs ? { threadTs: req.threadTs } : {}),
+          });
         case ACTION_DIAGNOSE_AGAIN:
         case ACTION_SHOW_NODES: {
           const refusal = gate(req, req.value, req.actionId);

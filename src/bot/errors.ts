@@ -1,16 +1,11 @@
 /** Coded errors of the bot room: reading a paste off the main thread failed or was refused. */
+import { CodedError } from '../cluster/coded-error.ts';
 
 export type BotErrorCode = 'PASTE_TIMEOUT' | 'PASTE_OUT_OF_MEMORY' | 'PASTE_BUSY' | 'PASTE_WORKER_FAILED';
 
 /** An error of the bot with a stable `code`; `message` is worded for the person who pasted. */
-export class BotError extends Error {
-  readonly code: BotErrorCode;
-
-  constructor(code: BotErrorCode, message: string) {
-    super(message);
-    this.name = 'BotError';
-    this.code = code;
-  }
+export class BotError extends CodedError<BotErrorCode> {
+  override name = 'BotError';
 }
 
 /** True when `err` is a BotError (optionally with the given code). */

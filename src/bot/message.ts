@@ -61,7 +61,7 @@ export interface BotMessage {
   diagnosis?: Diagnosis;
   /**
    * Everything else there is (findings, evidence, each step in full), shown only on request: the core keeps
-   * it and puts a "Details" button on the message instead (src/bot/details.ts).
+   * it and puts a "Details" button on the message instead (src/bot/details/).
    */
   details?: BotMessage;
 }

@@ -8,7 +8,7 @@ import type { Diagnosis, StepResult } from '../diagnose/types.ts';
 import { type Metrics, nullMetrics } from '../ops/metrics.ts';
 import { selectRunbook } from '../runbooks/registry.ts';
 import type { DiagnosisService, RunbookName } from '../runbooks/types.ts';
-import type { DetailsStore } from './details.ts';
+import type { DetailsStore } from './details/types.ts';
 import type { BotMessage, EphemeralTarget, MessageRef, Transport } from './message.ts';
 import { startedMessage, stepMessage, verdictMessage } from './render/diagnosis.ts';
 import { sharedDiagnosis } from './single-flight.ts';
@@ -78,7 +78,7 @@ export async function runDiagnosis(input: RunDiagnosisInput): Promise<void> {
     postStep(s, i, steps.length);
   });
   await chain;
-  const verdict = input.details.attach(verdictFor(outcome, input), cluster);
+  const verdict = await input.details.attach(verdictFor(outcome, input), cluster);
   if (posts.parent && posts.lostSteps > 0) {
     const why = explain(transport, posts.failure);
     verdict.notes = [

@@ -1,11 +1,21 @@
 /**
  * A Diagnosis as a plain-text terminal report. By default the brief (./render/brief.ts): state, root causes
- * with explanation and actions, each runbook step in one line, what could not be checked, and how to see
- * the rest. `verbose` adds everything: nodes and slots, findings by severity with their evidence, and every
- * step in full. Transport-neutral (no Slack markup); ANSI colour only when asked for.
+ * with explanation and actions as their exact commands, each runbook step in one line, what could not be
+ * checked, and how to see the rest: about 30 lines for one cause. `verbose` adds everything: nodes and
+ * slots, each action's target and every reason, findings by severity with their evidence, every step in
+ * full, every note and the fingerprint. Transport-neutral (no Slack markup); ANSI colour only when asked for.
  */
 import type { Diagnosis, Finding, RootCause, Severity, StepResult } from '../diagnose/types.ts';
-import { briefSteps, briefStepText, detailCounts } from './render/brief.ts';
+import { planCommandText } from './render/action-command.ts';
+import {
+  BRIEF_WIDTH,
+  type BriefAction,
+  briefActions,
+  briefSteps,
+  briefStepText,
+  detailCounts,
+  warningsBrief,
+} from './render/brief.ts';
 import { nodeListText, overallSeverity, stateText } from './render/diagnosis.ts';
 
 export interface TextOptions {
@@ -17,6 +27,11 @@ export interface TextOptions {
   verbose?: boolean;
   /** How the reader asks for the verbose report, named in the brief's last lines (default "--verbose"). */
   moreHint?: string;
+}
+
+/** What the plan commands name as their target: the cluster, or a placeholder for a paste. */
+function planTarget(d: Diagnosis): string {
+  return d.cluster ?? '<cluster>';
 }
 
 const ANSI = { red: '31', yellow: '33', green: '32', cyan: '36', dim: '2', bold: '1' } as const;
@@ -53,31 +68,70 @@ function hang(text: string, width: number, first: string, rest: string): string[
   return lines;
 }
 
+/** What the actions heading promises (test/honesty.test.ts): an order, and nothing run unasked. */
+const ACTIONS_HEADING = 'in order; none runs unless you apply it';
+
+function causeHead(c: RootCause, i: number, total: number, paint: Paint): string {
+  const head = total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE';
+  const style = c.code === 'healthy' ? 'green' : c.code === 'undetermined' ? 'yellow' : 'red';
+  return paint(`${head} [${c.code}]`, style);
+}
+
+/** A root cause in full: summary, nodes and slots, explanation, each action with its target, reason, command. */
 function causeLines(
   c: RootCause,
   i: number,
   total: number,
+  d: Diagnosis,
   width: number,
   paint: Paint,
-  verbose: boolean,
 ): string[] {
-  const head = total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE';
-  const style = c.code === 'healthy' ? 'green' : c.code === 'undetermined' ? 'yellow' : 'red';
-  const out = [paint(`${head} [${c.code}]`, style), ...wrap(c.summary, width, '  ')];
+  const out = [causeHead(c, i, total, paint), ...wrap(c.summary, width, '  ')];
   const where = [c.nodes.length ? `nodes: ${nodeListText(c.nodes)}` : '', c.slots ? `slots: ${c.slots}` : '']
     .filter(Boolean)
     .join('   ');
-  // The summary already names the nodes and slots; the list is for the verbose report.
-  if (where && verbose) out.push(...wrap(where, width, '  '));
+  if (where) out.push(...wrap(where, width, '  '));
   out.push('', ...wrap(c.explanation, width, '  '));
   if (c.actions.length > 0) {
-    out.push('', paint('  Recommended actions (in order; none runs unless you apply it):', 'bold'));
+    out.push('', paint(`  Recommended actions (${ACTIONS_HEADING}):`, 'bold'));
     c.actions.forEach((a, n) => {
       out.push(...wrap(`${n + 1}. ${a.action}: ${a.target}`, width, '    '));
       out.push(...wrap(a.why, width, '       '));
+      const command = planCommandText(a, planTarget(d));
+      if (command) out.push(`       $ ${command}`);
     });
   }
   return out;
+}
+
+/**
+ * A root cause in the brief: its code and summary in one heading, the explanation, then each action as its
+ * exact command (its target when it has no plan) and its reason, said once for actions of the same kind.
+ * The nodes and slots are in the summary already. Commands are never wrapped, so they paste whole.
+ */
+function briefCauseLines(
+  c: RootCause,
+  i: number,
+  total: number,
+  actions: readonly BriefAction[],
+  width: number,
+  paint: Paint,
+): string[] {
+  const head = `${total > 1 ? `ROOT CAUSE ${i + 1}/${total}` : 'ROOT CAUSE'} [${c.code}]: `;
+  const summary = hang(`${head}${c.summary}`, width, '', '  ');
+  // Painted after wrapping, so escapes never count towards the width.
+  summary[0] = `${causeHead(c, i, total, paint)}: ${(summary[0] ?? '').slice(head.length)}`;
+  const lines = [...summary, ...wrap(c.explanation, width, '  ')];
+  if (actions.length === 0) return lines;
+  const heading = `Recommended actions${total > 1 ? ` for root cause ${i + 1}` : ''} (${ACTIONS_HEADING}):`;
+  lines.push(paint(heading, 'bold'));
+  for (const a of actions) {
+    const n = `${a.number}.`;
+    lines.push(a.command ? `  ${n} $ ${a.command}` : `  ${n} ${a.action}: ${a.target}`);
+    if (a.why) lines.push(...wrap(a.why, width, '     '));
+    else if (a.sameAs !== undefined) lines.push(...wrap(`(as ${a.sameAs}, for ${a.target})`, width, '     '));
+  }
+  return lines;
 }
 
 function findingLines(f: Finding, width: number, paint: Paint): string[] {
@@ -100,18 +154,41 @@ function stepLines(s: StepResult, i: number, width: number, paint: Paint): strin
   return out;
 }
 
-/** Each step in one line: "  2. [PROBLEM] title: the evidence that decided it". Never wrapped, like evidence. */
-function briefStepLines(d: Diagnosis, paint: Paint): string[] {
-  return briefSteps(d).map((s, i) => {
+/**
+ * Each step in one line: "  2. [PROBLEM] title: the evidence that decided it". Never wrapped, like evidence.
+ * The step that restates the root cause is named in the heading, not repeated.
+ */
+function briefStepLines(d: Diagnosis, width: number, paint: Paint): string[] {
+  const steps = briefSteps(d, width);
+  const restating = steps.findIndex((s) => s.restatesCause);
+  const heading = restating === -1 ? 'STEPS' : `STEPS (${restating + 1} restates the root cause above)`;
+  const lines = steps.flatMap((s, i) => {
+    if (i === restating) return [];
     const style = s.verdict === 'problem' ? 'red' : s.verdict === 'ok' ? 'green' : 'dim';
-    return `  ${i + 1}. ${paint(`[${VERDICT[s.verdict]}]`, style)} ${briefStepText(s)}`;
+    return [`  ${i + 1}. ${paint(`[${VERDICT[s.verdict]}]`, style)} ${briefStepText(s)}`];
   });
+  return [paint(heading, 'bold'), ...lines];
+}
+
+/**
+ * The brief after the state and Seen lines: root causes with their explanation and actions as commands,
+ * one line per step, what could not be checked in one sentence, and what --verbose adds.
+ */
+function briefBody(d: Diagnosis, width: number, paint: Paint, moreHint: string): string[] {
+  const out: string[] = [];
+  const actions = briefActions(d.rootCauses, planTarget(d));
+  d.rootCauses.forEach((c, i) => {
+    out.push(...briefCauseLines(c, i, d.rootCauses.length, actions[i] ?? [], width, paint), '');
+  });
+  if (d.steps && d.steps.length > 0) out.push(...briefStepLines(d, width, paint));
+  const notChecked = d.warnings.length > 0 ? ` Not checked / assumed: ${warningsBrief(d.warnings)}.` : '';
+  out.push(...wrap(`More with ${moreHint}: ${detailCounts(d)}.${notChecked}`, width));
+  return out;
 }
 
 /** Renders the diagnosis as terminal text, brief unless `verbose` (ends with a newline). */
 export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): string {
-  const width = Math.max(40, opts.width ?? 100);
-  const verbose = opts.verbose === true;
+  const width = Math.max(40, opts.width ?? BRIEF_WIDTH);
   const paint: Paint = opts.color ? (t, s) => `\u001b[${ANSI[s]}m${t}\u001b[0m` : (t) => t;
   const severity = overallSeverity(d);
   const stateStyle =
@@ -122,16 +199,11 @@ export function renderDiagnosisText(d: Diagnosis, opts: TextOptions = {}): strin
     ...wrap(`Seen: ${d.visibility.summary}`, width),
     '',
   ];
+  if (opts.verbose !== true)
+    return `${[...out, ...briefBody(d, width, paint, opts.moreHint ?? '--verbose')].join('\n')}\n`;
   d.rootCauses.forEach((c, i) => {
-    out.push(...causeLines(c, i, d.rootCauses.length, width, paint, verbose), '');
+    out.push(...causeLines(c, i, d.rootCauses.length, d, width, paint), '');
   });
-  if (!verbose) {
-    if (d.steps && d.steps.length > 0) out.push(paint('STEPS', 'bold'), ...briefStepLines(d, paint), '');
-    out.push(...warningLines(d, width, paint));
-    out.push(...wrap(`More with ${opts.moreHint ?? '--verbose'}: ${detailCounts(d)}.`, width));
-    out.push(paint(`Topology fingerprint: ${d.fingerprint.slice(0, 16)}`, 'dim'));
-    return `${out.join('\n')}\n`;
-  }
   if (d.findings.length > 0) {
     out.push(paint(`FINDINGS (${d.findings.length})`, 'bold'));
     for (const sev of ['critical', 'warning', 'info'] as const) {

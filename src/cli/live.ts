@@ -1,22 +1,19 @@
 /**
  * `redis-runbook diagnose <cluster|host:port>` and `runbook run`: probe live, print each runbook step as
  * it completes (or everything as JSON), end with the diagnosis. Loads the registry (YAML, zod) only when
- * there is one, and the probe (ioredis) only once the target resolved. Exit 0 no critical finding, 2 usage or
+ * there is one, and the probe (ioredis) only once the target resolved; the probe starts before the diagnosis code
+ * loads, so the two overlap. Exit 0 no critical finding, 2 usage or
  * input error (unknown cluster, bad host:port, missing password env var, invalid config, credentials every
  * node rejects), 3 critical findings, including no node answering at all (an outage, not bad input).
  */
-import { renderDiagnosisText } from '../bot/text.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import { isConfigError } from '../config/errors.ts';
 import { registeredClusters } from '../config/registered.ts';
 import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
-import { getRunbook } from '../runbooks/registry.ts';
-import { runLive } from '../runbooks/run.ts';
 import type { RunbookName } from '../runbooks/types.ts';
 import { EXIT_CRITICAL, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
-import { renderStepText } from './step-text.ts';
 
 export interface LiveCliOptions {
   json?: boolean;
@@ -64,15 +61,28 @@ export async function diagnoseLiveForCli(target: string, opts: LiveCliOptions = 
     if (note) err(`redis-runbook: ${note}`);
     if (!opts.json) out(`Probing ${cluster.name} (${cluster.seeds.join(', ')})…`);
     const started = Date.now();
+    // The probe goes first: its sockets wait on the nodes while Node loads the diagnosis and renderers.
+    const probed = import('../diagnose/probe/probe.ts').then(({ probeCluster }) =>
+      probeCluster(cluster, opts.probe),
+    );
+    probed.catch(() => undefined); // awaited by runLive below; a config error is handled there
+    const [{ runLive }, { getRunbook }, { renderDiagnosisText }, { renderStepText }] = await Promise.all([
+      import('../runbooks/run.ts'),
+      import('../runbooks/registry.ts'),
+      import('../bot/text.ts'),
+      import('./step-text.ts'),
+    ]);
     const { diagnosis, snapshot } = await runLive(cluster, {
+      probed,
       ...(opts.runbook ? { runbook: opts.runbook } : {}),
-      ...(opts.probe ? { probe: opts.probe } : {}),
       onSelected: (name, snapshot) => {
         if (opts.json) return;
         const seen = snapshot.observations.filter((o) => o.nodes && !o.error).length;
         const title = getRunbook(name)?.title ?? name;
-        out(`${seen} of ${snapshot.observations.length} nodes answered in ${Date.now() - started} ms.`);
-        out(`Runbook: ${name} — ${title}\n`);
+        // One line, then the report: the brief stays about 30 lines in all.
+        out(
+          `${seen} of ${snapshot.observations.length} nodes answered in ${Date.now() - started} ms; runbook: ${name} — ${title}`,
+        );
       },
       onStep: (step, i, total) => {
         if (!opts.json && opts.verbose) out(renderStepText(step, i, total, opts.color));

@@ -41,6 +41,10 @@ function common(cmd: Command): Command {
       'DATA LOSS: MIGRATE ... REPLACE, overwriting keys that already exist on the target',
     )
     .option('--allow-no-replica', 'del-node: remove the last replica of a master (it is left without a copy)')
+    .option(
+      '--ignore-memory-headroom',
+      'slot moves: move keys to a master past its estimated maxmemory headroom (OOM part-way, or evictions)',
+    )
     .option('--json', 'print JSON')
     .option('-c, --config <file>', 'cluster registry (default: $REDIS_RUNBOOK_CONFIG or ./redis-runbook.yml)')
     .option('--user <name>', 'host:port only: ACL user')

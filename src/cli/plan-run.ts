@@ -69,6 +69,7 @@ export interface PlanCommandOptions {
   discardDeadOwnerData?: boolean;
   replaceExistingKeys?: boolean;
   allowNoReplica?: boolean;
+  ignoreMemoryHeadroom?: boolean;
   /** apply: why this runs without an approval (required; it goes in the audit log). */
   reason?: string;
 }
@@ -136,6 +137,7 @@ export function paramsOf(opts: PlanCommandOptions): ActionParams | { error: stri
   if (opts.discardDeadOwnerData) allow.push('discard-dead-owner-data');
   if (opts.replaceExistingKeys) allow.push('replace-existing-keys');
   if (opts.allowNoReplica) allow.push('allow-no-replica');
+  if (opts.ignoreMemoryHeadroom) allow.push('ignore-memory-headroom');
   if (allow.length > 0) p.allow = allow;
   return p;
 }

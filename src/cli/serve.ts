@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { buildBotDeps } from '../bot/deps.ts';
+import { redisDetails } from '../bot/details/redis.ts';
 import { createSlackBot } from '../bot/slack/app.ts';
 import { readSlackEnv, type SlackEnv } from '../bot/slack/env.ts';
 import { loadConfig } from '../config/load.ts';
@@ -20,6 +21,7 @@ import { firstSignal, gracefulStop } from '../ops/lifecycle/shutdown.ts';
 import { createLogger } from '../ops/logger.ts';
 import { createPrometheusMetrics } from '../ops/metrics/prometheus.ts';
 import { openFixes } from './fixes.ts';
+import { METRIC_LABELS } from './metric-labels.ts';
 
 /** How long start-up waits for the queue Redis to answer before giving up. */
 const QUEUE_START_WAIT_MS = 5000;
@@ -72,7 +74,7 @@ function readSetup(configPath: string | undefined, env: NodeJS.ProcessEnv): Setu
 
 async function run(setup: Setup, host: string | undefined, logger: Logger, queue: QueueRedis) {
   const { slack, config } = setup;
-  const metrics = createPrometheusMetrics();
+  const metrics = createPrometheusMetrics(METRIC_LABELS);
   let wired: ReturnType<typeof openFixes>;
   try {
     wired = openFixes({
@@ -104,6 +106,7 @@ async function run(setup: Setup, host: string | undefined, logger: Logger, queue
     wrapUp: wrapUp.signal,
     inFlight: drain,
     claimEvent: async (key, ttlMs) => (await queue.client.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    sharedDetails: redisDetails(queue.client, config.approvals.prefix),
     fixes: wired.fixes,
     ...(socketMode ? {} : { routes }),
   });

@@ -1,6 +1,6 @@
 /** Folds pasted `redis-cli --cluster check` reports into the drafts: self-claims, open slots, errors. */
 import type { Drafts } from './model-fold.ts';
-import { markOwner, NOT_SAID, type SlotGroups } from './model-slots.ts';
+import { NOT_SAID, type SlotGroups } from './model-slots.ts';
 import type { ModelView, OpenSlot } from './model-types.ts';
 import type { CheckReport } from './types.ts';
 
@@ -23,7 +23,7 @@ export function foldCheck(
   checkErrors: { address: string; line: string }[],
 ): ModelView {
   const label = `redis-cli check${report.entry ? ` via ${report.entry}` : index > 0 ? ` #${index + 1}` : ''}`;
-  const owners = groups.begin(NOT_SAID);
+  groups.begin(NOT_SAID);
   for (const n of report.nodes) {
     const d = drafts.get(n.id);
     const addr = splitAddress(n.address);
@@ -44,7 +44,7 @@ export function foldCheck(
       d.selfMaster ??= drafts.ids.resolve(n.replicates);
     if (!d.claimed) d.claimed = n.slots.map((r) => ({ ...r }));
     d.firstLine ??= { observer: label, raw: `${n.role === 'master' ? 'M' : 'S'}: ${n.id} ${n.address}` };
-    markOwner(owners, n.slots, d.index);
+    groups.mark(n.slots, d.index);
   }
   for (const [kind, list] of [
     ['migrating', report.migrating],

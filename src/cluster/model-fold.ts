@@ -1,6 +1,6 @@
 /** Folds each observer's lines into per-node drafts: votes, flags, claims and provenance. */
 import type { IdResolver } from './model-ids.ts';
-import { markOwner, NOT_SAID, type SlotGroups, UNASSIGNED } from './model-slots.ts';
+import { NOT_SAID, type SlotGroups, UNASSIGNED } from './model-slots.ts';
 import type { ModelNode, ModelView, OpenSlot } from './model-types.ts';
 import type { NodeFlag, NodeLine, NodeObservation } from './types.ts';
 
@@ -259,7 +259,7 @@ export function foldView(
       if (fail || pfail) failing.push(d.id);
     }
     if (line.slots.length > 0 && !slotsHidden) {
-      for (const s of markOwner(owners, line.slots, d.index)) {
+      for (const s of groups.mark(line.slots, d.index)) {
         const set = multi.get(s) ?? new Set<string>();
         const prevOwner = drafts.list[owners[s]!];
         if (prevOwner) set.add(prevOwner.id);

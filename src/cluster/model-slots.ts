@@ -12,16 +12,61 @@ import type { SlotRange } from './types.ts';
 export const UNASSIGNED = -1;
 export const NOT_SAID = -2;
 
+/** Slots in a range from which checking it is untouched and filling it natively beats the per-slot loop. */
+const LONG_RANGE = 32;
+
+/** Every slot `fill`: what an untouched view map holds, to compare ranges against natively. */
+const blanks = new Map<number, Int32Array>();
+function blank(fill: number): Int32Array {
+  let b = blanks.get(fill);
+  if (!b) {
+    b = new Int32Array(SLOT_COUNT).fill(fill);
+    blanks.set(fill, b);
+  }
+  return b;
+}
+
+/** The bytes of slots [start, end) of `map`, for native comparison (Buffer.compare, a memcmp). */
+function bytes(map: Int32Array, start = 0, end: number = map.length): Uint8Array {
+  return new Uint8Array(map.buffer, map.byteOffset + start * 4, (end - start) * 4);
+}
+
 /** Collects views' owner maps, grouped by identical content. */
 export class SlotGroups {
   readonly groups: { owners: Int32Array; views: string[]; hash: number }[] = [];
   private scratch = new Int32Array(SLOT_COUNT);
+  private fill = UNASSIGNED;
   private lastGroup = -1;
 
   /** Starts a new view map: every slot unassigned (or `NOT_SAID` for partial sources). */
   begin(fill: number): Int32Array {
     this.scratch.fill(fill);
+    this.fill = fill;
     return this.scratch;
+  }
+
+  /**
+   * Writes `owner` into the current view map for every slot of `ranges`; returns the slots another owner
+   * already had in this view (they keep that owner). A range nobody marked yet is filled in one native call.
+   */
+  mark(ranges: readonly SlotRange[], owner: number): number[] {
+    const map = this.scratch;
+    const clashes: number[] = [];
+    const untouched = blank(this.fill);
+    for (const r of ranges) {
+      // Long ranges only: for a few slots the loop below is cheaper than two views and a compare.
+      const long = r.start >= 0 && r.end - r.start >= LONG_RANGE && r.end < SLOT_COUNT;
+      if (long && equal(bytes(map, r.start, r.end + 1), bytes(untouched, r.start, r.end + 1))) {
+        map.fill(owner, r.start, r.end + 1);
+        continue;
+      }
+      for (let s = r.start; s <= r.end; s++) {
+        const prev = map[s]!;
+        if (prev >= 0 && prev !== owner) clashes.push(s);
+        else map[s] = owner;
+      }
+    }
+    return clashes;
   }
 
   /** Files the scratch map under an existing identical group or a new one; returns the group index. */
@@ -29,7 +74,7 @@ export class SlotGroups {
     const s = this.scratch;
     // Fast path: identical to the group the previous view joined (the usual case).
     const last = this.groups[this.lastGroup];
-    if (last && equal(last.owners, s)) {
+    if (last && equal(bytes(last.owners), bytes(s))) {
       last.views.push(view);
       return this.lastGroup;
     }
@@ -37,7 +82,7 @@ export class SlotGroups {
     for (let i = 0; i < SLOT_COUNT; i++) h = Math.imul(h ^ (s[i]! + 3), 0x01000193);
     for (let g = 0; g < this.groups.length; g++) {
       const group = this.groups[g]!;
-      if (group.hash === h && equal(group.owners, s)) {
+      if (group.hash === h && equal(bytes(group.owners), bytes(s))) {
         group.views.push(view);
         this.lastGroup = g;
         return g;
@@ -49,22 +94,9 @@ export class SlotGroups {
   }
 }
 
-function equal(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < SLOT_COUNT; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Writes `owner` into `map` for every slot of `ranges`; returns slots that already had another owner. */
-export function markOwner(map: Int32Array, ranges: readonly SlotRange[], owner: number): number[] {
-  const clashes: number[] = [];
-  for (const r of ranges) {
-    for (let s = r.start; s <= r.end; s++) {
-      const prev = map[s]!;
-      if (prev >= 0 && prev !== owner) clashes.push(s);
-      else map[s] = owner;
-    }
-  }
-  return clashes;
+/** Byte-for-byte equality, native: a JS loop over 16,384 slots is slow in code not optimised yet. */
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
 }
 
 /**

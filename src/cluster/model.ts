@@ -8,7 +8,7 @@ import { buildIdResolver } from './model-ids.ts';
 import { consensusOwners, rangesByOwner, SlotGroups } from './model-slots.ts';
 import type { ClusterModel, ModelHealth, ModelNode, ModelView, OpenSlot } from './model-types.ts';
 import { countSlots, SLOT_COUNT } from './slots.ts';
-import type { ClusterSnapshot, NodeObservation } from './types.ts';
+import type { ClusterSnapshot, NodeObservation, SlotRange } from './types.ts';
 
 const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
 
@@ -230,6 +230,7 @@ function healthOf(d: Draft): ModelHealth {
 
 /** Adds slots that two masters each claim in their own myself line. */
 function collectSelfClaimClashes(list: readonly Draft[], multi: Map<number, Set<string>>): void {
+  if (!claimsOverlap(list)) return;
   const first = new Int32Array(SLOT_COUNT).fill(-1);
   for (const d of list) {
     if (!d.claimed || d.role === 'replica') continue;
@@ -246,6 +247,19 @@ function collectSelfClaimClashes(list: readonly Draft[], multi: Map<number, Set<
       }
     }
   }
+}
+
+/** Whether any two ranges non-replica nodes claim for themselves share a slot, or one leaves 0-16383 (sorted sweep). */
+function claimsOverlap(list: readonly Draft[]): boolean {
+  const ranges: SlotRange[] = [];
+  for (const d of list) if (d.claimed && d.role !== 'replica') ranges.push(...d.claimed);
+  ranges.sort((a, b) => a.start - b.start);
+  let end = -1;
+  for (const r of ranges) {
+    if (r.start <= end || r.start < 0 || r.end >= SLOT_COUNT) return true;
+    end = Math.max(end, r.end);
+  }
+  return false;
 }
 
 function remapOwners(owners: Int32Array, remap: Int32Array): Int32Array {

@@ -1,8 +1,20 @@
 /** Pure parsers for CLUSTER INFO and INFO output ("key:value" lines, "# Section" headers). */
 import { splitLines } from './paste-limits.ts';
+import { redactSecrets } from './redact.ts';
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
+const SPACE_RE = /\s/;
+/**
+ * Text as servers send it: every line (LF or CRLF) empty, a "#" header, or key:value where the value has
+ * no leading, trailing or doubled whitespace ("os:Linux 6.1 x86_64" is one), no other line break (\u2028
+ * would start a line for FIELD_RE's ^). Such text gets the fast path.
+ */
+const PLAIN_INFO_RE =
+  /^(?:(?:#[^\r\n\u2028\u2029]*|[A-Za-z_][A-Za-z0-9_.-]*:(?:\S+(?: \S+)*)?)?\r?\n)*(?:#[^\r\n\u2028\u2029]*|[A-Za-z_][A-Za-z0-9_.-]*:(?:\S+(?: \S+)*)?)?$/;
+/** A line of key:value tokens only (CLUSTER INFO flattened onto one line), which the loop reads token by token. */
+const FLAT_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*(?: [A-Za-z_][A-Za-z0-9_.-]*:\S*)+\r?$/m;
+const FIELD_RE = /^([A-Za-z_][A-Za-z0-9_.-]*):([^\r\n]*)\r?$/gm;
 
 /**
  * Parses "key:value" lines (CRLF or LF, "# Section" headers ignored) into a record. A line made only of
@@ -10,11 +22,17 @@ const TOKEN_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*$/;
  */
 export function parseInfoFields(text: string): Record<string, string> {
   const out: Record<string, string> = {};
+  if (PLAIN_INFO_RE.test(text) && !FLAT_RE.test(text)) {
+    // Native passes instead of one JS step per line; the result is the one the loop below gives.
+    FIELD_RE.lastIndex = 0;
+    for (let m = FIELD_RE.exec(text); m !== null; m = FIELD_RE.exec(text)) out[m[1]!] = m[2]!;
+    return out;
+  }
   for (const rawLine of splitLines(text)) {
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const tokens = line.split(/\s+/);
-    if (tokens.length > 1 && tokens.every((t) => TOKEN_RE.test(t))) {
+    const tokens = SPACE_RE.test(line) ? line.split(/\s+/) : null;
+    if (tokens && tokens.length > 1 && tokens.every((t) => TOKEN_RE.test(t))) {
       for (const t of tokens) {
         const i = t.indexOf(':');
         out[t.slice(0, i)] = t.slice(i + 1);
@@ -24,7 +42,9 @@ export function parseInfoFields(text: string): Record<string, string> {
     const i = line.indexOf(':');
     if (i <= 0) continue;
     const key = line.slice(0, i);
-    if (KEY_RE.test(key)) out[key] = line.slice(i + 1).trim();
+    // A value with a space, '=' or '@' in it may carry a pasted secret ("ok requirepass x"): never echo one.
+    const value = line.slice(i + 1).trim();
+    if (KEY_RE.test(key)) out[key] = /[\s=@]/.test(value) ? redactSecrets(value) : value;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** Pure parser for CLUSTER NODES output and nodes.conf (Redis 3 to 7), tolerant of bad lines. */
 import { parseNodeAddress, parseNodeId, parseSlotToken } from './parse-address.ts';
 import { isRedactedHost, readLenientLine } from './parse-nodes-lenient.ts';
+import { readPlainLine } from './parse-nodes-plain.ts';
 import { splitLines } from './paste-limits.ts';
 import { normalizeRanges } from './slots.ts';
 import type { ClusterNodesView, NodeFlag, NodeLine, ParseIssue, SlotRange } from './types.ts';
@@ -213,6 +214,16 @@ function parseLine(
   return { node, issues, cut };
 }
 
+/** The most fields any line before `end` has (blank and "vars" lines aside). */
+function widestLine(lines: readonly SourceLine[], end: number): number {
+  let widest = 0;
+  for (let i = 0; i < end; i++) {
+    const t = (lines[i]?.text ?? '').trim();
+    if (t !== '' && !VARS_RE.test(t)) widest = Math.max(widest, t.split(/\s+/).length);
+  }
+  return widest;
+}
+
 /**
  * Parses CLUSTER NODES / nodes.conf lines that carry their own line numbers. Never throws: every unusable
  * line becomes a ParseIssue and the valid lines are still returned. Blank lines and the nodes.conf
@@ -231,20 +242,23 @@ export function parseNodeLines(lines: readonly SourceLine[], lastIsEndOfInput = 
       break;
     }
   }
-  // The widest other line: a last line as wide as the rest is a paste with dropped columns, not a cut one.
-  let widest = 0;
-  for (let i = 0; i < lastIndex; i++) {
-    const t = (lines[i]?.text ?? '').trim();
-    if (t !== '' && !VARS_RE.test(t)) widest = Math.max(widest, t.split(/\s+/).length);
-  }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!line) continue;
+    const plain = readPlainLine(line.text, line.lineNo);
+    if (plain) {
+      nodes.push(plain);
+      if (observer === null && plain.flags.includes('myself')) observer = plain.id;
+      continue;
+    }
     const trimmed = line.text.trim();
     if (trimmed === '' || VARS_RE.test(trimmed)) continue;
     const fields = trimmed.split(/\s+/);
+    const last = lastIsEndOfInput && i === lastIndex;
+    // A last line as wide as the widest other line is a paste with dropped columns, not a cut one.
+    const widest = last ? widestLine(lines, lastIndex) : 0;
     const narrow = widest > 0 && widest < 8 && fields.length >= widest;
-    const res = parseLine(line, fields, lastIsEndOfInput && i === lastIndex && !narrow);
+    const res = parseLine(line, fields, last && !narrow);
     issues.push(...res.issues);
     if (res.cut) truncatedLine = line.lineNo;
     if (!res.node) continue;

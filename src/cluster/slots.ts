@@ -32,7 +32,9 @@ export function bitmapToRanges(bits: Uint8Array): SlotRange[] {
 
 /** Sorts and merges overlapping or adjacent ranges. */
 export function normalizeRanges(ranges: readonly SlotRange[]): SlotRange[] {
-  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  let inOrder = true;
+  for (let i = 1; i < ranges.length && inOrder; i++) inOrder = ranges[i - 1]!.start <= ranges[i]!.start;
+  const sorted = inOrder ? ranges : [...ranges].sort((a, b) => a.start - b.start);
   const out: SlotRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];

@@ -77,15 +77,19 @@ export interface ClusterNodesView {
   issues: ParseIssue[];
 }
 
+/** Every way a live probe of one node can fail. */
+export const PROBE_ERROR_KINDS = [
+  'timeout', // TCP accepted (or not) but nothing answered in time: frozen, SIGSTOPped, blackholed
+  'refused', // nothing listens
+  'auth', // NOAUTH / WRONGPASS / NOPERM
+  'tls', // the TLS handshake failed: a certificate, CA, servername or client certificate was refused
+  'loading', // LOADING: the node is loading its dataset
+  'not-cluster', // cluster_enabled:0 or "ERR This instance has cluster support disabled"
+  'error', // anything else, with the message
+] as const;
+
 /** How a live probe of one node failed. */
-export type ProbeErrorKind =
-  | 'timeout' // TCP accepted (or not) but nothing answered in time: frozen, SIGSTOPped, blackholed
-  | 'refused' // nothing listens
-  | 'auth' // NOAUTH / WRONGPASS / NOPERM
-  | 'tls' // the TLS handshake failed: a certificate, CA, servername or client certificate was refused
-  | 'loading' // LOADING: the node is loading its dataset
-  | 'not-cluster' // cluster_enabled:0 or "ERR This instance has cluster support disabled"
-  | 'error'; // anything else, with the message
+export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
 
 /**
  * Settings read with CONFIG GET. A field is absent when it could not be read (CONFIG renamed or denied,
@@ -120,6 +124,16 @@ export interface NodeConfig {
   preferredEndpointType?: string;
 }
 
+/** One function library as FUNCTION LIST WITHCODE describes it; the code itself is not kept. */
+export interface FunctionLibrary {
+  name: string;
+  engine: string;
+  /** Names of the functions it registers. */
+  functions: string[];
+  /** sha256 of library_code, hex: two nodes hold the same library when name and digest match. */
+  codeSha: string;
+}
+
 /** Everything known about one node from its own mouth (a live probe, or its own pasted dump). */
 export interface NodeObservation {
   /**
@@ -148,6 +162,12 @@ export interface NodeObservation {
   /** Why CONFIG GET gave nothing, if it did not (renamed command, ACL). */
   configError?: string;
   dbsize?: number;
+  /** INFO memory fields (used_memory, used_memory_dataset, maxmemory, ...), live only. */
+  memory?: Record<string, string>;
+  /** Its Redis 7 function libraries (FUNCTION LIST WITHCODE, the code kept only as a digest), live only. */
+  functions?: FunctionLibrary[];
+  /** Why FUNCTION LIST gave nothing (NOPERM, or "unknown command" before Redis 7), live only. */
+  functionsError?: string;
   /** Whether the cluster bus port accepted a TCP connection (live only). */
   busPort?: { port: number; open: boolean; error?: string };
   /**

@@ -1,4 +1,5 @@
 /** Coded errors of the cluster registry: loading it, resolving a target, resolving a password. */
+import { CodedError } from '../cluster/coded-error.ts';
 
 export type ConfigErrorCode =
   | 'CONFIG_NOT_FOUND'
@@ -11,14 +12,12 @@ export type ConfigErrorCode =
   | 'PASSWORD_ENV_MISSING';
 
 /** An error of the registry with a stable `code`; `problems` lists every problem found, one per line. */
-export class ConfigError extends Error {
-  readonly code: ConfigErrorCode;
+export class ConfigError extends CodedError<ConfigErrorCode> {
+  override name = 'ConfigError';
   readonly problems: string[];
 
   constructor(code: ConfigErrorCode, message: string, problems: string[] = []) {
-    super(problems.length > 0 ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
-    this.name = 'ConfigError';
-    this.code = code;
+    super(code, problems.length > 0 ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
     this.problems = problems;
   }
 }

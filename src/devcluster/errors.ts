@@ -1,4 +1,5 @@
 /** Coded errors raised by the dev-cluster harness. */
+import { CodedError } from '../cluster/coded-error.ts';
 
 export type DevClusterErrorCode =
   | 'DEVCLUSTER_TIMEOUT'
@@ -9,12 +10,6 @@ export type DevClusterErrorCode =
   | 'DEVCLUSTER_BAD_OPTIONS';
 
 /** An error with a stable `code`, so callers can branch without matching message text. */
-export class DevClusterError extends Error {
-  readonly code: DevClusterErrorCode;
-
-  constructor(code: DevClusterErrorCode, message: string) {
-    super(message);
-    this.name = 'DevClusterError';
-    this.code = code;
-  }
+export class DevClusterError extends CodedError<DevClusterErrorCode> {
+  override name = 'DevClusterError';
 }

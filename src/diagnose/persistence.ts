@@ -75,12 +75,12 @@ export function restartOutcome(model: ClusterModel, n: ModelNode): string {
   const p = persistenceOf(model, n);
   if (p.own === 'on')
     return `it rejoins with ${slots} and the keys it persisted (${p.how}); writes after its last save are lost.`;
-  const empty = `comes back EMPTY and serves ${p.own === 'unknown' ? 'them' : slots} with no keys: every key in them is lost`;
+  const empty = `comes back EMPTY and serves ${p.own === 'unknown' ? 'them' : slots} with no keys`;
   if (p.own === 'off')
-    return `it runs without persistence (${OFF}, read by the probe), so a restart ${empty}, and a replica that syncs from it copies the empty data set. Promote a replica first if one holds the data (failover); with none, a restart returns these slots empty.`;
+    return `it runs without persistence (${OFF}, read by the probe), so a restart ${empty} (every key in them is lost), and a replica that syncs from it copies the empty data set. Promote a replica first if one holds the data (failover); with none, a restart returns these slots empty.`;
   const peers =
     p.peers === 'off'
       ? ` Its own settings could not be read, and all ${plural(p.peersRead, 'other node')} whose settings were read run without persistence (${OFF}): if it runs like them, it comes back EMPTY; promote a replica first if one holds the data.`
       : ' Check appendonly and save in its redis.conf first.';
-  return `it rejoins with ${slots} and its keys only if it persisted them (RDB or AOF); without, it ${empty}.${peers}`;
+  return `it rejoins with ${slots} and its keys only if it persisted them (RDB or AOF); otherwise it ${empty}.${peers}`;
 }

@@ -52,6 +52,8 @@ export const FINDING_CODES = [
   'CONFIG_LOST',
   'NO_ELIGIBLE_VOTERS',
   'PASTE_INCOMPLETE',
+  /** Slot-owning masters hold different Redis 7 function libraries (live only). */
+  'FUNCTIONS_DIFFER',
   ...PRODUCTION_SETTING_CODES,
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -119,6 +121,8 @@ export const DANGEROUS_OPTIONS = [
   'replace-existing-keys',
   /** del-node/forget-node: remove the last replica of a master. */
   'allow-no-replica',
+  /** Slot moves: move keys to a master past its estimated memory headroom (OOM part-way, or evictions). */
+  'ignore-memory-headroom',
 ] as const;
 export type DangerousOption = (typeof DANGEROUS_OPTIONS)[number];
 

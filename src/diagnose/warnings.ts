@@ -17,9 +17,7 @@ export function offlineWarnings(snapshot: ClusterSnapshot, model: ClusterModel):
     );
   }
   if (snapshot.source === 'paste') {
-    out.push(
-      'A paste cannot show whether cluster bus ports are reachable or whether nodes answer right now; run a live diagnosis to check.',
-    );
+    out.push('A paste shows no live state (bus ports, nodes answering now); run a live diagnosis to check.');
   } else {
     const unprobed = snapshot.observations.filter((o) => !o.error && !o.busPort).length;
     if (unprobed > 0) out.push(`Bus ports were not probed on ${plural(unprobed, 'node')}.`);

@@ -111,13 +111,16 @@ export async function diagnoseSnapshot(
   return { diagnosis, runbook };
 }
 
-/** Probes `cluster` live, diagnoses it and runs the runbook step by step. Throws only config errors. */
+/**
+ * Probes `cluster` live, diagnoses it and runs the runbook step by step. Throws only config errors.
+ * `probed`: the probe of `cluster`, already started by a caller that loads this module while it runs.
+ */
 export async function runLive(
   cluster: ClusterConfig,
-  opts: RunOptions & { probe?: ProbeOptions } = {},
+  opts: RunOptions & { probe?: ProbeOptions; probed?: Promise<ClusterSnapshot> } = {},
 ): Promise<LiveResult> {
-  const { probeCluster } = await import('../diagnose/probe/probe.ts');
-  const snapshot = await probeCluster(cluster, opts.probe);
+  const snapshot = await (opts.probed ??
+    import('../diagnose/probe/probe.ts').then(({ probeCluster }) => probeCluster(cluster, opts.probe)));
   const auth = {
     ...(cluster.username ? { username: cluster.username } : {}),
     ...(cluster.passwordEnv ? { passwordEnv: cluster.passwordEnv } : {}),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
 import { isRefusal, type Plan, type PlanInput, type Refusal } from '../../src/actions/types.ts';
 import { buildModel } from '../../src/cluster/model.ts';
+import { parseClusterNodes } from '../../src/cluster/parse-nodes.ts';
 import type { NodeObservation } from '../../src/cluster/types.ts';
 import { diagnose } from '../../src/diagnose/diagnose.ts';
 import { scenarioMeta } from '../diagnose/scenario-fixtures.ts';
@@ -82,5 +83,55 @@ describe('planner refusals', () => {
     const bad = refused(makePlan('failover', { ...cl, params: { node: meta.nodes[3]!.address, slots: 5 } }));
     expect(bad.code).toBe('ACTION_BAD_PARAMS');
     expect(bad.reasons).toEqual(['failover does not take --slots']);
+  });
+});
+
+describe('optional node parameters: the named node is checked, the default taken when none is named', () => {
+  /** An empty node that knows only itself: what add-replica and meet take. */
+  function newcomer(address: string): NodeObservation {
+    const id = 'f'.repeat(40);
+    return {
+      address,
+      source: 'live',
+      nodeId: id,
+      nodes: parseClusterNodes(`${id} ${address}@17000 myself,master - 0 0 0 connected\n`),
+      clusterInfo: { cluster_state: 'fail', cluster_known_nodes: '1', cluster_slots_assigned: '0' },
+      dbsize: 0,
+      busPort: { port: 17000, open: true },
+    };
+  }
+
+  it('add-replica --master refuses a replica and a master that is down; without it, picks a master', () => {
+    const fresh = newcomer('127.9.9.9:7000');
+    const base = input('master-killed-no-replica', { node: fresh.address });
+    const meta = scenarioMeta('master-killed-no-replica');
+    const dead = meta.nodes.find((n) => n.state === 'dead')!.address;
+    const down = refused(
+      makePlan('add-replica', { ...base, params: { ...base.params, master: dead }, newNode: fresh }),
+    );
+    expect(down.code).toBe('ACTION_REFUSED');
+    expect(down.reasons).toEqual([`${dead} is down: a replica cannot sync from it`]);
+    const replica = base.model.nodes.find((n) => n.role === 'replica')!;
+    const notMaster = refused(
+      makePlan('add-replica', { ...base, params: { ...base.params, master: replica.label }, newNode: fresh }),
+    );
+    expect(notMaster.code).toBe('ACTION_BAD_PARAMS');
+    expect(notMaster.reasons).toEqual([`${replica.label} is a replica, not a master`]);
+    const unknown = refused(
+      makePlan('add-replica', { ...base, params: { ...base.params, master: '10.9.9.9:1' }, newNode: fresh }),
+    );
+    expect(unknown.hint).toBe('Name the master with --master <ip:port|id>, or leave it out.');
+    const picked = makePlan('add-replica', { ...base, newNode: fresh });
+    expect(isRefusal(picked)).toBe(false);
+  });
+
+  it('meet --from refuses a node that does not answer; without it, sends from an answering node', () => {
+    const fresh = newcomer('127.9.9.9:7000');
+    const base = input('master-killed-no-replica', { node: fresh.address });
+    const dead = scenarioMeta('master-killed-no-replica').nodes.find((n) => n.state === 'dead')!.address;
+    const r = refused(makePlan('meet', { ...base, params: { ...base.params, from: dead }, newNode: fresh }));
+    expect(r.reasons).toEqual([`${dead} does not answer`]);
+    expect(r.hint).toBe('Send the MEET from a node that answers.');
+    expect(isRefusal(makePlan('meet', { ...base, newNode: fresh }))).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import {
   mayPropose,
   TRANSITIONS,
 } from '../../src/approvals/policy.ts';
+import { undecided } from '../../src/approvals/record.ts';
 import type { ApprovalRequest } from '../../src/approvals/types.ts';
 import { REQUEST_STATES } from '../../src/approvals/types.ts';
 import { parseCommand } from '../../src/bot/commands.ts';
@@ -40,16 +41,7 @@ function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
     expiresAt: 5000,
     approvalsNeeded: 1,
     selfApproval: false,
-    approvals: [],
-    decidedBy: null,
-    decidedAt: null,
-    reason: null,
-    runner: null,
-    startedAt: null,
-    finishedAt: null,
-    code: null,
-    message: null,
-    fingerprintAfter: null,
+    ...undecided(),
     diagnosis: null,
     ...over,
   };

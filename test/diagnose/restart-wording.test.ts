@@ -50,7 +50,7 @@ run('a dead master without replica: the same cause, three levels of knowledge', 
     const d = diagnosePaste(scenarioPaste(name));
     expect(d.rootCauses[0]?.code).toBe('master-failed-no-replica');
     expect(restartWhy(d)).toMatch(
-      /it rejoins with slots 0-\d+ and its keys only if it persisted them \(RDB or AOF\); without, it comes back EMPTY and serves them with no keys: every key in them is lost\. Check appendonly and save in its redis\.conf first\.$/,
+      /it rejoins with slots 0-\d+ and its keys only if it persisted them \(RDB or AOF\); otherwise it comes back EMPTY and serves them with no keys\. Check appendonly and save in its redis\.conf first\.$/,
     );
   });
 

@@ -1,8 +1,9 @@
 /**
  * Least-privilege credentials on a real cluster: diagnosis works with a read-only ACL user; a failover
  * runs with a remediation user granted exactly what the README lists, and fails with a clear NOPERM
- * message (and runs nothing) with a user that lacks +cluster|failover. Diagnosis and remediation use
- * separate users.
+ * message (and runs nothing) with a user that lacks +cluster|failover. add-node copies the cluster's
+ * functions with +function|list +function|dump +function|restore, and without them fails before the MEET.
+ * Diagnosis and remediation use separate users.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan, planAction } from '../../src/actions/service.ts';
@@ -12,28 +13,34 @@ import { aclConfig, calls, setAclUsers, waitCaughtUp } from './action-helpers.ts
 
 /** The ACLs the README's "Fixing" section lists (kept in one place so the test proves the text). */
 const DIAGNOSIS_ACL =
-  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot';
+  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot +function|list';
+const FUNCTIONS_ACL = '+function|list +function|dump +function|restore';
+const LIB = "#!lua name=acllib\nredis.register_function('aclget', function(keys) return 1 end)";
 const EXECUTOR_ACL = '-@all +ping +info +cluster|nodes';
 
 let c: DevCluster;
+let spare: DevCluster;
 beforeAll(async () => {
-  c = await startCluster({
-    masters: 3,
-    replicasPerMaster: 1,
-    password: 'admin-pw',
-    aclUser: 'admin',
-    nodeTimeoutMs: 1000,
-    label: 'act-acl',
-  });
+  const auth = { password: 'admin-pw', aclUser: 'admin', nodeTimeoutMs: 1000 };
+  [c, spare] = await Promise.all([
+    startCluster({ masters: 3, replicasPerMaster: 1, ...auth, label: 'act-acl' }),
+    startCluster({ nodes: [{ role: 'master', slots: [] }], ...auth, label: 'act-acl-new' }),
+  ]);
   const users: [string, string, string][] = [
     ['diag', 'diag-pw', DIAGNOSIS_ACL],
-    ['fixer', 'fix-pw', `${EXECUTOR_ACL} +cluster|failover +cluster|meet +cluster|replicate +cluster|forget`],
+    [
+      'fixer',
+      'fix-pw',
+      `${EXECUTOR_ACL} +cluster|failover +cluster|meet +cluster|replicate +cluster|forget ${FUNCTIONS_ACL}`,
+    ],
     ['fixer-no-failover', 'nofail-pw', `${EXECUTOR_ACL} +cluster|meet +cluster|replicate +cluster|forget`],
   ];
   await setAclUsers(c, users);
+  await setAclUsers(spare, users);
+  for (const m of c.masters()) await c.cli(m, 'FUNCTION', 'LOAD', LIB);
 }, 90_000);
 afterAll(async () => {
-  await c?.stop();
+  await Promise.all([c?.stop(), spare?.stop()]);
 });
 
 const config = (user: string, env: string) => aclConfig(c.node(0), user, env);
@@ -76,5 +83,26 @@ describe('least-privilege ACL users', () => {
     const ok = await executePlan(config('fixer', 'FIX_PW'), denied.plan, opts);
     expect(ok.outcome, ok.message).toBe('succeeded');
     expect(await calls(c, c.node(3), 'cluster|failover')).toBe(1);
+  }, 60_000);
+
+  it('add-node: without +function|list the copy fails before the MEET; with the function ACLs it copies them', async () => {
+    const n = spare.node(0);
+    const r = await planAction(
+      config('fixer-no-failover', 'NOFAIL_PW'),
+      'add-node',
+      { node: n.address },
+      opts,
+    );
+    if ('refusal' in r) throw new Error(r.refusal.reasons.join('; '));
+    const copy = r.plan.steps[0]!;
+    expect(copy.kind === 'copy-functions' && copy.libraries).toEqual(['acllib']);
+    const failed = await executePlan(config('fixer-no-failover', 'NOFAIL_PW'), r.plan, opts);
+    expect(failed.outcome).toBe('failed');
+    expect(failed.code).toBe('ACTION_NOPERM');
+    expect(failed.message).toMatch(/FUNCTION LIST: NOPERM .*function\|list.*remediation user lacks/);
+    expect(await calls(spare, n, 'cluster|meet')).toBe(0);
+    const ok = await executePlan(config('fixer', 'FIX_PW'), r.plan, opts);
+    expect(ok.outcome, ok.message).toBe('succeeded');
+    expect(await spare.cli(n, 'FCALL', 'aclget', 0)).toBe('1');
   }, 60_000);
 });

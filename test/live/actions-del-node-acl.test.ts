@@ -15,7 +15,7 @@ import { aclConfig, setAclUsers } from './action-helpers.ts';
 
 /** The ACLs the README lists (one place, so the test proves the text). */
 const DIAGNOSIS_ACL =
-  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot';
+  '-@all +ping +info +dbsize +config|get +cluster|nodes +cluster|info +cluster|countkeysinslot +function|list';
 const DEL_NODE_ACL =
   '-@all +ping +info +cluster|nodes +cluster|setslot +cluster|getkeysinslot +cluster|countkeysinslot +migrate +restore-asking +select +exists +cluster|replicate +cluster|forget +cluster|reset ~*';
 

@@ -6,12 +6,17 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { countSlots, formatRanges } from '../../src/cluster/slots.ts';
-import { type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
+import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
-import { keysInRanges, ownSlots } from '../../src/devcluster/scenario-kit.ts';
-import { waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
-import { expectReadable, waitCaughtUp } from './action-helpers.ts';
-import { mustPlanSlots, mustRefuseSlots, runSlots, withScenario } from './slot-helpers.ts';
+import { ownSlots } from '../../src/devcluster/scenario-kit.ts';
+import { expectReadable } from './action-helpers.ts';
+import {
+  migrationWithFailedSource,
+  mustPlanSlots,
+  mustRefuseSlots,
+  runSlots,
+  withScenario,
+} from './slot-helpers.ts';
 
 const timings: Record<string, number> = {};
 afterAll(() => {
@@ -96,19 +101,7 @@ describe('fix-open-slot on real clusters', () => {
       label: 'act-open-heir',
     });
     try {
-      const [source, target, heir] = [c.node(0), c.node(1), c.node(3)];
-      const tagged = keysInRanges('heir', await ownSlots(c, source), 1)[0]!;
-      const tag = tagged.slice(tagged.indexOf('{') + 1, tagged.indexOf('}'));
-      const slot = keySlot(tagged);
-      const keys = Array.from({ length: 10 }, (_, i) => `item:{${tag}}:${i}`);
-      for (const k of keys) await c.cli(source, 'SET', k, `value-of-${k}`);
-      await c.cli(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
-      await c.cli(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
-      await c.cli(source, 'MIGRATE', target.host, target.port, '', 0, 5000, 'KEYS', ...keys.slice(0, 4));
-      await waitCaughtUp(c, heir, source);
-      await c.kill(source);
-      await waitPromoted(c, heir);
-      await waitState(c, 'fail', [target]);
+      const { source, target, heir, slot, keys } = await migrationWithFailedSource(c);
       const p = await mustPlanSlots(c, 'fix-open-slot');
       expect(p.steps.map((s) => [s.kind, s.display.at(s.kind === 'move-slots' ? 2 : 0)])).toEqual([
         ['command', `redis-cli -h ${target.host} -p 7000 CONFIG SET cluster-require-full-coverage no`],

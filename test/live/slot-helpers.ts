@@ -5,10 +5,12 @@
  */
 import { type ExecuteOptions, executePlan, planAction } from '../../src/actions/service.ts';
 import type { ExecutionEvent, ExecutionResult, Plan, Refusal } from '../../src/actions/types.ts';
-import type { DevCluster } from '../../src/devcluster/index.ts';
+import { type DevCluster, type DevNode, keySlot } from '../../src/devcluster/index.ts';
+import { keysInRanges, ownSlots } from '../../src/devcluster/scenario-kit.ts';
+import { waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
 import { runScenario, type ScenarioName, type ScenarioResult } from '../../src/devcluster/scenarios.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
-import { configOf, optsOf } from './action-helpers.ts';
+import { configOf, optsOf, waitCaughtUp } from './action-helpers.ts';
 
 /** Loopback-only options with the password and a roomy key-count budget. */
 export function slotOpts(c: DevCluster): ExecuteOptions {
@@ -71,4 +73,29 @@ export async function withScenario(
   } finally {
     await s.cluster.stop();
   }
+}
+
+/**
+ * A migration whose source failed over (cluster of 3 masters with a replica each): one slot of node 0
+ * open towards node 1 with 10 keys, 4 of them moved, then node 0 killed and its replica node 3 promoted.
+ * `auth` goes into the MIGRATE (["AUTH2", user, pw] on a cluster with credentials).
+ */
+export async function migrationWithFailedSource(
+  c: DevCluster,
+  auth: string[] = [],
+): Promise<{ source: DevNode; target: DevNode; heir: DevNode; slot: number; keys: string[] }> {
+  const [source, target, heir] = [c.node(0), c.node(1), c.node(3)];
+  const tagged = keysInRanges('heir', await ownSlots(c, source), 1)[0]!;
+  const tag = tagged.slice(tagged.indexOf('{') + 1, tagged.indexOf('}'));
+  const slot = keySlot(tagged);
+  const keys = Array.from({ length: 10 }, (_, i) => `item:{${tag}}:${i}`);
+  for (const k of keys) await c.cli(source, 'SET', k, `value-of-${k}`);
+  await c.cli(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+  await c.cli(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+  await c.cli(source, 'MIGRATE', target.host, target.port, '', 0, 5000, ...auth, 'KEYS', ...keys.slice(0, 4));
+  await waitCaughtUp(c, heir, source);
+  await c.kill(source);
+  await waitPromoted(c, heir);
+  await waitState(c, 'fail', [target]);
+  return { source, target, heir, slot, keys };
 }

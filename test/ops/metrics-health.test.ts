@@ -1,5 +1,6 @@
 /** Metrics registries are per instance; readiness checks are bounded and recover; drain waits, bounded. */
 import { describe, expect, it } from 'vitest';
+import { METRIC_LABELS } from '../../src/cli/metric-labels.ts';
 import { Readiness } from '../../src/ops/health/readiness.ts';
 import { Drain } from '../../src/ops/lifecycle/drain.ts';
 import { createPrometheusMetrics } from '../../src/ops/metrics/prometheus.ts';
@@ -13,8 +14,8 @@ const sample = (text: string, series: string) =>
 
 describe('Prometheus metrics', () => {
   it('keeps each instance in its own registry, with the default process metrics', async () => {
-    const a = createPrometheusMetrics();
-    const b = createPrometheusMetrics();
+    const a = createPrometheusMetrics(METRIC_LABELS);
+    const b = createPrometheusMetrics(METRIC_LABELS);
     a.diagnosis('live', 'fail', 1.2);
     a.probe('timeout');
     a.probe('something-new');
@@ -31,7 +32,7 @@ describe('Prometheus metrics', () => {
   });
 
   it('declares the approval and job series with no samples until something records them', async () => {
-    const m = createPrometheusMetrics();
+    const m = createPrometheusMetrics(METRIC_LABELS);
     const before = await m.render();
     expect(before).toContain('# TYPE redis_runbook_approvals_total counter');
     expect(before).not.toMatch(/^redis_runbook_(approvals|jobs)_total\{/m);

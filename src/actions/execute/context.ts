@@ -16,6 +16,11 @@ export interface NodeSession {
    */
   call(argv: readonly (string | number)[], timeoutMs?: number): Promise<unknown>;
   /**
+   * Like `call`, binary-safe: arguments may be Buffers and bulk replies come back as Buffers (FUNCTION
+   * DUMP's payload, which is not text). Optional: a session without it cannot run steps that need it.
+   */
+  callBuffer?(argv: readonly (string | number | Buffer)[], timeoutMs?: number): Promise<unknown>;
+  /**
    * Sends several commands in one pipeline (one write, one round trip) and resolves with each reply or
    * its classified error, in order; rejects only when the pipeline as a whole got no answer in time (then
    * any of them may have run). Never retries. Optional: without it a runner sends the commands one by one.

@@ -98,7 +98,9 @@ export interface ReplyContext {
 export function commandName(argv: readonly (string | number)[] | undefined): string {
   if (!argv || argv.length === 0) return 'connect';
   const [a, b] = argv.map((x) => String(x).toUpperCase());
-  return a === 'CLUSTER' || a === 'CONFIG' || a === 'ACL' || a === 'CLIENT' ? `${a} ${b ?? ''}`.trim() : a!;
+  return a === 'CLUSTER' || a === 'CONFIG' || a === 'ACL' || a === 'CLIENT' || a === 'FUNCTION'
+    ? `${a} ${b ?? ''}`.trim()
+    : a!;
 }
 
 /** Classifies `err` (a thrown reply or client error) into a ReplyError for `ctx`. */

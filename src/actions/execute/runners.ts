@@ -6,6 +6,7 @@
 import type { PlanStep, StepKind } from '../types.ts';
 import { runAssignSlots } from './assign.ts';
 import type { StepRunner } from './context.ts';
+import { runCopyFunctions } from './functions.ts';
 import { runMoveSlots } from './migrate.ts';
 import { runCommand, runFanout, runWait } from './steps.ts';
 
@@ -19,6 +20,7 @@ export const STEP_RUNNERS: StepRunners = {
   wait: runWait,
   'assign-slots': runAssignSlots,
   'move-slots': runMoveSlots,
+  'copy-functions': runCopyFunctions,
 };
 
 /** The runner for `step`, or undefined when no module provides its kind. */

@@ -67,9 +67,11 @@ const READ_ONLY = new Set([
   'CLUSTER COUNTKEYSINSLOT',
   'CLUSTER GETKEYSINSLOT',
   'CLUSTER KEYSLOT',
+  'FUNCTION LIST',
+  'FUNCTION DUMP',
 ]);
 
-function isReadOnly(argv: readonly (string | number)[]): boolean {
+function isReadOnly(argv: readonly (string | number | Buffer)[]): boolean {
   const [a, b] = argv.map((x) => String(x).toUpperCase());
   return READ_ONLY.has(a!) || READ_ONLY.has(`${a} ${b ?? ''}`);
 }
@@ -124,6 +126,7 @@ export class SessionPool {
     return {
       address: node.address,
       call: (argv, timeoutMs) => this.call(node.address, argv, timeoutMs),
+      callBuffer: (argv, timeoutMs) => this.call(node.address, argv, timeoutMs, true),
       pipeline: (argvs, timeoutMs) => this.pipeline(node.address, argvs, timeoutMs),
     };
   }
@@ -229,15 +232,24 @@ export class SessionPool {
     }
   }
 
-  private async call(address: string, argv: readonly (string | number)[], timeoutMs?: number) {
+  private async call(
+    address: string,
+    argv: readonly (string | number | Buffer)[],
+    timeoutMs?: number,
+    buffers = false,
+  ) {
     const readOnly = isReadOnly(argv);
-    const ctx = { address, argv, mutating: !readOnly, secrets: [this.password] };
+    // A Buffer argument (a binary payload) never reaches a message: only the command's name does.
+    const named = argv.map((a) => (Buffer.isBuffer(a) ? '<binary>' : a));
+    const ctx = { address, argv: named, mutating: !readOnly, secrets: [this.password] };
     let nc: NodeClient | undefined;
     const limit = deadline(timeoutMs ?? this.commandMs, address);
     try {
       nc = await this.client(address);
-      const [cmd, ...rest] = argv.map(String);
-      const reply = nc.client.call(cmd!, ...rest);
+      const [cmd, ...rest] = argv.map((a) => (Buffer.isBuffer(a) ? a : String(a)));
+      const reply = buffers
+        ? nc.client.callBuffer(String(cmd), ...rest)
+        : nc.client.call(String(cmd), ...rest);
       reply.catch(() => undefined);
       return await Promise.race([reply, limit.promise]);
     } catch (err) {

@@ -102,7 +102,7 @@ function touched(plan: Plan, o: Observation): string[] {
       ? [s.node]
       : s.kind === 'fanout'
         ? s.nodes
-        : s.kind === 'move-slots'
+        : s.kind === 'move-slots' || s.kind === 'copy-functions'
           ? [s.source, s.target]
           : 'node' in s.until
             ? [s.until.node]

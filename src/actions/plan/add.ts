@@ -1,5 +1,6 @@
 /**
- * add-node (an empty master) and add-replica (`--node <new> [--master <addr|id>]`): CLUSTER MEET from the
+ * add-node (an empty master) and add-replica (`--node <new> [--master <addr|id>]`): for a master, first the
+ * cluster's Redis 7 functions are copied to it (functions.ts); then CLUSTER MEET from the
  * new node to a cluster node (skipped when every node already knows it), wait for the join, then for a
  * replica CLUSTER REPLICATE <master-id> (skipped when it already replicates it) and wait until it has
  * synced. The new node must answer, be cluster-enabled, hold no key, know only itself, own no slot and
@@ -8,7 +9,8 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
-import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
+import { functionsCopy } from './functions.ts';
 import { joinBlockers, type Newcomer, readNewcomer } from './newcomer.ts';
 
 type Kind = 'add-node' | 'add-replica';
@@ -135,17 +137,35 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
     `${entry.label} answers and introduces it`,
   ];
   if (kind === 'add-node') {
+    const fn = functionsCopy(input, entry, n);
+    if (fn.refuse)
+      return refuse(
+        input,
+        kind,
+        'ACTION_REFUSED',
+        fn.refuse,
+        `Look at FUNCTION LIST on ${n.obs.address}. If its libraries are leftovers, delete them there by hand (FUNCTION DELETE <library>) and plan again; add-node copies the cluster's own.`,
+      );
+    const all = (fn.step ? [fn.step, ...steps] : steps).map((s, i) => ({ ...s, id: `s${i + 1}` }));
     return frame(input, kind, {
       summary: `Add ${n.obs.address} to the cluster as an empty master (through ${entry.label})`,
-      steps,
-      preconditions: pre,
+      steps: all,
+      preconditions: fn.step
+        ? [...pre, `${n.obs.address} holds no function library, or exactly ${fn.step.source.address}'s`]
+        : pre,
       risks: [
         {
           kind: 'none',
           text: `${n.obs.address} joins empty and owns no slot: no key moves and clients are unaffected; it serves nothing until slots are moved to it (reshard or rebalance).`,
         },
+        ...fn.risks,
       ],
-      expected: [`${n.obs.address} is a master known by every node, owning no slot`],
+      expected: [
+        `${n.obs.address} is a master known by every node, owning no slot`,
+        ...(fn.step
+          ? [`${n.obs.address} holds the same function libraries as ${fn.step.source.address}`]
+          : []),
+      ],
       fixes: [],
     });
   }
@@ -153,33 +173,29 @@ function plan(kind: Kind, input: PlanInput): Plan | Refusal {
 }
 
 function replicaPlan(input: PlanInput, n: Newcomer, steps: PlanStep[], pre: string[]): Plan | Refusal {
-  let master: ModelNode | undefined;
-  if (input.params.master) {
-    const f = nodeParam(
-      input,
-      'add-replica',
-      input.params.master,
-      'Name the master with --master <ip:port|id>, or leave it out.',
-    );
-    if ('refusal' in f) return f.refusal;
-    master = f.node;
-    if (master.role === 'replica')
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_BAD_PARAMS',
-        [`${master.label} is a replica, not a master`],
-        'Name a master.',
-      );
-    if (isDown(master))
-      return refuse(
-        input,
-        'add-replica',
-        'ACTION_REFUSED',
-        [`${master.label} is down: a replica cannot sync from it`],
-        'Bring the master back or fail it over first.',
-      );
-  } else master = pickMaster(input, n.host);
+  const chosen = optionalNodeParam(
+    input,
+    'add-replica',
+    input.params.master,
+    'Name the master with --master <ip:port|id>, or leave it out.',
+    (m) =>
+      m.role === 'replica'
+        ? {
+            code: 'ACTION_BAD_PARAMS',
+            reason: `${m.label} is a replica, not a master`,
+            hint: 'Name a master.',
+          }
+        : isDown(m)
+          ? {
+              code: 'ACTION_REFUSED',
+              reason: `${m.label} is down: a replica cannot sync from it`,
+              hint: 'Bring the master back or fail it over first.',
+            }
+          : null,
+    () => pickMaster(input, n.host),
+  );
+  if ('refusal' in chosen) return chosen.refusal;
+  const master = chosen.node;
   if (!master)
     return refuse(
       input,

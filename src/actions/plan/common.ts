@@ -55,6 +55,33 @@ export function nodeParam(
   return { refusal: refuse(input, action, 'ACTION_BAD_PARAMS', [found.error], how) };
 }
 
+/** Why a named node will not do: the refusal's code, its reason and the hint. */
+export interface NodeObjection {
+  code: ActionErrorCode;
+  reason: string;
+  hint: string;
+}
+
+/**
+ * The node an optional parameter names, once `objection` finds nothing against it; `fallback()` when the
+ * parameter is absent (undefined when there is no default either). Refused when the named node is unknown
+ * (ACTION_BAD_PARAMS, with `how`) or objected to.
+ */
+export function optionalNodeParam(
+  input: PlanInput,
+  action: ActionName,
+  text: string | undefined,
+  how: string,
+  objection: (n: ModelNode) => NodeObjection | null,
+  fallback: () => ModelNode | undefined,
+): { node: ModelNode | undefined } | { refusal: Refusal } {
+  if (!text) return { node: fallback() };
+  const found = nodeParam(input, action, text, how);
+  if ('refusal' in found) return found;
+  const no = objection(found.node);
+  return no ? { refusal: refuse(input, action, no.code, [no.reason], no.hint) } : found;
+}
+
 /** The reference a step carries: the full id when known, and the announced address. */
 export function nodeRef(n: ModelNode): NodeRef {
   return { id: n.idComplete ? n.id : null, address: n.label };

@@ -13,6 +13,7 @@ import { cliFor, frame, refuse } from './common.ts';
 import { checkRemoval, type Removal, refuseSeed } from './del-node-checks.ts';
 import { delNodeSteps, type Repoint, repointsOf, type Share, sharesOf, totalKeys } from './del-node-steps.ts';
 import { forgetters } from './forget.ts';
+import { receiverChecks } from './receivers.ts';
 import { healthyMasters } from './slot-steps.ts';
 
 const NAME = 'del-node';
@@ -191,25 +192,28 @@ function plan(input: PlanInput): Plan | Refusal {
       : []),
   ];
   const total = totalKeys(input);
-  return frame(input, NAME, {
-    summary: summaryOf(r, shares, repoints, able.length),
-    steps: delNodeSteps(input, r, shares, repoints, able),
-    preconditions: [
-      `${n.label} (id ${n.id.slice(0, 8)}) answers, is a ${r.kind === 'replica' ? 'replica' : 'master'} owning ${n.slotCount} slots and takes no part in an open migration`,
-      ...(shares.length > 0 ? ['no slot is open or unassigned, every master answers'] : []),
-      ...(r.followers.length > 0
-        ? [
-            `${listLabels(r.followers.map((f) => f.label))} ${r.followers.length === 1 ? 'follows it and answers' : 'follow it and answer'}`,
-          ]
-        : []),
-      `${able.length} other nodes answer${total !== null && shares.length > 0 ? `; the cluster holds ${total} keys` : ''}`,
-    ],
-    risks,
-    expected: expectedOf(n, shares, repoints),
-    fixes: [],
-    advice: advice(input, n, repoints, later),
-    dangerous,
-  });
+  return receiverChecks(
+    input,
+    frame(input, NAME, {
+      summary: summaryOf(r, shares, repoints, able.length),
+      steps: delNodeSteps(input, r, shares, repoints, able),
+      preconditions: [
+        `${n.label} (id ${n.id.slice(0, 8)}) answers, is a ${r.kind === 'replica' ? 'replica' : 'master'} owning ${n.slotCount} slots and takes no part in an open migration`,
+        ...(shares.length > 0 ? ['no slot is open or unassigned, every master answers'] : []),
+        ...(r.followers.length > 0
+          ? [
+              `${listLabels(r.followers.map((f) => f.label))} ${r.followers.length === 1 ? 'follows it and answers' : 'follow it and answer'}`,
+            ]
+          : []),
+        `${able.length} other nodes answer${total !== null && shares.length > 0 ? `; the cluster holds ${total} keys` : ''}`,
+      ],
+      risks,
+      expected: expectedOf(n, shares, repoints),
+      fixes: [],
+      advice: advice(input, n, repoints, later),
+      dangerous,
+    }),
+  );
 }
 
 /** The del-node action: requires --node, accepts --to and the data-losing option flags. */

@@ -7,7 +7,7 @@
  */
 import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
 import { answersUs, entryNode, memberOf } from './add.ts';
-import { cliFor, commandStep, fixesOf, frame, nodeParam, refuse, waitStep } from './common.ts';
+import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
 import { joinBlockers, readNewcomer } from './newcomer.ts';
 
 function plan(input: PlanInput): Plan | Refusal {
@@ -33,25 +33,23 @@ function plan(input: PlanInput): Plan | Refusal {
         'Only an empty node that knows only itself may be introduced.',
       );
   }
-  let from = entryNode(input, n.ref.id ?? undefined);
-  if (input.params.from) {
-    const f = nodeParam(
-      input,
-      'meet',
-      input.params.from,
-      'Name the node to send MEET from with --from, or leave it out.',
-    );
-    if ('refusal' in f) return f.refusal;
-    if (!answersUs(f.node))
-      return refuse(
-        input,
-        'meet',
-        'ACTION_REFUSED',
-        [`${f.node.label} does not answer`],
-        'Send the MEET from a node that answers.',
-      );
-    from = f.node;
-  }
+  const chosen = optionalNodeParam(
+    input,
+    'meet',
+    input.params.from,
+    'Name the node to send MEET from with --from, or leave it out.',
+    (f) =>
+      answersUs(f)
+        ? null
+        : {
+            code: 'ACTION_REFUSED',
+            reason: `${f.label} does not answer`,
+            hint: 'Send the MEET from a node that answers.',
+          },
+    () => entryNode(input, n.ref.id ?? undefined),
+  );
+  if ('refusal' in chosen) return chosen.refusal;
+  const from = chosen.node;
   if (!from)
     return refuse(
       input,

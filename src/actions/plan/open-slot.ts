@@ -12,6 +12,7 @@ import { importerDown, type OpenSlotCase, openSlotCase } from '../../diagnose/op
 import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
 import { commandStep, fanoutStep, frame, nodeRef, refuse } from './common.ts';
+import { receiverChecks } from './receivers.ts';
 import { healthyMasters, moveStep, settleStep } from './slot-steps.ts';
 
 const NAME = 'fix-open-slot';
@@ -121,7 +122,7 @@ function plan(input: PlanInput): Plan | Refusal {
   );
 }
 
-function build(input: PlanInput, cases: OpenSlotCase[]): Plan {
+function build(input: PlanInput, cases: OpenSlotCase[]): Plan | Refusal {
   const steps: PlanStep[] = [];
   const id = () => `s${steps.length + 1}`;
   const risks: Risk[] = [];
@@ -245,20 +246,23 @@ function build(input: PlanInput, cases: OpenSlotCase[]): Plan {
       text: 'While keys move, clients get ASK redirects for these slots and multi-key commands on split keys get TRYAGAIN.',
     });
   }
-  return frame(input, NAME, {
-    summary: `Close ${cases.length === 1 ? `slot ${cases[0]!.slot}` : `${cases.length} open slots (${formatRanges(slots)})`}: ${[...new Set(cases.map((c) => HOW[c.kind]))].join('; ')}`,
-    steps,
-    preconditions: cases.map(
-      (c) =>
-        `slot ${c.slot} is still open the same way (${[...c.migrating, ...c.importing].map((o) => `${o.kind} on ${input.model.byId.get(o.node)?.label ?? o.node}`).join(', ')})`,
-    ),
-    risks,
-    expected,
-    fixes: input.diagnosis.rootCauses.some((rc) => rc.code === 'resharding-interrupted')
-      ? ['resharding-interrupted']
-      : [],
-    dangerous: replace ? ['replace-existing-keys'] : [],
-  });
+  return receiverChecks(
+    input,
+    frame(input, NAME, {
+      summary: `Close ${cases.length === 1 ? `slot ${cases[0]!.slot}` : `${cases.length} open slots (${formatRanges(slots)})`}: ${[...new Set(cases.map((c) => HOW[c.kind]))].join('; ')}`,
+      steps,
+      preconditions: cases.map(
+        (c) =>
+          `slot ${c.slot} is still open the same way (${[...c.migrating, ...c.importing].map((o) => `${o.kind} on ${input.model.byId.get(o.node)?.label ?? o.node}`).join(', ')})`,
+      ),
+      risks,
+      expected,
+      fixes: input.diagnosis.rootCauses.some((rc) => rc.code === 'resharding-interrupted')
+        ? ['resharding-interrupted']
+        : [],
+      dangerous: replace ? ['replace-existing-keys'] : [],
+    }),
+  );
 }
 
 /** fix-open-slot: its planner and parameters. */

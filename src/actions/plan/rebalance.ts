@@ -8,6 +8,7 @@ import { rebalanceMoves } from '../../cluster/slot-rebalance.ts';
 import { countSlots, formatRanges, normalizeRanges } from '../../cluster/slots.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal } from '../types.ts';
 import { findNode, frame, refuse } from './common.ts';
+import { receiverChecks } from './receivers.ts';
 import { refuseUnhealthy } from './reshard.ts';
 import { healthyMasters, holderOf, moveStep, rangesText, settleStep } from './slot-steps.ts';
 
@@ -87,30 +88,33 @@ function plan(input: PlanInput): Plan | Refusal {
   const moved = normalizeRanges(result.moves.flatMap((m) => m.slots));
   steps.push(settleStep(input, `s${steps.length + 1}`, moved, masters[0]!));
   const total = countSlots(moved);
-  return frame(input, NAME, {
-    summary: `Rebalance: move ${total} slots in ${result.moves.length} move${result.moves.length === 1 ? '' : 's'} (${result.moves.map((m) => `${countSlots(m.slots)} ${label(m.from)} -> ${label(m.to)}`).join(', ')})`,
-    steps,
-    preconditions: [
-      'the masters still own what they own now; no slot is open or unassigned, every master answers',
-    ],
-    risks: [
-      {
-        kind: 'none',
-        text: `${total} slots move with their keys; MIGRATE runs without REPLACE, so a key on both sides stops the move and nothing is overwritten.`,
-      },
-      {
-        kind: 'availability',
-        text: 'While a slot moves, clients get ASK redirects for it and multi-key commands on split keys get TRYAGAIN.',
-      },
-    ],
-    expected: [
-      ...result.participants.map(
-        (p) => `${label(p.id)} owns about ${p.expected} slots (weight ${p.weight}; ${p.slots} now)`,
-      ),
-      `every node agrees on the owners of ${formatRanges(moved).length > 80 ? rangesText(moved) : formatRanges(moved)} and none has them open`,
-    ],
-    fixes: [],
-  });
+  return receiverChecks(
+    input,
+    frame(input, NAME, {
+      summary: `Rebalance: move ${total} slots in ${result.moves.length} move${result.moves.length === 1 ? '' : 's'} (${result.moves.map((m) => `${countSlots(m.slots)} ${label(m.from)} -> ${label(m.to)}`).join(', ')})`,
+      steps,
+      preconditions: [
+        'the masters still own what they own now; no slot is open or unassigned, every master answers',
+      ],
+      risks: [
+        {
+          kind: 'none',
+          text: `${total} slots move with their keys; MIGRATE runs without REPLACE, so a key on both sides stops the move and nothing is overwritten.`,
+        },
+        {
+          kind: 'availability',
+          text: 'While a slot moves, clients get ASK redirects for it and multi-key commands on split keys get TRYAGAIN.',
+        },
+      ],
+      expected: [
+        ...result.participants.map(
+          (p) => `${label(p.id)} owns about ${p.expected} slots (weight ${p.weight}; ${p.slots} now)`,
+        ),
+        `every node agrees on the owners of ${formatRanges(moved).length > 80 ? rangesText(moved) : formatRanges(moved)} and none has them open`,
+      ],
+      fixes: [],
+    }),
+  );
 }
 
 /** rebalance: its planner and parameters. */

@@ -17,6 +17,7 @@ import type { SlotRange } from '../../cluster/types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, ActionName, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { findNode, frame, refuse } from './common.ts';
+import { receiverChecks } from './receivers.ts';
 import { healthyMasters, holderOf, isHealthyMaster, moveStep, rangesText, settleStep } from './slot-steps.ts';
 
 /** Why the cluster is not healthy enough to move slots around, in words with numbers; [] when it is. */
@@ -145,20 +146,23 @@ function plan(input: PlanInput): Plan | Refusal {
   const slots = reshardTable([holderOf(from)], holderOf(to), n)[0]!.slots;
   const others = healthyMasters(input).filter((m) => m.id !== from.id && m.id !== to.id);
   const facts = moveFacts(from, to, slots);
-  return frame(input, 'reshard', {
-    summary: `Move ${rangesText(slots)} from ${from.label} to ${to.label}`,
-    steps: [moveStep(input, 's1', from, to, slots, others), settleStep(input, 's2', slots, to)],
-    preconditions: [
-      `${from.label} still owns ${formatRanges(slots)}`,
-      'no slot is open or unassigned, every master answers',
-    ],
-    risks: facts.risks,
-    expected: [
-      ...facts.expected,
-      `every node agrees on the owners of ${formatRanges(slots)} and none has them open`,
-    ],
-    fixes: [],
-  });
+  return receiverChecks(
+    input,
+    frame(input, 'reshard', {
+      summary: `Move ${rangesText(slots)} from ${from.label} to ${to.label}`,
+      steps: [moveStep(input, 's1', from, to, slots, others), settleStep(input, 's2', slots, to)],
+      preconditions: [
+        `${from.label} still owns ${formatRanges(slots)}`,
+        'no slot is open or unassigned, every master answers',
+      ],
+      risks: facts.risks,
+      expected: [
+        ...facts.expected,
+        `every node agrees on the owners of ${formatRanges(slots)} and none has them open`,
+      ],
+      fixes: [],
+    }),
+  );
 }
 
 /** reshard: its planner and parameters. */

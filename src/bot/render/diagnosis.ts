@@ -4,7 +4,9 @@
  */
 import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
 import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
+import type { CommandStyle } from './action-command.ts';
 import { requestFixButtons } from './approval.ts';
+import { briefActions, warningsBrief } from './brief.ts';
 
 /** Stable action ids of the buttons under a verdict. */
 export const ACTION_DIAGNOSE_AGAIN = 'diagnose_again';
@@ -48,7 +50,11 @@ export function verdictMessage(
   opts: { fixButtons?: boolean } = {},
 ): BotMessage {
   const severity = overallSeverity(d);
-  const { primary, detail } = diagnosisSections(d);
+  const { primary, detail } = diagnosisSections(d, {
+    style: opts.fixButtons ? 'chat' : 'cli',
+    target: cluster,
+  });
+  if (d.warnings.length > 0) detail.push(notCheckedSection(d.warnings));
   const title = `${cluster}: ${headline(d)}`;
   const steps = d.steps ?? [];
   const count = (v: StepResult['verdict']) => steps.filter((s) => s.verdict === v).length;
@@ -82,7 +88,7 @@ export function verdictMessage(
     fields,
     sections: primary,
     buttons,
-    notes: [...d.warnings, readOnly],
+    notes: [...(d.warnings.length > 0 ? [notCheckedNote(d.warnings)] : []), readOnly],
     requestedBy: user,
     fallback: `${title} (severity ${severity})`,
     diagnosis: d,
@@ -108,14 +114,26 @@ export function nodeListText(nodes: readonly string[]): string {
 const TOP_CAUSES = 3;
 const TOP_ACTIONS = 6;
 
+/** How diagnosisSections words the actions: the commands' style and target (see action-command.ts). */
+export interface ActionCommands {
+  style: CommandStyle;
+  /** The cluster name, or "<cluster>" for a paste. */
+  target: string;
+}
+
 /**
- * The diagnosis as sections: `primary` (the first root causes and actions, always shown) and `detail`
- * (further causes and actions, findings, evidence; each may spill to a file when too long).
+ * The diagnosis as sections: `primary` (the first root causes, each action with its exact command and its
+ * reason said once, always shown) and `detail` (further causes and actions, every reason in full,
+ * findings, evidence; each may spill to a file when too long). The first cause's summary is the message
+ * title, so its section does not repeat it.
  */
-export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; detail: MessageSection[] } {
+export function diagnosisSections(
+  d: Diagnosis,
+  commands: ActionCommands = { style: 'cli', target: d.cluster ?? '<cluster>' },
+): { primary: MessageSection[]; detail: MessageSection[] } {
   const primary: MessageSection[] = [];
   const detail: MessageSection[] = [];
-  for (const rc of d.rootCauses.slice(0, TOP_CAUSES)) {
+  d.rootCauses.slice(0, TOP_CAUSES).forEach((rc, i) => {
     const where = [
       rc.nodes.length > 0 ? `Nodes: ${nodeListText(rc.nodes)}` : '',
       rc.slots ? `Slots: ${rc.slots}` : '',
@@ -123,11 +141,11 @@ export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; de
       .filter(Boolean)
       .join('. ');
     primary.push({
-      heading: `Root cause: ${rc.summary}`,
+      heading: i === 0 ? `Root cause (${rc.code})` : `Root cause: ${rc.summary}`,
       lines: [rc.explanation, where].filter(Boolean),
       style: 'prose',
     });
-  }
+  });
   const moreCauses = d.rootCauses.slice(TOP_CAUSES);
   if (moreCauses.length > 0) {
     detail.push({
@@ -137,7 +155,11 @@ export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; de
       spill: true,
     });
   }
-  const actions = d.rootCauses.flatMap((rc) => rc.actions).map((a) => `${a.action} (${a.target}): ${a.why}`);
+  const brief = briefActions(d.rootCauses, commands.target, commands.style).flat();
+  const actions = brief.map((a) => {
+    const why = a.why ?? `as ${a.sameAs}`;
+    return `${a.number}. ${a.action} (${a.target}): ${why}${a.command ? ` → \`${a.command}\`` : ''}`;
+  });
   if (actions.length > 0) {
     primary.push({
       heading: 'Recommended actions (not run: a human decides)',
@@ -149,6 +171,16 @@ export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; de
     detail.push({
       heading: `${actions.length - TOP_ACTIONS} more recommended actions`,
       lines: actions.slice(TOP_ACTIONS),
+      style: 'list',
+      spill: true,
+    });
+  }
+  if (brief.some((a) => a.why === null)) {
+    detail.push({
+      heading: 'Recommended actions, every reason in full',
+      lines: d.rootCauses
+        .flatMap((rc) => rc.actions)
+        .map((a, i) => `${i + 1}. ${a.action} (${a.target}): ${a.why}`),
       style: 'list',
       spill: true,
     });
@@ -167,6 +199,16 @@ export function diagnosisSections(d: Diagnosis): { primary: MessageSection[]; de
     detail.push({ heading: 'Evidence', lines: evidence, style: 'verbatim', spill: true });
   for (const s of [...primary, ...detail]) s.fromDiagnosis = true;
   return { primary, detail };
+}
+
+/** What could not be checked, in one note; the whole notes are {@link notCheckedSection}, in the details. */
+export function notCheckedNote(warnings: readonly string[]): string {
+  return `Not checked / assumed: ${warningsBrief(warnings)} (in full under Details).`;
+}
+
+/** Every note in full, for the details. */
+export function notCheckedSection(warnings: readonly string[]): MessageSection {
+  return { heading: 'Not checked / assumed', lines: [...warnings], style: 'list', spill: true };
 }
 
 /** Root cause codes with counts: "master-failed-no-replica (x40), quorum-lost". */

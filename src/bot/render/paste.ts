@@ -4,17 +4,19 @@ import { plural } from '../../diagnose/finding.ts';
 import type { Diagnosis } from '../../diagnose/types.ts';
 import { isBotError } from '../errors.ts';
 import type { BotMessage, MessageSection } from '../message.ts';
-import { briefSteps, briefStepText } from './brief.ts';
+import { BRIEF_WIDTH, briefSteps, briefStepText } from './brief.ts';
 import {
   causeCodes,
   detailsMessage,
   diagnosisSections,
+  notCheckedNote,
+  notCheckedSection,
   overallSeverity,
   stateText,
   toneOf,
 } from './diagnosis.ts';
 
-/** Notes shown under the reply; the rest go to a section of the details (a file in Slack when long). */
+/** The reader's notes (what was cut or odd in the paste) shown under the reply; the rest go to the details. */
 const MAX_NOTES = 20;
 /** Unreadable lines or extra notes listed at most; a count stands for the rest. */
 const MAX_LISTED = 200;
@@ -59,7 +61,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     d.rootCauses[0]?.summary ?? (d.state === 'ok' ? 'no problem found' : 'no single root cause determined');
   const title = `Offline diagnosis of the pasted output: ${summary}`;
   const views = describeViews(snapshot);
-  const { primary, detail } = diagnosisSections(d);
+  const { primary, detail } = diagnosisSections(d, { style: 'cli', target: '<cluster>' });
   const sections: MessageSection[] = [...primary];
   const details: MessageSection[] = [
     { heading: 'Whose view this is', lines: views, style: 'list' },
@@ -68,9 +70,13 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
   ];
   const steps = d.steps ?? [];
   if (steps.length > 0) {
+    const brief = briefSteps(d, BRIEF_WIDTH);
+    const restating = brief.findIndex((s) => s.restatesCause);
     sections.push({
-      heading: `Runbook steps, offline (${steps.length})`,
-      lines: briefSteps(d).map((s, i) => `${i + 1}. [${s.verdict}] ${briefStepText(s)}`),
+      heading: `Runbook steps, offline (${steps.length}${restating === -1 ? '' : `; ${restating + 1} restates the root cause above`})`,
+      lines: brief.flatMap((s, i) =>
+        i === restating ? [] : [`${i + 1}. [${s.verdict}] ${briefStepText(s)}`],
+      ),
       style: 'list',
       fromDiagnosis: true,
     });
@@ -104,8 +110,11 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       spill: true,
     });
   }
-  const snapNotes = new Set(snapshot.warnings);
-  const notes = [...snapshot.warnings, ...d.warnings.filter((w) => !snapNotes.has(w))];
+  // The reader's notes say what was cut or odd in the paste itself: shown in full. The diagnosis's notes
+  // (what it could not check) are one line, in full under Details.
+  const notes = snapshot.warnings;
+  const snapNotes = new Set(notes);
+  const assumed = d.warnings.filter((w) => !snapNotes.has(w));
   if (notes.length > MAX_NOTES) {
     details.push({
       heading: `More notes (${notes.length - MAX_NOTES})`,
@@ -118,6 +127,11 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
       style: 'list',
       spill: true,
     });
+  }
+  if (assumed.length > 0) {
+    const listed = assumed.slice(0, MAX_LISTED).map((n) => clip(n));
+    const more = assumed.length - listed.length;
+    details.push(notCheckedSection(more > 0 ? [...listed, `… and ${more} more, not listed`] : listed));
   }
   const shown = boundSections(sections);
   const behind = boundSections(details);
@@ -133,6 +147,7 @@ export function pasteReplyMessage(d: Diagnosis, snapshot: ClusterSnapshot): BotM
     sections: shown.sections,
     notes: [
       ...notes.slice(0, MAX_NOTES),
+      ...(assumed.length > 0 ? [notCheckedNote(assumed)] : []),
       ...(shown.cut || behind.cut ? [FULL] : []),
       ...(notes.length > MAX_NOTES
         ? [`${notes.length - MAX_NOTES} more notes are in the details ("More notes").`]

@@ -2,10 +2,12 @@
  * Wires the bot core to Slack with Bolt: `/redis` commands, message and app_mention events (pastes,
  * snippets), and buttons. HTTP mode (HTTPReceiver at /slack/events) or Socket Mode with an app token.
  */
+
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { CodedError } from '../../cluster/coded-error.ts';
 import type { CheckResult } from '../../ops/health/readiness.ts';
 import type { OpsRoute } from '../../ops/http/routes.ts';
 import type { WorkTracker } from '../../ops/lifecycle/drain.ts';
@@ -19,7 +21,7 @@ import {
   type BotDeps,
   createBot,
 } from '../core.ts';
-import { ACTION_SHOW_DETAILS } from '../details.ts';
+import { ACTION_SHOW_DETAILS } from '../details/store.ts';
 import { ACTION_DIAGNOSE_AGAIN, ACTION_SHOW_NODES } from '../render/diagnosis.ts';
 import { socketModeCheck, webApiCheck } from './connection.ts';
 import type { SlackEnv } from './env.ts';
@@ -89,13 +91,8 @@ const ACTION_IDS = [
 ];
 
 /** Why the bot could not start: a rejected token (SLACK_AUTH) or no route to Slack (SLACK_UNREACHABLE). */
-export class SlackStartError extends Error {
-  readonly code: 'SLACK_AUTH' | 'SLACK_UNREACHABLE';
-  constructor(code: SlackStartError['code'], message: string) {
-    super(message);
-    this.name = 'SlackStartError';
-    this.code = code;
-  }
+export class SlackStartError extends CodedError<'SLACK_AUTH' | 'SLACK_UNREACHABLE'> {
+  override name = 'SlackStartError';
 }
 
 /**

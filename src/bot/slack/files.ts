@@ -3,6 +3,7 @@
  * host, for proxies and tests), only text files, time-bounded, and at most `maxBytes` of it: a larger
  * file is cut there and the cut reported. The bot token is never sent anywhere else.
  */
+import { CodedError } from '../../cluster/coded-error.ts';
 
 /** The parts of a Slack file object we use. */
 export interface SlackFileRef {
@@ -24,13 +25,10 @@ export interface FetchFileOptions {
 }
 
 /** Why a file was not read, worded for the user. */
-export class FileFetchError extends Error {
-  readonly code: 'FILE_NOT_TEXT' | 'FILE_HOST_NOT_ALLOWED' | 'FILE_FETCH_FAILED';
-  constructor(code: FileFetchError['code'], message: string) {
-    super(message);
-    this.name = 'FileFetchError';
-    this.code = code;
-  }
+export class FileFetchError extends CodedError<
+  'FILE_NOT_TEXT' | 'FILE_HOST_NOT_ALLOWED' | 'FILE_FETCH_FAILED'
+> {
+  override name = 'FileFetchError';
 }
 
 const TEXT_TYPES = new Set([

@@ -3,8 +3,10 @@
  * files.uploadV2. Overflow that Block Kit cannot hold goes to a file in the thread, or (if the upload
  * fails) to continuation messages; nothing is dropped.
  */
+
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { CodedError } from '../../cluster/coded-error.ts';
 import type { BotMessage, EphemeralTarget, FileUpload, MessageRef, Transport } from '../message.ts';
 import {
   type Block,
@@ -17,13 +19,8 @@ import {
 import { DEFAULT_RATE_LIMIT, type RateLimitPolicy, withRateLimit } from './rate-limit.ts';
 
 /** An error posting to Slack, with Slack's error string (e.g. not_in_channel) as `code`. */
-export class SlackPostError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'SlackPostError';
-    this.code = code;
-  }
+export class SlackPostError extends CodedError<string> {
+  override name = 'SlackPostError';
 }
 
 export interface SlackTransportOptions {

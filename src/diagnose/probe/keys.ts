@@ -174,6 +174,7 @@ export async function countKeysInOpenSlots(
       want(byId.get(peer), slot);
     }
   }
+  if (open.size === 0) return [];
   for (const [slot, owner] of consensusOwners(probes, open)) want(byId.get(owner), slot);
   const out: SlotKeyCount[] = [];
   const started = Date.now();

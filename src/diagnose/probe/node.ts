@@ -1,8 +1,10 @@
 /**
- * Probes one node over one plain connection: its own CLUSTER NODES and CLUSTER INFO, INFO replication and
- * server, the cluster settings from CONFIG GET, DBSIZE, and whether its bus port accepts TCP. Bounded by
- * the per-node deadline, so a frozen (SIGSTOPped) node costs at most that long.
+ * Probes one node over one plain connection: its own CLUSTER NODES and CLUSTER INFO, INFO replication,
+ * server and memory, the cluster settings from CONFIG GET, DBSIZE, its function libraries (FUNCTION LIST
+ * WITHCODE, kept as digests; a denied or unknown FUNCTION is recorded, not noted), and whether its bus port
+ * accepts TCP. Bounded by the per-node deadline, so a frozen (SIGSTOPped) node costs at most that long.
  */
+import { parseFunctionList } from '../../cluster/parse-functions.ts';
 import { parseInfoFields } from '../../cluster/parse-info.ts';
 import { parseClusterNodes } from '../../cluster/parse-nodes.ts';
 import type { NodeObservation } from '../../cluster/types.ts';
@@ -102,13 +104,15 @@ async function collect(
 ): Promise<boolean> {
   const c = nc.client;
   const describe = (err: unknown) => scrub(errorMessage(err, nc), s.password);
-  const [nodes, info, repl, server, dbsize, config] = await Promise.allSettled([
+  const [nodes, info, repl, server, dbsize, config, memory, functions] = await Promise.allSettled([
     c.call('CLUSTER', 'NODES'),
     c.call('CLUSTER', 'INFO'),
     c.call('INFO', 'replication'),
     c.call('INFO', 'server'),
     c.call('DBSIZE'),
     readNodeConfig(c, describe),
+    c.call('INFO', 'memory'),
+    c.call('FUNCTION', 'LIST', 'WITHCODE'),
   ]);
   const fail = (r: Settled): string => describe((r as PromiseRejectedResult).reason);
   const text = (r: Settled | undefined): string | undefined =>
@@ -121,6 +125,11 @@ async function collect(
   const infoText = text(info);
   if (infoText !== undefined) obs.clusterInfo = parseInfoFields(infoText);
   if (dbsize?.status === 'fulfilled' && typeof dbsize.value === 'number') obs.dbsize = dbsize.value;
+  const memoryText = text(memory);
+  if (memoryText !== undefined) obs.memory = parseInfoFields(memoryText);
+  if (functions?.status === 'fulfilled' && Array.isArray(functions.value))
+    obs.functions = parseFunctionList(functions.value);
+  else if (functions?.status === 'rejected') obs.functionsError = fail(functions);
   if (config?.status === 'fulfilled') {
     if (config.value.config) obs.config = config.value.config;
     if (config.value.error !== undefined) obs.configError = config.value.error;

@@ -20,7 +20,7 @@ export function restartNode(model: ClusterModel, n: ModelNode, why?: string): Re
     params: { node: n.label },
     why:
       why ??
-      `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory (nodes.conf, RDB/AOF) intact: ${restartOutcome(model, n)}`,
+      `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory and nodes.conf intact: ${restartOutcome(model, n)}`,
   };
 }
 
@@ -97,7 +97,7 @@ export function addReplica(master: ModelNode): RecommendedAction {
     target: `new replica for ${master.label}`,
     // The new node is the operator's to name (--node): no diagnosis can know it.
     params: { master: master.id },
-    why: `${master.label} has no healthy replica: the next failure of it takes its slots down. Adding one copies its data and risks nothing.`,
+    why: `Restores redundancy and risks nothing: the new node copies the data of ${master.label}.`,
   };
 }
 
@@ -108,7 +108,7 @@ export function forgetNode(n: ModelNode): RecommendedAction {
     target: `${n.label} (${n.id})`,
     params: { node: n.id },
     why:
-      `Only once ${n.label} is gone for good and owns no slots: run ${cliAt()} CLUSTER FORGET ${n.id} on every other node, all within 60 s, ` +
-      'or a node that still lists it gossips the entry back.',
+      `Only once ${n.label} is gone for good and owns no slots: every other node must forget it within the same 60 s ` +
+      '(CLUSTER FORGET), or a node that still lists it gossips the entry back.',
   };
 }

@@ -70,8 +70,7 @@ function detect(ctx: CauseContext): RootCause[] {
       summary: `Failover completed: ${old.label} is down and ${next.label} now serves its slots${nextLonely ? ', without a replica' : ''}.`,
       explanation:
         `${old.label} is a master with no slots left that ${old.health === 'fail' ? 'is flagged fail' : 'does not answer'}, and ${next.label} owns ${plural(next.slotCount, 'slot')} (${shortRanges(next.slots)}) ` +
-        `with a newer configEpoch (${next.configEpoch} > ${old.configEpoch})${wasPromoted(next) ? ' and its INFO replication shows a promotion (second_repl_offset set)' : ''}: the pattern a completed failover leaves behind. Every slot of that shard is served, so clients are fine${nextLonely ? `, but ${next.label} has no healthy replica: one more failure takes its slots down` : ''}. ` +
-        `Bring ${old.label} back (it rejoins as a replica) or replace it.`,
+        `with a newer configEpoch (${next.configEpoch} > ${old.configEpoch})${wasPromoted(next) ? ' and its INFO replication shows a promotion (second_repl_offset set)' : ''}: the pattern a completed failover leaves behind. Every slot of that shard is served, so clients are fine${nextLonely ? `, but ${next.label} has no healthy replica: one more failure takes its slots down` : ''}.`,
       nodes: [old.label, next.label],
       slots: formatRanges(next.slots),
       actions,

@@ -63,7 +63,7 @@ function cause(ctx: CauseContext, s: DownShard): RootCause {
     summary: `Master ${m.label} is down with no replica to replace it: ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) are not served.`,
     explanation:
       `${m.label} owns ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) and ${how(m)}. ${replicaText}${history} ${impact} ` +
-      `Restarting the same node with its data directory is the way back, with its keys only if it persisted them (the restart action says what is known). Reassigning its slots elsewhere is a last resort that empties them.`,
+      'Restarting the same node with its data directory is the way back (see below for its keys); reassigning its slots elsewhere is a last resort that empties them.',
     nodes: [m.label, ...s.replicas.map((r) => r.label)],
     slots: formatRanges(m.slots),
     actions,

@@ -9,6 +9,7 @@ import { completenessRule } from './completeness.ts';
 import { configLostRule } from './config-lost.ts';
 import { coverageRule } from './coverage.ts';
 import { epochRule } from './epochs.ts';
+import { functionsRule } from './functions.ts';
 import { ghostRule } from './ghosts.ts';
 import { linksRule } from './links.ts';
 import { nodeFlagsRule } from './node-flags.ts';
@@ -45,4 +46,5 @@ export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'ghost entries', run: ghostRule },
   { name: 'lost cluster config', run: configLostRule },
   { name: 'failover voters', run: votersRule },
+  { name: 'function libraries', run: functionsRule },
 ];

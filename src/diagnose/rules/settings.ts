@@ -19,7 +19,7 @@ export function settingsRule(ctx: RuleContext): Finding[] {
   if (unknown.length > 0) {
     const anyConfig = ctx.snapshot.observations.some((o) => o.config);
     ctx.warn(
-      `${anyConfig ? 'Some settings could not be read' : 'Cluster settings (CONFIG GET) were not available'}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} assumed to be the Redis default.`,
+      `${anyConfig ? 'Some settings could not be read' : 'Cluster settings were not read (CONFIG GET)'}, so Redis defaults are assumed: ${unknown.join(', ')}.`,
     );
   }
   if (c.requireFullCoverage.evidence)

@@ -1,6 +1,6 @@
 /**
- * The queue Redis connection used for readiness (and, until the approval flow brings its own, the
- * shared event memory): fail-fast (no offline queue, one attempt per command, short timeouts) so a
+ * The queue Redis connection used for readiness, the shared event memory and the Details store:
+ * fail-fast (no offline queue, one attempt per command, short timeouts) so a
  * caller learns at once that Redis is down, while the client keeps reconnecting in the background with
  * a capped delay, so readiness comes back on its own. Its error listener turns reconnect noise into one
  * log line per outage. The URL's password never appears in a message.

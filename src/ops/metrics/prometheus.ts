@@ -6,28 +6,19 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Metrics, MetricsEndpoint } from '../metrics.ts';
 
-const PROBE_OUTCOMES = new Set([
-  'ok',
-  'timeout',
-  'refused',
-  'auth',
-  'tls',
-  'loading',
-  'not-cluster',
-  'error',
-]);
-const APPROVAL_STATES = new Set([
-  'pending',
-  'approved',
-  'denied',
-  'expired',
-  'cancelled',
-  'executing',
-  'succeeded',
-  'failed',
-  'unknown-outcome',
-]);
-const JOB_OUTCOMES = new Set(['succeeded', 'failed', 'aborted', 'unknown-outcome']);
+/**
+ * The closed set of values of each open-ended label, handed in by the caller that knows them (`serve`
+ * takes them from the rooms that define them: src/cli/metric-labels.ts); ops imports no room above it.
+ * Any other value is recorded as 'other'.
+ */
+export interface MetricLabelSets {
+  /** 'ok' and every kind of probe error. */
+  probeOutcomes: readonly string[];
+  /** Every state of an approval request. */
+  approvalStates: readonly string[];
+  /** Every state a remediation job can end in. */
+  jobOutcomes: readonly string[];
+}
 
 /** `value` when it is in `allowed`, else 'other'. */
 function closed(value: string, allowed: ReadonlySet<string>): string {
@@ -35,55 +26,51 @@ function closed(value: string, allowed: ReadonlySet<string>): string {
 }
 
 /** Metrics recorded into a fresh registry, plus that registry's exposition for /metrics. */
-export function createPrometheusMetrics(): Metrics & MetricsEndpoint & { registry: Registry } {
+export function createPrometheusMetrics(
+  labels: MetricLabelSets,
+): Metrics & MetricsEndpoint & { registry: Registry } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const diagnoses = new Counter({
-    name: 'redis_runbook_diagnoses_total',
-    help: 'Diagnoses answered, by source (live probe or paste) and result (cluster state, error, timeout).',
-    labelNames: ['source', 'result'],
-    registers,
-  });
-  const diagnosisSeconds = new Histogram({
-    name: 'redis_runbook_diagnosis_duration_seconds',
-    help: 'Wall time of a diagnosis, from request to verdict, by source.',
-    labelNames: ['source'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers,
-  });
-  const probes = new Counter({
-    name: 'redis_runbook_probes_total',
-    help: 'Cluster nodes probed live, by outcome (ok, timeout, refused, auth, tls, loading, not-cluster, error).',
-    labelNames: ['outcome'],
-    registers,
-  });
-  const acks = new Histogram({
-    name: 'redis_runbook_slack_ack_seconds',
-    help: "Time from a Slack listener starting to its ack() returning (Slack's limit is 3 s), by kind.",
-    labelNames: ['kind'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
-    registers,
-  });
-  const approvals = new Counter({
-    name: 'redis_runbook_approvals_total',
-    help: 'Approval requests that reached each state.',
-    labelNames: ['state'],
-    registers,
-  });
-  const jobs = new Counter({
-    name: 'redis_runbook_jobs_total',
-    help: 'Remediation jobs finished, by outcome.',
-    labelNames: ['outcome'],
-    registers,
-  });
-  const jobSeconds = new Histogram({
-    name: 'redis_runbook_job_duration_seconds',
-    help: 'Wall time of a remediation job, by outcome.',
-    labelNames: ['outcome'],
-    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
-    registers,
-  });
+  const probeOutcomes = new Set(labels.probeOutcomes);
+  const approvalStates = new Set(labels.approvalStates);
+  const jobOutcomes = new Set(labels.jobOutcomes);
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers });
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) =>
+    new Histogram({ name, help, labelNames, buckets, registers });
+  const diagnoses = counter(
+    'redis_runbook_diagnoses_total',
+    'Diagnoses answered, by source (live probe or paste) and result (cluster state, error, timeout).',
+    ['source', 'result'],
+  );
+  const diagnosisSeconds = histogram(
+    'redis_runbook_diagnosis_duration_seconds',
+    'Wall time of a diagnosis, from request to verdict, by source.',
+    ['source'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  );
+  const probes = counter(
+    'redis_runbook_probes_total',
+    `Cluster nodes probed live, by outcome (${labels.probeOutcomes.join(', ')}).`,
+    ['outcome'],
+  );
+  const acks = histogram(
+    'redis_runbook_slack_ack_seconds',
+    "Time from a Slack listener starting to its ack() returning (Slack's limit is 3 s), by kind.",
+    ['kind'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+  );
+  const approvals = counter('redis_runbook_approvals_total', 'Approval requests that reached each state.', [
+    'state',
+  ]);
+  const jobs = counter('redis_runbook_jobs_total', 'Remediation jobs finished, by outcome.', ['outcome']);
+  const jobSeconds = histogram(
+    'redis_runbook_job_duration_seconds',
+    'Wall time of a remediation job, by outcome.',
+    ['outcome'],
+    [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+  );
   return {
     registry,
     contentType: registry.contentType,
@@ -93,16 +80,16 @@ export function createPrometheusMetrics(): Metrics & MetricsEndpoint & { registr
       diagnosisSeconds.observe({ source }, seconds);
     },
     probe(outcome) {
-      probes.inc({ outcome: closed(outcome, PROBE_OUTCOMES) });
+      probes.inc({ outcome: closed(outcome, probeOutcomes) });
     },
     slackAck(kind, seconds) {
       acks.observe({ kind }, seconds);
     },
     approval(state) {
-      approvals.inc({ state: closed(state, APPROVAL_STATES) });
+      approvals.inc({ state: closed(state, approvalStates) });
     },
     job(outcome, seconds) {
-      const o = closed(outcome, JOB_OUTCOMES);
+      const o = closed(outcome, jobOutcomes);
       jobs.inc({ outcome: o });
       jobSeconds.observe({ outcome: o }, seconds);
     },

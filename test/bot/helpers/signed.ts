@@ -16,7 +16,9 @@ export interface SlashArgs {
   responseUrl: string;
 }
 
-/** The form body of a `/redis` slash command. */
+let triggers = 0;
+
+/** The form body of a `/redis` slash command as Slack sends it, with a fresh trigger_id each call. */
 export function slashBody(a: SlashArgs): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
@@ -30,7 +32,9 @@ export function slashBody(a: SlashArgs): string {
     text: a.text,
     api_app_id: 'A1',
     response_url: a.responseUrl,
-    trigger_id: '1.2.3',
+    // Slack gives every invocation its own trigger_id, so two identical commands are two requests, not a
+    // replay (the replay guard answers a byte-identical body once).
+    trigger_id: `${Date.now()}.${++triggers}.${process.pid}`,
   }).toString();
 }
 
