@@ -2,16 +2,20 @@
  * Hostile pastes (issue 13): how long reading each one takes (snapshot + diagnosis + runbook steps, the
  * whole job of the paste worker), and the longest event-loop stall of the Slack bot while it reads a
  * 1 MB snippet through its real path (Bolt, signed events, fake Web API), with and without the worker
- * thread, plus the ack time of `/redis help` commands sent meanwhile.
+ * thread, plus the ack time of `/redis help` commands sent meanwhile. And the size of the answer to the
+ * pastes whose diagnosis once grew as ghosts x nodes.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { analyzePasteText } from '../src/bot/paste-analysis.ts';
+import { renderDiagnosisText } from '../src/bot/text.ts';
+import { diagnoseText, diagnosisJson } from '../src/cli/diagnose.ts';
 import { snapshotFromPaste } from '../src/cluster/paste.ts';
 import { diagnoseWithSteps } from '../src/runbooks/run.ts';
 import { bigClusterNodes } from '../test/bot/helpers/big-dump.ts';
 import { startTestBot, type TestBot } from '../test/bot/helpers/bot.ts';
 import { type FakeSlack, startFakeSlack, waitUntil } from '../test/bot/helpers/fake-slack.ts';
 import { eventEnvelope, postEvent, postForm, slashBody } from '../test/bot/helpers/signed.ts';
+import { ghostDump, loopbackDump } from '../test/diagnose/hostile-dumps.ts';
 
 const RECORD =
   '07c37dfeb235213a872192d90877d0cd55635b91 127.0.0.1:30004@31004 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 1426238317239 4 connected';
@@ -41,6 +45,27 @@ console.log('reading a paste (snapshot + diagnosis + runbook steps), best of 3:'
 for (const [label, text] of INPUTS) {
   console.log(
     `  ${label.padEnd(46)} ${best(text).toFixed(0).padStart(6)} ms   (${text.length.toLocaleString('en-US')} chars)`,
+  );
+}
+
+// The answers that once grew as a product of counts (ghosts x nodes): their size, and the time to produce them.
+console.log('\nthe size of the answer (diagnose --json with runbook steps, and the text report), best of 3:');
+for (const [label, text] of [
+  ['9,000 noaddr ghosts among 100 masters', ghostDump(100, 9_000)],
+  ['4,000 noaddr ghosts among 4,000 masters', ghostDump(4_000, 4_000)],
+  ['4,000 of 8,000 masters announcing 127.0.0.1', loopbackDump(8_000)],
+] as const) {
+  let ms = Number.POSITIVE_INFINITY;
+  let json = '';
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    json = JSON.stringify(diagnosisJson(diagnoseText(text)), null, 2);
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  const report = renderDiagnosisText(diagnoseText(text, true, true));
+  const kb = (n: number) => `${Math.round(n / 1000).toLocaleString('en-US')} KB`;
+  console.log(
+    `  ${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms   paste ${kb(text.length)}: JSON ${kb(json.length)}, text ${kb(report.length)}`,
   );
 }
 

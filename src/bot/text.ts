@@ -16,7 +16,7 @@ import {
   detailCounts,
   warningsBrief,
 } from './render/brief.ts';
-import { overallSeverity, stateText } from './render/diagnosis.ts';
+import { nodeListText, overallSeverity, stateText } from './render/diagnosis.ts';
 
 export interface TextOptions {
   /** Colour headings and severities with ANSI escapes (for a TTY). */
@@ -87,7 +87,7 @@ function causeLines(
   paint: Paint,
 ): string[] {
   const out = [causeHead(c, i, total, paint), ...wrap(c.summary, width, '  ')];
-  const where = [c.nodes.length ? `nodes: ${c.nodes.join(', ')}` : '', c.slots ? `slots: ${c.slots}` : '']
+  const where = [c.nodes.length ? `nodes: ${nodeListText(c.nodes)}` : '', c.slots ? `slots: ${c.slots}` : '']
     .filter(Boolean)
     .join('   ');
   if (where) out.push(...wrap(where, width, '  '));
@@ -137,7 +137,7 @@ function briefCauseLines(
 function findingLines(f: Finding, width: number, paint: Paint): string[] {
   const tag = paint(`[${SEVERITY_LABEL[f.severity]}]`, SEVERITY_STYLE[f.severity]);
   const out = [`  ${tag} ${f.code}`, ...wrap(f.message, width, '    ')];
-  const where = [f.nodes.length ? `nodes: ${f.nodes.join(', ')}` : '', f.slots ? `slots: ${f.slots}` : '']
+  const where = [f.nodes.length ? `nodes: ${nodeListText(f.nodes)}` : '', f.slots ? `slots: ${f.slots}` : '']
     .filter(Boolean)
     .join('   ');
   if (where) out.push(...wrap(where, width, '    '));

@@ -8,6 +8,7 @@ import { buildModel } from '../cluster/model.ts';
 import type { ClusterModel } from '../cluster/model-types.ts';
 import { type PasteOptions, snapshotFromPaste } from '../cluster/paste.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
+import { boundCauses, boundFindings } from './bound.ts';
 import { DEFAULT_OPTIONS, type DiagnoseOptions, type RuleContext } from './context.ts';
 import { deriveFacts, effectiveConfig } from './facts.ts';
 import { resolveRootCauses } from './root-causes/index.ts';
@@ -102,12 +103,13 @@ function run(
   causeNotes.forEach(warn);
   const state = computeState(snapshot, model, ctx.facts, ctx.config, warn);
   const warnings = [...new Set([...snapshot.warnings, ...offlineWarnings(snapshot, model), ...notes])];
+  // Bounded only now: the verdict was reached on every finding.
   const diagnosis: Diagnosis = {
     source: snapshot.source,
     ...(snapshot.cluster ? { cluster: snapshot.cluster } : {}),
     state,
-    rootCauses: causes,
-    findings: sorted,
+    rootCauses: boundCauses(causes),
+    findings: boundFindings(sorted),
     warnings,
     visibility: computeVisibility(snapshot, model),
     fingerprint: topologyFingerprint(model),

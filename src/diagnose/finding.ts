@@ -63,3 +63,9 @@ export function listLabels(labels: readonly string[], max = 4): string {
 export function lineEvidence(refs: readonly { observer: string; raw: string }[]): string[] {
   return refs.map((r) => `${r.observer}: ${r.raw}`);
 }
+
+/** "a; b; c; and 7 more": the first `max` items and how many others there are. */
+export function firstOf(items: readonly string[], max: number, sep = '; '): string {
+  if (items.length <= max) return items.join(sep);
+  return `${items.slice(0, max).join(sep)}${sep}and ${(items.length - max).toLocaleString('en-US')} more`;
+}

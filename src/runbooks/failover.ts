@@ -6,6 +6,7 @@
 import type { ModelNode } from '../cluster/model-types.ts';
 import { isDown } from '../diagnose/context.ts';
 import { deriveFacts, effectiveConfig } from '../diagnose/facts.ts';
+import { restartOutcome } from '../diagnose/persistence.ts';
 import { replicaInfo, replicaUnfitReason } from '../diagnose/replication-info.ts';
 import {
   cap,
@@ -234,7 +235,7 @@ const oldNodeStep = defineStep('old-node', 'What bringing the old master back me
         ? `${m.label}: its slots now belong to another node with a higher configEpoch; when it returns it becomes that node's replica and does a full resync — writes it took after the failover starts are discarded.`
         : m.probeError?.kind === 'timeout' && m.observation?.busPort?.open
           ? `${m.label}: still the owner of its slots; its process holds its ports but does not answer. If it was stopped (ps -o stat shows T), "kill -CONT <pid>" resumes it with its data; if it is stuck, restart it (same nodes.conf and data dir).`
-          : `${m.label}: still the owner of its slots; restarting it (same nodes.conf and data dir) restores service with its data. If a replica is promoted first, it comes back as a replica instead and resyncs.`,
+          : `${m.label}: still the owner of its slots; restarting it (same nodes.conf and data dir) restores service, and ${restartOutcome(ctx.model, m)} If a replica is promoted first, it comes back as a replica instead and resyncs.`,
     );
   }
   const first = failed[0]!;

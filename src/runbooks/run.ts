@@ -6,6 +6,7 @@
 import { buildModel } from '../cluster/model.ts';
 import type { ClusterSnapshot } from '../cluster/types.ts';
 import type { ClusterConfig } from '../config/schema.ts';
+import { boundStep } from '../diagnose/bound.ts';
 import { diagnoseWithModel } from '../diagnose/diagnose.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis, StepResult } from '../diagnose/types.ts';
@@ -29,7 +30,7 @@ export interface LiveResult {
 /** Runs one step; a step that throws becomes a skipped step saying so. */
 function runOne(step: RunbookStep, ctx: RunbookContext): StepResult {
   try {
-    return step.run(ctx);
+    return boundStep(step.run(ctx));
   } catch (err) {
     return {
       id: step.id,

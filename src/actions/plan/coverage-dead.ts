@@ -7,6 +7,7 @@
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { slotsToRanges } from '../../cluster/slots.ts';
 import { isDown } from '../../diagnose/context.ts';
+import { restartOutcome } from '../../diagnose/persistence.ts';
 import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { PlanInput, Risk } from '../types.ts';
 import { type CoverageScope, holdersText, keysByHolder } from './coverage-scope.ts';
@@ -72,7 +73,7 @@ export function deadAlternatives(input: PlanInput, dead: readonly DeadOwner[]): 
     out.push({
       action: 'restart-node',
       target: d.node.label,
-      why: `Start ${d.node.label} again with its data directory intact: it serves ${slots} again with the keys it persisted.`,
+      why: `Start ${d.node.label} again with its data directory intact: ${restartOutcome(input.model, d.node)}`,
       params: { node: d.node.label },
     });
     if (!replica) {

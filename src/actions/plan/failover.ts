@@ -5,11 +5,12 @@
  * when it is down and a majority of slot-owning masters can vote; TAKEOVER only with no such majority,
  * and only when asked by name); a replica without the data is never promoted. Pure.
  */
-import type { ModelNode } from '../../cluster/model-types.ts';
+import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { countSlots, formatRanges } from '../../cluster/slots.ts';
 import { isDown } from '../../diagnose/context.ts';
 import { effectiveConfig } from '../../diagnose/facts.ts';
 import { chooseFailover, type FailoverMode } from '../../diagnose/failover-choice.ts';
+import { restartOutcome } from '../../diagnose/persistence.ts';
 import { replicaInfo, replicaUnfitReason } from '../../diagnose/replication-info.ts';
 import { REPL_PING_PERIOD_MS } from '../../diagnose/root-causes/election.ts';
 import { downForMs } from '../../diagnose/root-causes/shards.ts';
@@ -49,11 +50,11 @@ function instead(mode: FailoverMode, replica: ModelNode, master: ModelNode, why:
   };
 }
 
-function restartInstead(master: ModelNode): RecommendedAction {
+function restartInstead(model: ClusterModel, master: ModelNode): RecommendedAction {
   return {
     action: 'restart-node',
     target: master.label,
-    why: `Bring ${master.label} back with its data: nothing is lost beyond its last persistence.`,
+    why: `Bring ${master.label} back with its data directory: ${restartOutcome(model, master)}`,
     params: { node: master.label },
   };
 }
@@ -196,7 +197,7 @@ function planFor(asked: FailoverMode, input: PlanInput): Plan | Refusal {
         ...evidence(input, replica),
       ],
       `Bring ${master.label} back instead (unfreeze or restart it with its data).`,
-      [restartInstead(master)],
+      [restartInstead(input.model, master)],
     );
   const others = master.replicas.flatMap((id) => (id === replica.id ? [] : (input.model.byId.get(id) ?? [])));
   const choice = chooseFailover(input.model, master, [replica, ...others]);
@@ -224,7 +225,7 @@ function planFor(asked: FailoverMode, input: PlanInput): Plan | Refusal {
         'ACTION_REFUSED',
         [stale],
         `Bring ${master.label} back with its data instead.`,
-        [restartInstead(master)],
+        [restartInstead(input.model, master)],
       );
   }
   return build(input, asked, replica, master, choice, others, votes);

@@ -1,11 +1,32 @@
 /**
  * restart-node: advice only. redis-runbook cannot start processes on a host, so the plan has no steps:
- * it says what to run there (SIGCONT for a frozen process, a start with nodes.conf and data intact) and
- * how to check the node is back. Refused for a node that answers and that no root cause names.
+ * it says what to run there (SIGCONT for a frozen process, a start with nodes.conf and data intact), what
+ * the node comes back with (its keys only if it persisted them) and how to check the node is back. Refused for a node that answers and that no root cause names.
  */
+
+import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
-import type { ActionModule, PlanInput } from '../types.ts';
+import { persistenceOf, restartOutcome } from '../../diagnose/persistence.ts';
+import type { ActionModule, PlanInput, Risk } from '../types.ts';
 import { cliFor, fixesOf, frame, nodeParam, refuse } from './common.ts';
+
+/** The risk of a restart, as far as the node's persistence is known (none for a node owning no slots). */
+function restartRisk(input: PlanInput, n: ModelNode, owner: boolean): Risk {
+  if (!owner) return { kind: 'none', text: 'It owns no slots: a replica resyncs from its master on return.' };
+  const own = persistenceOf(input.model, n).own;
+  if (own === 'on')
+    return {
+      kind: 'none',
+      text: 'Restarting with its data loses only the writes after its last persistence.',
+    };
+  return {
+    kind: 'data-loss',
+    text:
+      own === 'off'
+        ? `${n.label} runs without persistence (save "", appendonly no): unless a replica took over first, it comes back EMPTY and serves its slots with no keys.`
+        : `${n.label} keeps its keys only if it persisted them (RDB save points or AOF), which could not be read: without persistence it comes back EMPTY and serves its slots with no keys.`,
+  };
+}
 
 function plan(input: PlanInput) {
   const found = nodeParam(
@@ -41,9 +62,10 @@ function plan(input: PlanInput) {
     `On the host of ${n.label}, start the same redis-server again with its own config and data directory intact (nodes.conf, RDB/AOF), e.g. systemctl start, or let the orchestrator restart the pod on the same volume. Never delete nodes.conf: it is the node's identity.`,
   );
   for (const r of recommended) if (!advice.includes(r.why)) advice.push(r.why);
-  if (n.role !== 'replica' && n.slotCount > 0)
+  const owner = n.role !== 'replica' && n.slotCount > 0;
+  if (owner)
     advice.push(
-      `If a replica took over its slots meanwhile, ${n.label} rejoins as that replica's replica and discards what it had; otherwise it serves its slots again with the keys it persisted.`,
+      `If a replica took over its slots meanwhile, ${n.label} rejoins as that replica's replica and discards what it had; otherwise ${restartOutcome(input.model, n)}`,
     );
   advice.push(
     `Then check: ${check(['PING'])} answers PONG; ${check(['CLUSTER', 'INFO'])} shows cluster_state:ok; no node flags it fail in CLUSTER NODES; run the diagnosis again.`,
@@ -52,12 +74,7 @@ function plan(input: PlanInput) {
     summary: `Restart ${n.label} on its host (advice: redis-runbook cannot start processes)`,
     steps: [],
     preconditions: [],
-    risks: [
-      {
-        kind: 'none',
-        text: 'Restarting with its data loses only the writes after its last persistence (none on a replica that resyncs).',
-      },
-    ],
+    risks: [restartRisk(input, n, owner)],
     expected: [`${n.label} answers and no node flags it fail`],
     fixes: fixesOf(input, 'restart-node', [n.label]),
     mutates: false,

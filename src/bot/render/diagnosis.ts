@@ -101,6 +101,15 @@ export function detailsMessage(title: string, sections: MessageSection[]): BotMe
   return { tone: 'info', title, sections, fallback: title };
 }
 
+/** Nodes named in a cause or finding line; the rest are counted (the JSON keeps every one). */
+const LISTED_NODES = 20;
+
+/** "a, b, c" or, past LISTED_NODES, "a, b, … and 4,980 more": a node list a reader can take in. */
+export function nodeListText(nodes: readonly string[]): string {
+  if (nodes.length <= LISTED_NODES) return nodes.join(', ');
+  return `${nodes.slice(0, LISTED_NODES).join(', ')} and ${(nodes.length - LISTED_NODES).toLocaleString('en-US')} more`;
+}
+
 /** Root causes and actions shown in full; the rest goes to a list that may spill to a file. */
 const TOP_CAUSES = 3;
 const TOP_ACTIONS = 6;
@@ -126,7 +135,7 @@ export function diagnosisSections(
   const detail: MessageSection[] = [];
   d.rootCauses.slice(0, TOP_CAUSES).forEach((rc, i) => {
     const where = [
-      rc.nodes.length > 0 ? `Nodes: ${rc.nodes.join(', ')}` : '',
+      rc.nodes.length > 0 ? `Nodes: ${nodeListText(rc.nodes)}` : '',
       rc.slots ? `Slots: ${rc.slots}` : '',
     ]
       .filter(Boolean)
@@ -240,7 +249,7 @@ function headline(d: Diagnosis): string {
 }
 
 function findingLine(f: Finding): string {
-  const where = [f.nodes.join(', '), f.slots ? `slots ${f.slots}` : ''].filter(Boolean).join('; ');
+  const where = [nodeListText(f.nodes), f.slots ? `slots ${f.slots}` : ''].filter(Boolean).join('; ');
   return `${f.severity.toUpperCase()} ${f.code}: ${f.message}${where ? ` (${where})` : ''}`;
 }
 

@@ -2,14 +2,17 @@
  * Recommended actions with their safety text. Every action that can lose data says how, and the ones
  * that need a majority say so; detectors only choose which to offer.
  */
-import type { ModelNode } from '../../cluster/model-types.ts';
+import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
-import { shortRanges } from '../finding.ts';
+import { restartOutcome } from '../persistence.ts';
 import type { RecommendedAction } from '../types.ts';
 
-/** Restart a stopped or frozen node with its data directory intact. */
-export function restartNode(n: ModelNode, why?: string): RecommendedAction {
+/**
+ * Restart a stopped or frozen node with its data directory intact; the default why says what it comes
+ * back with, as far as its persistence is known (./persistence.ts).
+ */
+export function restartNode(model: ClusterModel, n: ModelNode, why?: string): RecommendedAction {
   const frozen = n.probeError?.kind === 'timeout';
   return {
     action: 'restart-node',
@@ -17,7 +20,7 @@ export function restartNode(n: ModelNode, why?: string): RecommendedAction {
     params: { node: n.label },
     why:
       why ??
-      `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory (nodes.conf, RDB/AOF) intact${n.slotCount > 0 ? `: it rejoins with slots ${shortRanges(n.slots)} and its keys` : ''}; only writes after its last persistence are lost.`,
+      `${frozen ? 'It accepts connections but does not answer (frozen or stuck): if it was stopped (SIGSTOP), resuming it with SIGCONT is enough; otherwise restart' : 'Start'} the same Redis process again with its data directory and nodes.conf intact: ${restartOutcome(model, n)}`,
   };
 }
 

@@ -4,6 +4,7 @@
  * (restart the old master only after the takeover; FORCE only if the replica still has not taken over).
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
+import { restartOutcome } from '../persistence.ts';
 import { replicaInfo } from '../replication-info.ts';
 import type { RecommendedAction } from '../types.ts';
 import { failoverForce, restartNode } from './actions.ts';
@@ -90,6 +91,7 @@ export function electionText(ctx: CauseContext, t: ElectionTiming, replica: Mode
  * taken over, and FORCE only if, after the wait, it still has not (with why it might not).
  */
 export function pendingElectionActions(
+  ctx: CauseContext,
   master: ModelNode,
   replica: ModelNode,
   t: ElectionTiming,
@@ -102,9 +104,10 @@ export function pendingElectionActions(
       : 'its data is too old for cluster-replica-validity-factor (its log says "Currently unable to failover: Disconnected from master for longer than allowed")';
   return [
     restartNode(
+      ctx.model,
       master,
       `After the election, not during it: once ${r} has taken over, start ${m} again with its data directory; it sees ${r} owning its slots with a newer epoch and rejoins as its replica (its own data is discarded, ${r} has the current data). ` +
-        `Restarted before that, ${m} reloads its last RDB/AOF, keeps its slots, and ${r} resyncs from it, dropping writes it had received since that save. If ${r} never takes over, restarting ${m} with its data is the safe way back.`,
+        `Restarted before that, ${m} keeps its slots and ${r} resyncs from it: ${restartOutcome(ctx.model, master)} If ${r} never takes over, restarting ${m} with its data directory is the way back.`,
     ),
     failoverForce(
       replica,

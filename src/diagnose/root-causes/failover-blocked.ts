@@ -86,7 +86,7 @@ function detect(ctx: CauseContext): RootCause[] {
       nodes: [m.label, ...s.alive.map((r) => r.label)],
       slots: formatRanges(m.slots),
     };
-    const actions: RecommendedAction[] = [restartNode(m)];
+    const actions: RecommendedAction[] = [restartNode(ctx.model, m)];
     if (candidate) actions.push(failoverForce(candidate.replica, m, staleness(candidate.replica)));
     const blockers = verdicts.flatMap((v) => (v.blocker ? [v.blocker] : []));
     if (m.health === 'fail' && (blockers.length === verdicts.length || overdue)) {
@@ -100,7 +100,7 @@ function detect(ctx: CauseContext): RootCause[] {
         explanation:
           `${m.label} is confirmed as fail by ${listLabels(m.failBy)} and the cluster still has its quorum, so a replica should have been elected. ` +
           `What stops it: ${reasons}. ${candidate ? `A manual CLUSTER FAILOVER FORCE on ${candidate.replica.label} skips those checks and still gets the majority's votes. ` : 'No replica is safe to promote; restarting the master with its data is the way back. '}` +
-          'Restarting the old master with its data is preferable when it can come back quickly: nothing is lost beyond its last persistence.',
+          'Restarting the old master with its data is preferable when it can come back quickly and persisted its keys (RDB/AOF): then nothing is lost beyond its last save. Without persistence it comes back empty and its replica copies the empty data set (the restart action says what is known).',
         ...base,
         actions,
       });
@@ -136,7 +136,7 @@ function detect(ctx: CauseContext): RootCause[] {
         `Run the diagnosis again in about ${Math.round(t.waitMs / 1000)} s: it should show ${heir.label} serving ${slots}. ` +
         'Until then do nothing to the slots or the old master. If it still has not taken over by then, the replica may be too stale (cluster-replica-validity-factor) or unable to reach the voting masters: check its log.',
       ...base,
-      actions: pendingElectionActions(m, heir, t, staleness(heir)),
+      actions: pendingElectionActions(ctx, m, heir, t, staleness(heir)),
     });
   }
   return out;

@@ -22,20 +22,25 @@ function lonely(ctx: CauseContext, o: ModelNode): boolean {
 }
 
 /**
- * The promoted replica most likely to have replaced `old`: a healthy owner with a newer epoch that shows
- * a sign of a recent promotion (replid2 in INFO replication, no replica of its own, or the newest epoch).
+ * The owners that may have replaced a failed master, most likely first: healthy owners with a known epoch
+ * that show a sign of a recent promotion (replid2 in INFO replication, no replica of their own, or the
+ * newest epoch). Ranked once per model, not once per failed master.
  */
-function successor(ctx: CauseContext, old: ModelNode, taken: Set<string>): ModelNode | undefined {
-  const maxEpoch = Math.max(0, ...ctx.facts.owners.map((o) => o.configEpoch));
+function candidates(ctx: CauseContext): ModelNode[] {
+  const maxEpoch = ctx.facts.owners.reduce((m, o) => Math.max(m, o.configEpoch), 0);
   const score = (o: ModelNode) =>
     (wasPromoted(o) ? 4 : 0) + (lonely(ctx, o) ? 2 : 0) + (o.configEpoch === maxEpoch ? 1 : 0);
-  const candidates = ctx.facts.owners
-    .filter(
-      (o) =>
-        !isDown(o) && o.epochKnown && o.configEpoch > old.configEpoch && !taken.has(o.id) && score(o) > 0,
-    )
-    .sort((a, b) => score(b) - score(a) || b.configEpoch - a.configEpoch);
-  return candidates[0];
+  return ctx.facts.owners
+    .filter((o) => !isDown(o) && o.epochKnown)
+    .map((o) => ({ o, s: score(o) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s || b.o.configEpoch - a.o.configEpoch)
+    .map((x) => x.o);
+}
+
+/** The most likely replacement of `old` not yet taken: the first ranked candidate with a newer epoch. */
+function successor(ranked: readonly ModelNode[], old: ModelNode, taken: Set<string>): ModelNode | undefined {
+  return ranked.find((o) => o.configEpoch > old.configEpoch && !taken.has(o.id));
 }
 
 function detect(ctx: CauseContext): RootCause[] {
@@ -45,13 +50,15 @@ function detect(ctx: CauseContext): RootCause[] {
     .filter((n) => n.role === 'master' && n.slotCount === 0 && n.epochKnown && isDown(n))
     .filter((n) => !n.replicas.some((r) => !isDown(ctx.model.byId.get(r)!)))
     .sort((a, b) => b.configEpoch - a.configEpoch);
+  const ranked = olds.length > 0 ? candidates(ctx) : [];
   for (const old of olds) {
-    const next = successor(ctx, old, taken);
+    const next = successor(ranked, old, taken);
     if (!next) continue;
     taken.add(next.id);
     const nextLonely = lonely(ctx, next);
     const actions: RecommendedAction[] = [
       restartNode(
+        ctx.model,
         old,
         `Start it again: it finds ${next.label} owning its former slots with a higher epoch, turns itself into a replica of it and resyncs, which restores redundancy. Its old data is discarded; ${next.label} has the current data.`,
       ),

@@ -6,9 +6,10 @@
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges } from '../../cluster/slots.ts';
 import { isDown } from '../context.ts';
-import { listLabels, plural, shortRanges } from '../finding.ts';
+import { firstOf, listLabels, plural, shortRanges } from '../finding.ts';
 import { zoneOf } from '../ip-kind.ts';
 import { pasteGaps } from '../paste-gaps.ts';
+import { restartOutcome } from '../persistence.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import { restartNode } from './actions.ts';
 import { OWNER_DOWN_CODES } from './shards.ts';
@@ -112,6 +113,9 @@ function exposure(ctx: CauseContext, h: HostLoss): { text: string[]; slots: Mode
   return { text: [...new Set(text)], slots: stranded };
 }
 
+/** Exposure facts stated one by one; the rest are counted. */
+const MAX_EXPOSURE = 12;
+
 function detect(ctx: CauseContext): RootCause[] {
   return hostLosses(ctx.model).map((h) => {
     const { text, slots } = exposure(ctx, h);
@@ -120,8 +124,9 @@ function detect(ctx: CauseContext): RootCause[] {
       .sort((a, b) => Number(b.slotCount > 0) - Number(a.slotCount > 0))
       .map((n) =>
         restartNode(
+          ctx.model,
           n,
-          `Bring ${where} back, or start this node elsewhere with its data directory (nodes.conf, RDB/AOF) intact: it rejoins with its id${n.slotCount > 0 ? `, slots ${shortRanges(n.slots)} and keys` : ''}.`,
+          `Bring ${where} back, or start this node elsewhere with its data directory (nodes.conf, RDB/AOF) intact: it rejoins with its id, and ${restartOutcome(ctx.model, n)}`,
         ),
       );
     const cut = ctx.facts.partial
@@ -132,7 +137,7 @@ function detect(ctx: CauseContext): RootCause[] {
       summary: `${h.level === 'host' ? 'Host' : 'Zone'} failure: all ${plural(h.nodes.length, 'node')} ${cut ? 'the paste shows ' : ''}on ${where} are down together (${listLabels(h.nodes.map((n) => n.label))}).`,
       explanation:
         `Every node the ${cut ? 'paste' : 'cluster'} lists on ${where} is down while nodes elsewhere are up: one machine${h.level === 'zone' ? ' group' : ''} failed, not ${h.nodes.length} independent processes.${cut} ` +
-        `${text.length > 0 ? `The exposure: ${text.join('; ')}. ` : 'No shard lost all its copies, so replicas elsewhere can take over. '}` +
+        `${text.length > 0 ? `The exposure: ${firstOf(text, MAX_EXPOSURE)}. ` : 'No shard lost all its copies, so replicas elsewhere can take over. '}` +
         `Restore ${where} (or its nodes elsewhere with their data), then fix the placement: every master's replica on a different ${h.level}, and no ${h.level} running a majority of the slot-owning masters.`,
       nodes: h.nodes.map((n) => n.label),
       slots: formatRanges(slots.flatMap((m) => m.slots)),

@@ -47,10 +47,11 @@ function cause(ctx: CauseContext, s: DownShard): RootCause {
   const history = pred
     ? ` It had itself taken over from ${pred.label} (also down, now slotless) in an earlier failover, which left it without a replica.`
     : '';
-  const actions: RecommendedAction[] = [restartNode(m)];
+  const actions: RecommendedAction[] = [restartNode(ctx.model, m)];
   for (const r of s.replicas) {
     actions.push(
       restartNode(
+        ctx.model,
         r,
         `Bring the replica back too: if ${m.label} cannot be restarted, a synced replica can then take over with CLUSTER FAILOVER FORCE instead of losing the slots.`,
       ),
@@ -62,7 +63,7 @@ function cause(ctx: CauseContext, s: DownShard): RootCause {
     summary: `Master ${m.label} is down with no replica to replace it: ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) are not served.`,
     explanation:
       `${m.label} owns ${plural(m.slotCount, 'slot')} (${shortRanges(m.slots)}) and ${how(m)}. ${replicaText}${history} ${impact} ` +
-      'Restarting the same node with its data is the safe fix: it rejoins with its slots and keys. Reassigning its slots elsewhere is a last resort that empties them.',
+      'Restarting the same node with its data directory is the way back (see below for its keys); reassigning its slots elsewhere is a last resort that empties them.',
     nodes: [m.label, ...s.replicas.map((r) => r.label)],
     slots: formatRanges(m.slots),
     actions,
@@ -88,7 +89,7 @@ function takingOver(ctx: CauseContext, m: ModelNode): ModelNode | undefined {
   );
 }
 
-function takeover(m: ModelNode, next: ModelNode): RootCause {
+function takeover(ctx: CauseContext, m: ModelNode, next: ModelNode): RootCause {
   return {
     code: 'failover-completed',
     summary: `Failover under way: ${next.label} already claims the slots of ${m.label}, which is down; the other nodes are catching up.`,
@@ -100,6 +101,7 @@ function takeover(m: ModelNode, next: ModelNode): RootCause {
     slots: formatRanges(m.slots),
     actions: [
       restartNode(
+        ctx.model,
         m,
         `Once the failover has settled, start it again: it finds ${next.label} owning its former slots with a higher epoch and rejoins as its replica (its old data is discarded; ${next.label} has the current data).`,
       ),
@@ -112,7 +114,7 @@ function detect(ctx: CauseContext): RootCause[] {
     .filter((s) => s.alive.length === 0)
     .map((s) => {
       const next = takingOver(ctx, s.master);
-      return next ? takeover(s.master, next) : cause(ctx, s);
+      return next ? takeover(ctx, s.master, next) : cause(ctx, s);
     });
 }
 

@@ -30,7 +30,9 @@ function detect(ctx: CauseContext): RootCause[] {
       nodes: [m.label, ...b.replicas.map((x) => x.label), ...b.empty.map((x) => x.label)],
       slots: formatRanges(m.slots),
       // TAKEOVER skips the vote: never while a majority of voting masters answers.
-      actions: votingMajorityReachable(ctx) ? [restartNode(m)] : [restartNode(m), failoverTakeover(r, m)],
+      actions: votingMajorityReachable(ctx)
+        ? [restartNode(ctx.model, m)]
+        : [restartNode(ctx.model, m), failoverTakeover(r, m)],
     };
   });
 }

@@ -2,6 +2,7 @@
 import { formatRanges } from '../../cluster/slots.ts';
 import { isLoading } from '../context.ts';
 import { listLabels } from '../finding.ts';
+import { restartOutcome } from '../persistence.ts';
 import { replicaUnfitReason } from '../replication-info.ts';
 import { mastersUp } from '../rules/quorum.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
@@ -20,8 +21,9 @@ function detect(ctx: CauseContext): RootCause[] {
   const answering = shards.filter((s) => answeredLive(s.master));
   const actions: RecommendedAction[] = dead.map((s) =>
     restartNode(
+      ctx.model,
       s.master,
-      `Start it again with its data directory intact: it rejoins with its slots and keys, and once ${q.needed} slot-owning masters answer, the cluster can decide again (mark failures, elect replicas, serve).`,
+      `Start it again with its data directory intact: ${restartOutcome(ctx.model, s.master)} Once ${q.needed} slot-owning masters answer, the cluster can decide again (mark failures, elect replicas, serve).`,
     ),
   );
   // TAKEOVER skips the vote: only when no majority of voting masters can be reached at all.

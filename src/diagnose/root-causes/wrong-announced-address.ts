@@ -5,11 +5,12 @@
  */
 import { formatRanges } from '../../cluster/slots.ts';
 import { listLabels, plural } from '../finding.ts';
+import { restartOutcome } from '../persistence.ts';
 import { type AnnounceIssue, analyzeAnnounced } from '../rules/announced-address.ts';
 import type { RecommendedAction, RootCause } from '../types.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
 
-function fixAction(i: AnnounceIssue): RecommendedAction {
+function fixAction(ctx: CauseContext, i: AnnounceIssue): RecommendedAction {
   const reach = i.reachableAt;
   const ip = reach
     ? reach.slice(0, reach.lastIndexOf(':')).replace(/^\[|\]$/g, '')
@@ -20,17 +21,24 @@ function fixAction(i: AnnounceIssue): RecommendedAction {
     params: { node: i.node.label },
     why:
       `Correct what ${i.node.label} announces: redis-cli -h <where it answers> -p ${i.node.port} CONFIG SET cluster-announce-ip ${ip} then CONFIG REWRITE ` +
-      '(peers adopt it from its next pings, no restart needed); set cluster-announce-port / cluster-announce-bus-port too when ports are mapped (NAT, Docker). ' +
-      'Or fix redis.conf and restart it with its data directory intact. Nothing moves and no data is at risk.',
+      '(peers adopt it from its next pings, no restart needed: nothing moves and no data is at risk); set cluster-announce-port / cluster-announce-bus-port too when ports are mapped (NAT, Docker). ' +
+      `Or fix redis.conf and restart it with its data directory intact: ${restartOutcome(ctx.model, i.node)}`,
   };
 }
+
+/** Nodes whose problem the explanation states one by one; the rest are counted. */
+const MAX_LISTED = 12;
 
 function detect(ctx: CauseContext): RootCause[] {
   const strong = analyzeAnnounced(ctx).filter((i) => i.strong);
   if (strong.length === 0) return [];
   const owners = strong.filter((i) => i.node.role !== 'replica' && i.node.slotCount > 0);
   const replicas = ctx.model.nodes.filter((r) => strong.some((i) => r.masterId === i.node.id));
-  const facts = strong.map((i) => `${i.node.label} ${i.what}`);
+  const facts = strong.slice(0, MAX_LISTED).map((i) => `${i.node.label} ${i.what}`);
+  if (strong.length > MAX_LISTED)
+    facts.push(
+      `and ${(strong.length - MAX_LISTED).toLocaleString('en-US')} more nodes (every one in this cause's nodes)`,
+    );
   return [
     {
       code: 'wrong-announced-address',
@@ -51,7 +59,7 @@ function detect(ctx: CauseContext): RootCause[] {
         'cluster-announce-bus-port behind NAT or port mapping), or cluster-announce-hostname with cluster-preferred-endpoint-type hostname so clients get a name that resolves.',
       nodes: strong.map((i) => i.node.label),
       slots: formatRanges(owners.flatMap((i) => i.node.slots)),
-      actions: strong.map(fixAction),
+      actions: strong.map((i) => fixAction(ctx, i)),
     },
   ];
 }
