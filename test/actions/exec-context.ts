@@ -31,7 +31,7 @@ export function testExec(c: DevCluster, stepIndex = 0): TestExec {
   const events: ExecutionEvent[] = [];
   const sent: string[] = [];
   const abort = new AbortController();
-  const note = (address: string, argv: readonly (string | number)[]) => {
+  const note = (address: string, argv: readonly (string | number | Buffer)[]) => {
     const [cmd, sub] = argv.map(String);
     sent.push(`${address} ${cmd}${cmd === 'CLUSTER' ? ` ${sub}` : ''}`);
   };

@@ -4,7 +4,9 @@
  * source failed over; reshard (refused while a slot is open) and rebalance. For each: the exact commands,
  * execution, the re-diagnosis with the cause gone, and every key written before readable after.
  */
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keySlot } from '../../src/cluster/keyslot.ts';
 import { countSlots, formatRanges } from '../../src/cluster/slots.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
@@ -125,11 +127,24 @@ describe('fix-open-slot on real clusters', () => {
 });
 
 describe('reshard and rebalance on real clusters', () => {
-  it('reshard 500 slots with 5,000 keys loaded: one contiguous range, progress, every key readable', async () => {
+  it('reshard 500 slots with 5,000 keys loaded, 20 of them binary: one contiguous range, progress, every key readable', async () => {
     const c = await startCluster({ masters: 3, label: 'act-reshard' });
     try {
       const keys = await loadKeys(c, 'rs', 5000);
       const [a, b] = [c.node(0), c.node(1)];
+      // Key names are bytes: 20 that are not UTF-8 (0xff, 0xfe, NUL, CR LF) in a slot the reshard moves.
+      let tag = 0;
+      while (keySlot(`t${tag}`) < 4961 || keySlot(`t${tag}`) > 5460) tag++;
+      const binary = Array.from({ length: 20 }, (_, i) =>
+        Buffer.concat([Buffer.from(`{t${tag}}`), Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a, i])]),
+      );
+      const direct = (n: typeof a) => new Redis({ host: n.host, port: n.port, lazyConnect: true });
+      const onA = direct(a);
+      try {
+        for (const k of binary) await onA.set(k, k);
+      } finally {
+        onA.disconnect();
+      }
       const p = await mustPlanSlots(c, 'reshard', { from: a.address, to: b.address, slots: 500 });
       expect(p.steps[0]).toMatchObject({ kind: 'move-slots', slots: [{ start: 4961, end: 5460 }] });
       const { result, events } = await runSlots(c, p, 'reshard 500 slots', timings);
@@ -138,6 +153,12 @@ describe('reshard and rebalance on real clusters', () => {
       expect(last).toMatchObject({ done: 500, total: 500, unit: 'slots' });
       expect(formatRanges(await ownSlots(c, b))).toBe('4961-10922');
       expect((await readKeys(c, keys)).missing).toEqual([]);
+      const onB = direct(b);
+      try {
+        for (const k of binary) expect((await onB.getBuffer(k))?.equals(k)).toBe(true);
+      } finally {
+        onB.disconnect();
+      }
     } finally {
       await c.stop();
     }

@@ -24,8 +24,13 @@ export interface NodeSession {
    * Sends several commands in one pipeline (one write, one round trip) and resolves with each reply or
    * its classified error, in order; rejects only when the pipeline as a whole got no answer in time (then
    * any of them may have run). Never retries. Optional: without it a runner sends the commands one by one.
+   * Arguments may be Buffers (key names are bytes); `CLUSTER GETKEYSINSLOT` answers with Buffers, so a key
+   * that is not UTF-8 moves byte for byte.
    */
-  pipeline?(argvs: readonly (readonly (string | number)[])[], timeoutMs?: number): Promise<PipelineReply[]>;
+  pipeline?(
+    argvs: readonly (readonly (string | number | Buffer)[])[],
+    timeoutMs?: number,
+  ): Promise<PipelineReply[]>;
 }
 
 /** One reply of a pipeline: the value, or the error it got (classified like `call`'s). */

@@ -10,7 +10,7 @@ import { ActionError, isActionError, toActionError } from '../errors.ts';
 import type { MoveSlotsStep } from '../types.ts';
 import type { NodeSession, PipelineReply } from './context.ts';
 import type { OwnView } from './own-view.ts';
-import { ReplyError, replyStartsWith } from './replies.ts';
+import { ReplyError, replyStartsWith, showBytes } from './replies.ts';
 
 /** Everything a slot move needs, shared by every slot of one step. */
 export interface MoveContext {
@@ -44,7 +44,7 @@ export interface SlotRecord {
   otherFailures: string[];
 }
 
-type Argv = (string | number)[];
+type Argv = (string | number | Buffer)[];
 
 const MASTERS_ONLY = ['ERR Please use SETSLOT only with masters'];
 
@@ -55,7 +55,13 @@ async function batch(s: NodeSession, argvs: Argv[], timeoutMs?: number): Promise
     if (s.pipeline) return await s.pipeline(argvs, timeoutMs);
     return await Promise.all(
       argvs.map((a) =>
-        s.call(a, timeoutMs).then(
+        (a.some((x) => Buffer.isBuffer(x)) && s.callBuffer
+          ? s.callBuffer(a, timeoutMs)
+          : s.call(
+              a.map((x) => (Buffer.isBuffer(x) ? x.toString('latin1') : x)),
+              timeoutMs,
+            )
+        ).then(
           (value) => ({ value }),
           (e: unknown) => ({ error: toActionError(e) }),
         ),
@@ -155,7 +161,10 @@ export async function moveWindow(m: MoveContext, recs: SlotRecord[]): Promise<vo
     movable.filter((r) => !r.error),
     first,
   );
-  live = live.filter((r) => !r.error);
+  live = await emptied(
+    m,
+    live.filter((r) => !r.error),
+  );
   const node = (r: SlotRecord): Argv => ['CLUSTER', 'SETSLOT', r.slot, 'NODE', m.targetId];
   live = await phase(m.target, live, node);
   for (const r of live) {
@@ -178,8 +187,30 @@ export async function moveWindow(m: MoveContext, recs: SlotRecord[]): Promise<vo
   }
 }
 
+/**
+ * The slots of `recs` the source holds no key of any more (one COUNTKEYSINSLOT pipeline); the others stop,
+ * still open, before any SETSLOT NODE: a slot handed over with keys left behind orphans them (the source
+ * no longer serves the slot, clients are sent to the target, which lacks them).
+ */
+async function emptied(m: MoveContext, recs: SlotRecord[]): Promise<SlotRecord[]> {
+  const counts = await batch(
+    m.source,
+    recs.map((r): Argv => ['CLUSTER', 'COUNTKEYSINSLOT', r.slot]),
+  );
+  recs.forEach((r, i) => {
+    const c = counts[i]!;
+    if ('error' in c) r.error = c.error;
+    else if (Number(c.value) > 0)
+      r.error = new ActionError(
+        'ACTION_STEP_FAILED',
+        `${m.source.address} still holds ${Number(c.value)} keys of slot ${r.slot} after every MIGRATE answered: the slot stays open (MIGRATING/IMPORTING) and was not handed over, so no key is orphaned. List them with CLUSTER GETKEYSINSLOT ${r.slot} 100 on ${m.source.address}`,
+      );
+  });
+  return recs.filter((r) => !r.error);
+}
+
 /** The MIGRATE of `keys` to the target, as the plan asks (REPLACE only when it says so). */
-function migrateArgv(m: MoveContext, keys: readonly string[]): Argv {
+function migrateArgv(m: MoveContext, keys: readonly Buffer[]): Argv {
   const { migrateTimeoutMs, replace } = m.step;
   return [
     'MIGRATE',
@@ -210,6 +241,7 @@ async function moveKeys(
   let pending = recs;
   let lists = first;
   const previous = new Map<number, string>();
+  const toKey = (k: unknown): Buffer => (Buffer.isBuffer(k) ? k : Buffer.from(String(k)));
   while (pending.length > 0) {
     if (m.signal.aborted) {
       for (const r of pending)
@@ -219,16 +251,16 @@ async function moveKeys(
         );
       return;
     }
-    const todo: { r: SlotRecord; keys: string[] }[] = [];
+    const todo: { r: SlotRecord; keys: Buffer[] }[] = [];
     for (const r of pending) {
       const reply = lists.get(r.slot);
       if (!reply || 'error' in reply) {
         r.error = reply?.error ?? new ActionError('ACTION_INTERNAL', `no key list for slot ${r.slot}`);
         continue;
       }
-      const keys = Array.isArray(reply.value) ? reply.value.map(String) : [];
+      const keys = Array.isArray(reply.value) ? reply.value.map(toKey) : [];
       if (keys.length === 0) continue;
-      const seen = keys.join('\u0000');
+      const seen = keys.map((k) => k.toString('hex')).join(',');
       if (previous.get(r.slot) === seen) {
         r.error = new ActionError(
           'ACTION_STEP_FAILED',
@@ -239,7 +271,7 @@ async function moveKeys(
       previous.set(r.slot, seen);
       todo.push({ r, keys });
     }
-    const full = (keys: readonly string[]) => keys.length === pipeline;
+    const full = (keys: readonly Buffer[]) => keys.length === pipeline;
     const replies = await batch(
       m.source,
       todo.flatMap(({ r, keys }): Argv[] =>
@@ -274,7 +306,7 @@ async function moveKeys(
 async function migrateFailure(
   m: MoveContext,
   rec: SlotRecord,
-  keys: string[],
+  keys: Buffer[],
   err: unknown,
 ): Promise<ActionError> {
   const where = `slot ${rec.slot} (${m.source.address} -> ${m.target.address})`;
@@ -305,7 +337,7 @@ async function migrateFailure(
     const e = exists[i]!;
     return !('error' in e) && Number(e.value) === 1;
   });
-  const shown = still.slice(0, 10).map((k) => JSON.stringify(k));
+  const shown = still.slice(0, 10).map(showBytes);
   const more = still.length > 10 ? ` and ${still.length - 10} more` : '';
   return new ActionError(
     'ACTION_BUSYKEY',

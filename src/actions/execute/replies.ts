@@ -124,3 +124,11 @@ export function replyStartsWith(err: unknown, prefixes: readonly string[]): bool
   const reply = err.reply.toLowerCase();
   return prefixes.some((p) => reply.startsWith(p.toLowerCase()));
 }
+
+/** Bytes (a key name) for a message: quoted when they are printable UTF-8, else `<hex …>`. Never lossy. */
+export function showBytes(b: Buffer): string {
+  const text = b.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(b) && !/[\u0000-\u001f]/.test(text)
+    ? JSON.stringify(text)
+    : `<hex ${b.toString('hex')}>`;
+}

@@ -21,7 +21,7 @@ import {
 import { natTarget, splitAddress } from '../../diagnose/probe/nat.ts';
 import type { NodeRef } from '../types.ts';
 import type { NodeSession, PipelineReply } from './context.ts';
-import { ReplyError, replyError } from './replies.ts';
+import { ReplyError, replyError, showBytes } from './replies.ts';
 
 /** Default timeout of a mutating command (MIGRATE batches pass their own). */
 export const MUTATING_COMMAND_MS = 15_000;
@@ -74,6 +74,11 @@ const READ_ONLY = new Set([
   'FUNCTION LIST',
   'FUNCTION DUMP',
 ]);
+
+/** True for a command whose reply lists key names, read as Buffers so that any byte string survives. */
+function listsKeys(argv: readonly (string | number | Buffer)[]): boolean {
+  return String(argv[0]).toUpperCase() === 'CLUSTER' && String(argv[1]).toUpperCase() === 'GETKEYSINSLOT';
+}
 
 function isReadOnly(argv: readonly (string | number | Buffer)[]): boolean {
   const [a, b] = argv.map((x) => String(x).toUpperCase());
@@ -206,12 +211,12 @@ export class SessionPool {
   /** Sends `argvs` in one ioredis pipeline; one deadline for all of them. */
   private async pipeline(
     address: string,
-    argvs: readonly (readonly (string | number)[])[],
+    argvs: readonly (readonly (string | number | Buffer)[])[],
     timeoutMs?: number,
   ): Promise<PipelineReply[]> {
-    const ctxOf = (argv: readonly (string | number)[]) => ({
+    const ctxOf = (argv: readonly (string | number | Buffer)[]) => ({
       address,
-      argv,
+      argv: argv.map((a) => (Buffer.isBuffer(a) ? showBytes(a) : a)),
       mutating: !isReadOnly(argv),
       secrets: [this.password],
     });
@@ -221,8 +226,9 @@ export class SessionPool {
       nc = await this.client(address);
       const p = nc.client.pipeline();
       for (const argv of argvs) {
-        const [cmd, ...rest] = argv.map(String);
-        p.call(cmd!, ...rest);
+        const [cmd, ...rest] = argv.map((a) => (Buffer.isBuffer(a) ? a : String(a)));
+        if (listsKeys(argv)) p.callBuffer(String(cmd), ...rest);
+        else p.call(String(cmd), ...rest);
       }
       const sent = p.exec();
       sent.catch(() => undefined);
