@@ -128,7 +128,7 @@ export function replyStartsWith(err: unknown, prefixes: readonly string[]): bool
 /** Bytes (a key name) for a message: quoted when they are printable UTF-8, else `<hex …>`. Never lossy. */
 export function showBytes(b: Buffer): string {
   const text = b.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(b) && !/[\u0000-\u001f]/.test(text)
+  return Buffer.from(text, 'utf8').equals(b) && !b.some((byte) => byte < 0x20)
     ? JSON.stringify(text)
     : `<hex ${b.toString('hex')}>`;
 }
