@@ -114,3 +114,17 @@ describe('parseInfoFields reads server text natively, with the same result as li
     ['empty value, colons in values, LF only', 'a:\nb:c:d\nexecutable:/usr/bin/redis-server\n\n'],
   ])('%s', (_what, text) => same(text));
 });
+
+describe('a secret typed into a pasted INFO value', () => {
+  it('is never echoed, whichever reader takes the text (as servers print it, or odd)', () => {
+    for (const text of [
+      'cluster_state:ok masterauth Hunter4pw\r\ncluster_slots_assigned:16384\r\n',
+      'cluster_state:ok masterauth Hunter4pw\n  cluster_slots_assigned:16384  \n',
+      '# Replication\nrole:master\nmasterauth:x requirepass Hunter4pw\n',
+    ]) {
+      const fields = parseInfoFields(text);
+      expect(JSON.stringify(fields), text).not.toContain('Hunter4pw');
+      expect(Object.keys(fields).length).toBeGreaterThan(1);
+    }
+  });
+});

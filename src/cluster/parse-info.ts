@@ -16,6 +16,11 @@ const PLAIN_INFO_RE =
 const FLAT_RE = /^[A-Za-z_][A-Za-z0-9_.-]*:\S*(?: [A-Za-z_][A-Za-z0-9_.-]*:\S*)+\r?$/m;
 const FIELD_RE = /^([A-Za-z_][A-Za-z0-9_.-]*):([^\r\n]*)\r?$/gm;
 
+/** A value with a space, '=' or '@' in it may carry a pasted secret ("ok requirepass x"): never echo one. */
+function shownValue(value: string): string {
+  return /[\s=@]/.test(value) ? redactSecrets(value) : value;
+}
+
 /**
  * Parses "key:value" lines (CRLF or LF, "# Section" headers ignored) into a record. A line made only of
  * several "key:value" tokens (CLUSTER INFO flattened onto one line) yields each of them. Never throws.
@@ -25,7 +30,7 @@ export function parseInfoFields(text: string): Record<string, string> {
   if (PLAIN_INFO_RE.test(text) && !FLAT_RE.test(text)) {
     // Native passes instead of one JS step per line; the result is the one the loop below gives.
     FIELD_RE.lastIndex = 0;
-    for (let m = FIELD_RE.exec(text); m !== null; m = FIELD_RE.exec(text)) out[m[1]!] = m[2]!;
+    for (let m = FIELD_RE.exec(text); m !== null; m = FIELD_RE.exec(text)) out[m[1]!] = shownValue(m[2]!);
     return out;
   }
   for (const rawLine of splitLines(text)) {
@@ -42,9 +47,7 @@ export function parseInfoFields(text: string): Record<string, string> {
     const i = line.indexOf(':');
     if (i <= 0) continue;
     const key = line.slice(0, i);
-    // A value with a space, '=' or '@' in it may carry a pasted secret ("ok requirepass x"): never echo one.
-    const value = line.slice(i + 1).trim();
-    if (KEY_RE.test(key)) out[key] = /[\s=@]/.test(value) ? redactSecrets(value) : value;
+    if (KEY_RE.test(key)) out[key] = shownValue(line.slice(i + 1).trim());
   }
   return out;
 }
