@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { planCommandText } from '../../src/bot/render/action-command.ts';
 import type { ClusterConfig } from '../../src/config/schema.ts';
 import { backupReplicaLayout, type DevCluster, keySlot, startCluster } from '../../src/devcluster/index.ts';
 import { waitFlagged, waitPromoted, waitState } from '../../src/devcluster/scenario-waits.ts';
@@ -15,6 +16,7 @@ import type { Diagnosis } from '../../src/diagnose/types.ts';
 import { RUNBOOKS } from '../../src/runbooks/registry.ts';
 import { diagnoseSnapshot } from '../../src/runbooks/run.ts';
 import type { RunbookName } from '../../src/runbooks/types.ts';
+import { runCli } from './action-helpers.ts';
 
 const PW_ENV = 'RUNBOOK_COMMANDS_TEST_PW';
 const INLINE =
@@ -294,12 +296,19 @@ describe('printed failover commands on real clusters', () => {
       await waitState(c, 'ok');
       const done = await diagnose(c);
       expect(codes(done)).toEqual(['failover-completed', 'failover-completed']);
+      // Each forget-node action prints its exact plan command; the same words with `apply` run it.
+      const seed = c.live()[0]!.address;
       const forgets = done.rootCauses.flatMap((r) => r.actions).filter((a) => a.action === 'forget-node');
-      const cmds = forgets.flatMap((a) => [...a.why.matchAll(INLINE)].map((m) => m[0]));
+      const cmds = forgets.map((a) => planCommandText(a, seed));
       expect(cmds).toHaveLength(2);
-      for (const cmd of cmds)
-        for (const n of c.live())
-          await apply(c, cmd.replace('-h <host> -p <port>', `-h ${n.host} -p ${n.port}`));
+      for (const cmd of cmds) {
+        expect(cmd).toMatch(/^redis-runbook plan forget-node \S+ --node [0-9a-f]{40}$/);
+        const [, , ...words] = cmd!.split(' ');
+        const auth = c.auth.password ? ['--password-env', PW_ENV] : [];
+        Object.assign(process.env, envOf(c)); // runCli passes the test's environment on
+        const r = await runCli(['apply', ...words, ...auth, '--yes', '--reason', 'printed command test']);
+        expect(r, r.stdout + r.stderr).toMatchObject({ code: 0 });
+      }
       expect(codes(await diagnose(c))).toEqual(['healthy']);
     });
   }, 30_000);
