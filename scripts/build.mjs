@@ -7,7 +7,7 @@
 // command, one file costs ~30. Type checking is `npm run typecheck`'s job, not this one's.
 // The new build is made beside dist/ and swapped in whole. `--if-stale` builds only when dist/ is missing
 // or older than src/ (what `npm test` and `npm run demo` run first).
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,16 @@ await build({
     },
   ],
 });
+// Every output file got the `require` shim above; a file that never calls require loses it again, so a
+// start-up does not run createRequire once per chunk it loads (the diagnose path loads about 24).
+const USES_REQUIRE = /(?<![\w$.-])require\s*[(.]/;
+for (const file of readdirSync(next, { recursive: true, encoding: 'utf8' })) {
+  if (!file.endsWith('.js')) continue;
+  const path = join(next, file);
+  const text = readFileSync(path, 'utf8');
+  const rest = text.startsWith(banner.js) ? text.slice(banner.js.length) : null;
+  if (rest !== null && !USES_REQUIRE.test(rest)) writeFileSync(path, rest.replace(/^\n/, ''));
+}
 if (existsSync(dist)) renameSync(dist, old);
 renameSync(next, dist);
 rmSync(old, { recursive: true, force: true });
