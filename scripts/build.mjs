@@ -55,10 +55,39 @@ for (const name of VENDOR) {
     banner,
   });
 }
+/** npm packages stay imports (node_modules at run time), except those inlined or vendored above. */
+const packagesStayExternal = {
+  name: 'packages-stay-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+      const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
+      if (VENDOR.includes(path)) return { path: `./vendor/${path}.js`, external: true };
+      return INLINE.has(name) ? undefined : { external: true };
+    });
+  },
+};
+
+/** `import(from)` in the file matching `importer` loads the built file `to` beside it instead. */
+function redirect(importer, from, to) {
+  return {
+    name: `redirect ${from}`,
+    setup(b) {
+      b.onResolve({ filter: /^\.\// }, (args) =>
+        args.path === from && importer.test(args.importer) ? { path: to, external: true } : undefined,
+      );
+    },
+  };
+}
+
 await build({
   absWorkingDir: root,
   // The paste worker thread is its own entry: src/bot/paste-runner.ts starts ./paste-worker.js beside it.
-  entryPoints: { main: 'src/cli/main.ts', 'paste-worker': 'src/bot/paste-worker.ts' },
+  // live.ts is an entry of its own (a stable name) for the one-file diagnose module below to import.
+  entryPoints: {
+    main: 'src/cli/main.ts',
+    'paste-worker': 'src/bot/paste-worker.ts',
+    live: 'src/cli/live.ts',
+  },
   outdir: next,
   bundle: true,
   splitting: true,
@@ -68,17 +97,23 @@ await build({
   logLevel: 'warning',
   banner,
   plugins: [
-    {
-      name: 'packages-stay-external',
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, ({ path }) => {
-          const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
-          if (VENDOR.includes(path)) return { path: `./vendor/${path}.js`, external: true };
-          return INLINE.has(name) ? undefined : { external: true };
-        });
-      },
-    },
+    packagesStayExternal,
+    redirect(/[\\/]cli[\\/]diagnose-cmd\.ts$/, './diagnose.ts', './diagnose-file.js'),
   ],
+});
+// `diagnose` (a paste above all) loads one file instead of the ~24 chunks code splitting makes of it:
+// each module costs the ESM loader about half a millisecond at start-up. A live target loads live.js.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'diagnose-file': 'src/cli/diagnose.ts' },
+  outdir: next,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  banner,
+  plugins: [packagesStayExternal, redirect(/[\\/]cli[\\/]diagnose\.ts$/, './live.ts', './live.js')],
 });
 // Every output file got the `require` shim above; a file that never calls require loses it again, so a
 // start-up does not run createRequire once per chunk it loads (the diagnose path loads about 24).
