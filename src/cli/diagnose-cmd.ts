@@ -24,6 +24,12 @@ export function registerDiagnose(program: Command): void {
     .option('--user <name>', 'live, host:port only: ACL user')
     .option('--password-env <VAR>', 'live, host:port only: environment variable holding the password')
     .action(async (target: string | undefined, opts: DiagnoseCliOptions) => {
+      if (target !== undefined && opts.file === undefined) {
+        // A live target goes straight to the live module: it never loads the paste reader.
+        const { liveDiagnosis } = await import('./live.ts');
+        process.exitCode = await liveDiagnosis(target, opts);
+        return;
+      }
       const { runDiagnose } = await import('./diagnose.ts');
       process.exitCode = await runDiagnose(target, opts, {
         out: (t: string) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),

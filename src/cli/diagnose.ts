@@ -10,7 +10,6 @@ import { renderDiagnosisText } from '../bot/text.ts';
 import { snapshotFromPaste } from '../cluster/paste.ts';
 import { diagnose } from '../diagnose/diagnose.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
-import { isRunbookName, listRunbooks } from '../runbooks/registry.ts';
 import { diagnoseWithSteps } from '../runbooks/run.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 
@@ -126,35 +125,6 @@ export async function diagnoseFile(file: string, opts: DiagnoseCliOptions, io: D
   }
 }
 
-async function liveDiagnosis(target: string, opts: DiagnoseCliOptions): Promise<number> {
-  if (opts.runbook !== undefined && !isRunbookName(opts.runbook)) {
-    const names = listRunbooks()
-      .map((r) => r.name)
-      .join(', ');
-    process.stderr.write(
-      `redis-runbook diagnose: no runbook named "${opts.runbook}" (try ${names}) [UNKNOWN_RUNBOOK]\n`,
-    );
-    return EXIT_USAGE;
-  }
-  const runbook = opts.runbook;
-  // Loaded on demand so an offline `--file` run never loads the probe code.
-  const { diagnoseLiveForCli } = await import('./live.ts');
-  try {
-    return await diagnoseLiveForCli(target, {
-      ...(opts.json ? { json: true } : {}),
-      ...(opts.config ? { config: opts.config } : {}),
-      ...(opts.user ? { user: opts.user } : {}),
-      ...(opts.passwordEnv ? { passwordEnv: opts.passwordEnv } : {}),
-      ...(runbook ? { runbook } : {}),
-      color: !!opts.color,
-      verbose: !!opts.verbose,
-    });
-  } catch (err) {
-    process.stderr.write(`redis-runbook diagnose: ${(err as Error)?.message ?? String(err)}\n`);
-    return EXIT_USAGE;
-  }
-}
-
 /** Where the command writes: stdout for the report, stderr for one-line errors. */
 export interface DiagnoseIo {
   out: (t: string) => void;
@@ -172,7 +142,11 @@ export async function runDiagnose(
     return EXIT_USAGE;
   }
   if (opts.file !== undefined) return diagnoseFile(opts.file, opts, io);
-  if (target !== undefined) return liveDiagnosis(target, opts);
+  if (target !== undefined) {
+    // Loaded on demand so an offline `--file` run never loads the probe code.
+    const { liveDiagnosis } = await import('./live.ts');
+    return liveDiagnosis(target, opts);
+  }
   io.err(
     'redis-runbook diagnose: give a cluster name or host:port, or --file <dump.txt> ("-" for stdin) [NO_TARGET]',
   );

@@ -12,7 +12,7 @@ import { registeredClusters } from '../config/registered.ts';
 import { resolveTarget } from '../config/target.ts';
 import type { ProbeOptions } from '../diagnose/probe/probe.ts';
 import type { Diagnosis } from '../diagnose/types.ts';
-import type { RunbookName } from '../runbooks/types.ts';
+import { RUNBOOK_NAMES, type RunbookName } from '../runbooks/types.ts';
 import { EXIT_CRITICAL, EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 
 export interface LiveCliOptions {
@@ -143,4 +143,34 @@ export function nobodyAnsweredExit(
     'redis-runbook: no node of the cluster answered: an outage as far as redis-runbook can see [NO_NODE_ANSWERED]',
   );
   return EXIT_CRITICAL;
+}
+
+/** The options `diagnose <target>` takes on the command line (the runbook name not yet checked). */
+export interface LiveCommandOptions extends Omit<LiveCliOptions, 'runbook' | 'probe' | 'out' | 'err'> {
+  runbook?: string;
+}
+
+/**
+ * `redis-runbook diagnose <target>` as typed: an unknown runbook name is a usage error (exit 2), then the
+ * live diagnosis; a configuration error it throws is printed as one line (exit 2). Resolves with the exit code.
+ */
+export async function liveDiagnosis(target: string, opts: LiveCommandOptions): Promise<number> {
+  const { runbook, ...rest } = opts;
+  if (runbook !== undefined && !(RUNBOOK_NAMES as readonly string[]).includes(runbook)) {
+    process.stderr.write(
+      `redis-runbook diagnose: no runbook named "${runbook}" (try ${RUNBOOK_NAMES.join(', ')}) [UNKNOWN_RUNBOOK]\n`,
+    );
+    return EXIT_USAGE;
+  }
+  try {
+    return await diagnoseLiveForCli(target, {
+      ...rest,
+      ...(runbook ? { runbook: runbook as RunbookName } : {}),
+      color: !!opts.color,
+      verbose: !!opts.verbose,
+    });
+  } catch (err) {
+    process.stderr.write(`redis-runbook diagnose: ${(err as Error)?.message ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
 }

@@ -51,7 +51,7 @@ describe('Dockerfile', () => {
     const entry = (JSON.parse(args('ENTRYPOINT')[0] ?? '[]') as string[])[1] ?? '';
     expect(entry).toBe('dist/main.js');
     expect(readFileSync(join(ROOT, 'scripts', 'build.mjs'), 'utf8')).toMatch(
-      /entryPoints: \{ main: 'src\/cli\/main\.ts'[,}]/,
+      /entryPoints: \{\s*main: 'src\/cli\/main\.ts'[,}]/,
     );
     // vitest's global setup keeps dist/ built from the current src/.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
