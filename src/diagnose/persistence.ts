@@ -74,7 +74,7 @@ export function restartOutcome(model: ClusterModel, n: ModelNode): string {
   const slots = `slots ${shortRanges(n.slots)}`;
   const p = persistenceOf(model, n);
   if (p.own === 'on')
-    return `it rejoins with ${slots} and the keys it persisted (${p.how}); writes after its last save are lost.`;
+    return `it rejoins with ${slots} and the keys it persisted (${p.how}); writes not yet on disk are lost (up to about a second with AOF's default fsync, everything since the last save with RDB alone).`;
   const empty = `comes back EMPTY and serves ${p.own === 'unknown' ? 'them' : slots} with no keys`;
   if (p.own === 'off')
     return `it runs without persistence (${OFF}, read by the probe), so a restart ${empty} (every key in them is lost), and a replica that syncs from it copies the empty data set. Promote a replica first if one holds the data (failover); with none, a restart returns these slots empty.`;
