@@ -108,7 +108,9 @@ export const approvalsSchema = z
         /** Action names (checked against the actions when approvals start: config sits below them). */
         actions: z.array(actionWord).default(['failover-takeover']),
         /** Data-losing option names a plan turned on (see `allow`). */
-        options: z.array(actionWord).default(['discard-dead-owner-data']),
+        options: z
+          .array(actionWord)
+          .default(['discard-dead-owner-data', 'replace-existing-keys', 'ignore-memory-headroom']),
       })
       .strict()
       .prefault({}),

@@ -88,6 +88,9 @@ describe('two approvers', () => {
         testPlan('prod', { action: 'fix-coverage', dangerous: ['discard-dead-owner-data'] }),
       ),
     ).toBe(2);
+    // Every data-losing option needs two approvers by default: overwriting keys, evicting or OOM on a receiver.
+    for (const option of ['replace-existing-keys', 'ignore-memory-headroom'] as const)
+      expect(approvalsNeeded(a, testPlan('prod', { action: 'reshard', dangerous: [option] }))).toBe(2);
     expect(approvalsNeeded(a, testPlan('prod', { action: 'failover' }))).toBe(1);
   });
 
