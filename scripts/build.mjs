@@ -36,6 +36,15 @@ rmSync(next, { recursive: true, force: true });
 const banner = {
   js: "import { createRequire as $createRequire } from 'node:module';\nconst require = $createRequire(import.meta.url);",
 };
+/** What every bundle here shares: one ES module per output for Node 20, with the `require` shim. */
+const COMMON = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  banner,
+};
 const requireHere = createRequire(join(root, 'package.json'));
 for (const name of VENDOR) {
   const names = Object.keys(requireHere(name)).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
@@ -47,12 +56,7 @@ for (const name of VENDOR) {
       sourcefile: `vendor-${name}.js`,
     },
     outfile: join(next, 'vendor', `${name}.js`),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    banner,
+    ...COMMON,
   });
 }
 /** npm packages stay imports (node_modules at run time), except those inlined or vendored above. */
@@ -89,13 +93,8 @@ await build({
     live: 'src/cli/live.ts',
   },
   outdir: next,
-  bundle: true,
+  ...COMMON,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner,
   plugins: [
     packagesStayExternal,
     redirect(/[\\/]cli[\\/]diagnose-cmd\.ts$/, './diagnose.ts', './diagnose-file.js'),
@@ -107,12 +106,7 @@ await build({
   absWorkingDir: root,
   entryPoints: { 'diagnose-file': 'src/cli/diagnose.ts' },
   outdir: next,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner,
+  ...COMMON,
   plugins: [packagesStayExternal, redirect(/[\\/]cli[\\/]diagnose\.ts$/, './live.ts', './live.js')],
 });
 // Every output file got the `require` shim above; a file that never calls require loses it again, so a
