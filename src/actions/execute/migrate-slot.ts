@@ -48,6 +48,16 @@ type Argv = (string | number | Buffer)[];
 
 const MASTERS_ONLY = ['ERR Please use SETSLOT only with masters'];
 
+/** One command without a pipeline: byte arguments (key names) only through `callBuffer`, never re-encoded. */
+function sendOne(s: NodeSession, a: Argv, timeoutMs?: number): Promise<unknown> {
+  const text = a.filter((x): x is string | number => !Buffer.isBuffer(x));
+  if (text.length === a.length) return s.call(text, timeoutMs);
+  if (s.callBuffer) return s.callBuffer(a, timeoutMs);
+  return Promise.reject(
+    new ActionError('ACTION_INTERNAL', `${a[0]} with key names as bytes needs a session that sends bytes`),
+  );
+}
+
 /** Sends `argvs` to `s` in one pipeline (one by one when the session has none); a lost pipeline fails them all. */
 async function batch(s: NodeSession, argvs: Argv[], timeoutMs?: number): Promise<PipelineReply[]> {
   if (argvs.length === 0) return [];
@@ -55,13 +65,7 @@ async function batch(s: NodeSession, argvs: Argv[], timeoutMs?: number): Promise
     if (s.pipeline) return await s.pipeline(argvs, timeoutMs);
     return await Promise.all(
       argvs.map((a) =>
-        (a.some((x) => Buffer.isBuffer(x)) && s.callBuffer
-          ? s.callBuffer(a, timeoutMs)
-          : s.call(
-              a.map((x) => (Buffer.isBuffer(x) ? x.toString('latin1') : x)),
-              timeoutMs,
-            )
-        ).then(
+        sendOne(s, a, timeoutMs).then(
           (value) => ({ value }),
           (e: unknown) => ({ error: toActionError(e) }),
         ),
