@@ -2,6 +2,7 @@
  * buildModel: merges every observer's view (pasted or probed CLUSTER NODES, redis-cli check reports,
  * probe errors) into one ClusterModel. Pure and total: any snapshot, even an empty one, gives a model.
  */
+
 import { foldCheck } from './model-check.ts';
 import { type Draft, Drafts, foldView, lineAddress } from './model-fold.ts';
 import { buildIdResolver } from './model-ids.ts';
@@ -9,8 +10,7 @@ import { consensusOwners, rangesByOwner, SlotGroups } from './model-slots.ts';
 import type { ClusterModel, ModelHealth, ModelNode, ModelView, OpenSlot } from './model-types.ts';
 import { countSlots, SLOT_COUNT } from './slots.ts';
 import type { ClusterSnapshot, NodeObservation, SlotRange } from './types.ts';
-
-const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
+import { naturalCompare } from './util.ts';
 
 /** Builds the merged model of a snapshot; never throws on odd input. */
 export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
@@ -48,9 +48,7 @@ export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
   collectSelfClaimClashes(drafts.list, multi);
 
   // Stable order for output: by address (numeric-aware), then id; remap slot indexes accordingly.
-  const sorted = [...drafts.list].sort(
-    (a, b) => LABEL_ORDER.compare(a.label, b.label) || (a.id < b.id ? -1 : 1),
-  );
+  const sorted = [...drafts.list].sort((a, b) => naturalCompare(a.label, b.label) || (a.id < b.id ? -1 : 1));
   const remap = new Int32Array(sorted.length);
   sorted.forEach((d, i) => {
     remap[d.index] = i;
@@ -81,7 +79,7 @@ export function buildModel(snapshot: ClusterSnapshot): ClusterModel {
     multiOwned: [...multi.entries()]
       .map(([slot, set]) => ({ slot, owners: [...set].sort() }))
       .sort((a, b) => a.slot - b.slot),
-    openSlots: openSlots.sort((a, b) => a.slot - b.slot || a.node.localeCompare(b.node)),
+    openSlots: openSlots.sort((a, b) => a.slot - b.slot || naturalCompare(a.node, b.node)),
     checkErrors,
     orphanObservations: orphans,
     observedNode,

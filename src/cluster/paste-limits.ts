@@ -3,7 +3,9 @@
  * kind of line break counts: \n, \r\n and a lone \r) and characters per line. One linear pass; what is
  * cut is reported so the answer can say what was read and what was not. Never throws.
  */
+
 import type { ParseIssue } from './types.ts';
+import { formatCount } from './util.ts';
 
 /** The limits; the defaults bound the work one paste can cause to well under a second. */
 export interface PasteLimits {
@@ -163,7 +165,7 @@ export function limitPaste(text: string, limits: PasteLimits = DEFAULT_PASTE_LIM
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = (n: number) => formatCount(n);
 const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** The report as sentences for the answer: what was read, and what was cut. Empty when nothing was. */
@@ -243,7 +245,7 @@ export function cutLineIssue(line: { text: string; lineNo: number }, maxLineChar
   return {
     line: line.lineNo,
     text: line.text,
-    expected: `a line of at most ${maxLineChars.toLocaleString('en-US')} characters: this one is longer and was cut, so it is not read as a node`,
+    expected: `a line of at most ${formatCount(maxLineChars)} characters: this one is longer and was cut, so it is not read as a node`,
   };
 }
 

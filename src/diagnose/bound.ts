@@ -5,7 +5,9 @@
  * most MAX_EVIDENCE_CHARS characters (the cut says how many more). Applied after the root causes are
  * resolved, so it never changes the verdict; nothing is dropped without a count. Pure.
  */
+
 import { formatRanges, normalizeRanges, parseRanges } from '../cluster/slots.ts';
+import { formatCount } from '../cluster/util.ts';
 import { firstOf, listLabels } from './finding.ts';
 import type { Finding, RootCause, Severity, StepResult } from './types.ts';
 
@@ -23,7 +25,7 @@ export const MAX_STEP_EVIDENCE = 40;
 const SAMPLE = 5;
 
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = (n: number) => formatCount(n);
 const count = (n: number, word: string, many = `${word}s`) => `${fmt(n)} ${n === 1 ? word : many}`;
 
 /** `line` cut to MAX_EVIDENCE_CHARS characters, saying how many were left out. */

@@ -1,7 +1,9 @@
 /** Small helpers shared by the rules: building findings, capping evidence, describing nodes. */
+
 import type { ModelNode } from '../cluster/model-types.ts';
 import { formatRanges } from '../cluster/slots.ts';
 import type { SlotRange } from '../cluster/types.ts';
+import { formatCount } from '../cluster/util.ts';
 import type { Finding, FindingCode, Severity } from './types.ts';
 
 /** Evidence lines kept per finding; the rest is summarised as "… and N more". */
@@ -67,5 +69,5 @@ export function lineEvidence(refs: readonly { observer: string; raw: string }[])
 /** "a; b; c; and 7 more": the first `max` items and how many others there are. */
 export function firstOf(items: readonly string[], max: number, sep = '; '): string {
   if (items.length <= max) return items.join(sep);
-  return `${items.slice(0, max).join(sep)}${sep}and ${(items.length - max).toLocaleString('en-US')} more`;
+  return `${items.slice(0, max).join(sep)}${sep}and ${formatCount(items.length - max)} more`;
 }

@@ -6,7 +6,9 @@
  * synced. The new node must answer, be cluster-enabled, hold no key, know only itself, own no slot and
  * have its bus port open. Without --master: the master with the fewest replicas, another host first. Pure.
  */
+
 import type { ModelNode } from '../../cluster/model-types.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../types.ts';
 import { cliFor, commandStep, fixesOf, frame, optionalNodeParam, refuse, waitStep } from './common.ts';
@@ -51,7 +53,7 @@ function pickMaster(input: PlanInput, host: string): ModelNode | undefined {
     (a, b) =>
       liveReplicas(input, a) - liveReplicas(input, b) ||
       Number(a.host === host) - Number(b.host === host) ||
-      a.label.localeCompare(b.label, 'en', { numeric: true }),
+      naturalCompare(a.label, b.label),
   )[0];
 }
 

@@ -4,8 +4,10 @@
  * safer alternatives (promote its replica, restart it); only discard-dead-owner-data proceeds, and then the
  * risks say what is lost, with the numbers. Pure.
  */
+
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { slotsToRanges } from '../../cluster/slots.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import { isDown } from '../../diagnose/context.ts';
 import { restartOutcome } from '../../diagnose/persistence.ts';
 import type { RecommendedAction } from '../../diagnose/types.ts';
@@ -24,7 +26,7 @@ export function deadOwners(input: PlanInput, c: CoverageScope): DeadOwner[] {
   return [...c.dead]
     .map(([id, slots]) => ({ node: input.model.byId.get(id)!, slots }))
     .filter((d) => d.node !== undefined)
-    .sort((a, b) => a.node.label.localeCompare(b.node.label, 'en', { numeric: true }));
+    .sort((a, b) => naturalCompare(a.node.label, b.node.label));
 }
 
 /** Replicas of `n` that are up (they hold its data as of their last sync). */

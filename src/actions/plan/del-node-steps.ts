@@ -4,10 +4,12 @@
  * synced; a wait for any sync of the node itself, before anything is forgotten; the FORGET fan-out and
  * wait; CLUSTER RESET SOFT last. Pure.
  */
+
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { spreadSlots } from '../../cluster/slot-spread.ts';
 import { countSlots } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import { isDown } from '../../diagnose/context.ts';
 import type { PlanInput, PlanStep } from '../types.ts';
 import { cliFor, commandStep, nodeRef, waitStep } from './common.ts';
@@ -59,7 +61,7 @@ export function sharesOf(r: Removal): Share[] {
   const keys = n.observation?.dbsize;
   return r.receivers
     .filter((m) => spread.has(m.id))
-    .sort((a, b) => a.label.localeCompare(b.label, 'en', { numeric: true }))
+    .sort((a, b) => naturalCompare(a.label, b.label))
     .map((m) => {
       const slots = spread.get(m.id)!;
       const share = keys === undefined ? null : Math.round((keys * countSlots(slots)) / n.slotCount);
@@ -85,7 +87,7 @@ export function repointsOf(input: PlanInput, r: Removal): Repoint[] | null {
       (a, b) =>
         count.get(a.id)! - count.get(b.id)! ||
         Number(a.host === replica.host) - Number(b.host === replica.host) ||
-        a.label.localeCompare(b.label, 'en', { numeric: true }),
+        naturalCompare(a.label, b.label),
     )[0]!;
     count.set(master.id, count.get(master.id)! + 1);
     return { replica, master };

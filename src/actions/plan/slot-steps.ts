@@ -3,10 +3,12 @@
  * slots, and builders for assign-slots, move-slots and "slots settled" steps whose display is what an
  * operator would type (credentials by name only; MIGRATE's own AUTH as a variable reference). Pure.
  */
+
 import type { ModelNode } from '../../cluster/model-types.ts';
 import type { SlotHolder } from '../../cluster/slot-spread.ts';
 import { countSlots, formatRanges } from '../../cluster/slots.ts';
 import type { SlotRange } from '../../cluster/types.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import { isDown, isLoading } from '../../diagnose/context.ts';
 import type { AssignSlotsStep, CommandStep, MoveSlotsStep, PlanInput, WaitStep } from '../types.ts';
 import { cliFor, cliText, commandStep, nodeRef, waitStep } from './common.ts';
@@ -37,9 +39,7 @@ export function isHealthyMaster(n: ModelNode): boolean {
 
 /** Every healthy master, by address. */
 export function healthyMasters(input: PlanInput): ModelNode[] {
-  return input.model.nodes
-    .filter(isHealthyMaster)
-    .sort((a, b) => a.label.localeCompare(b.label, 'en', { numeric: true }));
+  return input.model.nodes.filter(isHealthyMaster).sort((a, b) => naturalCompare(a.label, b.label));
 }
 
 /** A node as slot math sees it. */

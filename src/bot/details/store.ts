@@ -6,8 +6,10 @@
  * and the id says which, so a click on another replica gets an answer that says so. Never rejects: the
  * message it is attached to is posted whatever happens here.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { formatCount } from '../../cluster/util.ts';
 import { codeOf } from '../error-text.ts';
 import { decodeDetails, encodeDetails } from './codec.ts';
 import { LocalDetails } from './local.ts';
@@ -138,7 +140,7 @@ function bounded<T>(p: Promise<T>): Promise<T> {
 
 /** What a click shows when the details are not there, for each reason. */
 export const DETAILS_MISSING: Record<Exclude<DetailsLookup, { ok: true }>['why'], string> = {
-  gone: `These details are no longer kept (the bot keeps them for 24 hours: the newest ${SHARED_DETAILS.toLocaleString('en-US')} in its queue Redis, or, without one, its last ${KEPT_DETAILS} in memory until it restarts): run the diagnosis again.`,
+  gone: `These details are no longer kept (the bot keeps them for 24 hours: the newest ${formatCount(SHARED_DETAILS)} in its queue Redis, or, without one, its last ${KEPT_DETAILS} in memory until it restarts): run the diagnosis again.`,
   elsewhere:
     'These details were kept only in the memory of the bot process that posted them (its queue Redis was not answering then, or they were too large to share), and this process does not have them (another replica answered, or that one restarted): run the diagnosis again.',
   unreachable:

@@ -2,6 +2,7 @@
  * Turns a Diagnosis and its steps into transport-neutral messages (parent, thread steps, verdict). A verdict
  * says the root causes and actions; findings and evidence are its `details`, shown behind a button.
  */
+import { formatCount } from '../../cluster/util.ts';
 import type { Diagnosis, Finding, Severity, StepResult } from '../../diagnose/types.ts';
 import type { BotMessage, MessageButton, MessageSection, Tone } from '../message.ts';
 import type { CommandStyle } from './action-command.ts';
@@ -107,7 +108,7 @@ const LISTED_NODES = 20;
 /** "a, b, c" or, past LISTED_NODES, "a, b, … and 4,980 more": a node list a reader can take in. */
 export function nodeListText(nodes: readonly string[]): string {
   if (nodes.length <= LISTED_NODES) return nodes.join(', ');
-  return `${nodes.slice(0, LISTED_NODES).join(', ')} and ${(nodes.length - LISTED_NODES).toLocaleString('en-US')} more`;
+  return `${nodes.slice(0, LISTED_NODES).join(', ')} and ${formatCount(nodes.length - LISTED_NODES)} more`;
 }
 
 /** Root causes and actions shown in full; the rest goes to a list that may spill to a file. */

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { CodedError } from '../../cluster/coded-error.ts';
+import { formatCount } from '../../cluster/util.ts';
 import type { CheckResult } from '../../ops/health/readiness.ts';
 import type { OpsRoute } from '../../ops/http/routes.ts';
 import type { WorkTracker } from '../../ops/lifecycle/drain.ts';
@@ -118,7 +119,7 @@ function guardedReceiver(
 
 /** The note for a snippet read only in part: its name, how much was read, how big it is. */
 function snippetCutNote(file: SlackFileRef, cut: { readBytes: number; sizeBytes: number | null }): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = (x: number) => formatCount(x);
   const size = cut.sizeBytes ? ` of its ${n(cut.sizeBytes)}` : '';
   return `the snippet ${file.name ?? file.id ?? ''} is larger than I read: only its first ${n(cut.readBytes)} bytes${size} were read`;
 }

@@ -4,8 +4,10 @@
  * of the move and on the slot's owner by consensus. Bounded: pipelines in batches, a cap on the total
  * number of commands, and a time budget; says when it stopped short (unserved slots).
  */
+
 import { rangesToBitmap, SLOT_COUNT } from '../../cluster/slots.ts';
 import type { SlotKeyCount, SlotRange } from '../../cluster/types.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import type { NodeProbe } from './node.ts';
 
 export interface KeyCountLimits {
@@ -87,7 +89,7 @@ export async function countKeysInUnservedSlots(
   // Each node counts the unserved slots in order: whatever the slowest one did not reach is uncounted.
   const reached = Math.min(unserved.length, ...countedPer);
   const skipped = countedPer.reduce((a, i) => a + unserved.length - i, 0);
-  counts.sort((a, b) => a.slot - b.slot || a.address.localeCompare(b.address));
+  counts.sort((a, b) => a.slot - b.slot || naturalCompare(a.address, b.address));
   if (skipped > 0) {
     warnings.push(
       `Key counts in unserved slots are incomplete: ${skipped} slot checks were skipped to stay within ` +
@@ -199,5 +201,5 @@ export async function countKeysInOpenSlots(
       }
     }),
   );
-  return out.sort((a, b) => a.slot - b.slot || a.address.localeCompare(b.address));
+  return out.sort((a, b) => a.slot - b.slot || naturalCompare(a.address, b.address));
 }

@@ -3,8 +3,10 @@
  * (starting as soon as any seed answers), probe all nodes in parallel, then count keys in slots nobody
  * serves. Produces the pure ClusterSnapshot the model and rules read. Never rejects for dead nodes.
  */
+
 import { slotsToRanges } from '../../cluster/slots.ts';
 import type { ClusterSnapshot, NodeObservation, ProbeErrorKind } from '../../cluster/types.ts';
+import { naturalCompare } from '../../cluster/util.ts';
 import type { ClusterConfig } from '../../config/schema.ts';
 import { resolvePassword } from '../../config/target.ts';
 import { recheckGuessedBusPorts } from './bus.ts';
@@ -184,7 +186,5 @@ function dedupe(observations: NodeObservation[]): NodeObservation[] {
     byId.set(o.nodeId, o);
     out.push(o);
   }
-  // One collator for the whole sort: localeCompare with options builds a new one per comparison.
-  const { compare } = new Intl.Collator('en', { numeric: true });
-  return out.sort((a, b) => compare(a.address, b.address));
+  return out.sort((a, b) => naturalCompare(a.address, b.address));
 }

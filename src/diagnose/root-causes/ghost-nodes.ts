@@ -2,7 +2,9 @@
  * ghost-nodes: entries for nodes that are gone but still listed. The fix is CLUSTER FORGET on every node
  * within 60 s (the ban FORGET sets); any node left out gossips the entry back.
  */
+
 import type { ModelNode } from '../../cluster/model-types.ts';
+import { formatCount } from '../../cluster/util.ts';
 import { isDown } from '../context.ts';
 import { listLabels, plural } from '../finding.ts';
 import { findGhosts, type Ghost } from '../rules/ghosts.ts';
@@ -27,7 +29,7 @@ function commandsOn(nodes: readonly ModelNode[], args: string, id: string): stri
   const rest = nodes.length - MAX_COMMANDS;
   const named = nodes.slice(MAX_COMMANDS, MAX_COMMANDS + 4).map((n) => n.label);
   const who = rest <= 4 ? listLabels(named) : `${named.slice(0, 3).join(', ')} and ${rest - 3} more`;
-  return `${shown.join(' ; ')} ; and the same on the ${rest.toLocaleString('en-US')} other nodes (${who}), or all at once with redis-runbook plan forget-node <cluster> --node ${id} (then apply)`;
+  return `${shown.join(' ; ')} ; and the same on the ${formatCount(rest)} other nodes (${who}), or all at once with redis-runbook plan forget-node <cluster> --node ${id} (then apply)`;
 }
 
 /** The nodes a FORGET of the ghosts runs on, sorted once for every ghost (not once per ghost). */
@@ -114,9 +116,7 @@ function detect(ctx: CauseContext): RootCause[] {
   ];
   const list = ghosts.slice(0, MAX_LISTED).map((g) => `${g.node.label}: ${g.why}`);
   if (ghosts.length > MAX_LISTED)
-    list.push(
-      `and ${(ghosts.length - MAX_LISTED).toLocaleString('en-US')} more (every one in this cause's nodes)`,
-    );
+    list.push(`and ${formatCount(ghosts.length - MAX_LISTED)} more (every one in this cause's nodes)`);
   return [
     {
       code: 'ghost-nodes',

@@ -3,7 +3,9 @@
  * strong evidence (loopback/0.0.0.0 among routable peers, empty ip, peers disagreeing, announced address
  * dead while the node lives); a private-vs-public mismatch alone stays a warning finding.
  */
+
 import { formatRanges } from '../../cluster/slots.ts';
+import { formatCount } from '../../cluster/util.ts';
 import { listLabels, plural } from '../finding.ts';
 import { restartOutcome } from '../persistence.ts';
 import { type AnnounceIssue, analyzeAnnounced } from '../rules/announced-address.ts';
@@ -36,9 +38,7 @@ function detect(ctx: CauseContext): RootCause[] {
   const replicas = ctx.model.nodes.filter((r) => strong.some((i) => r.masterId === i.node.id));
   const facts = strong.slice(0, MAX_LISTED).map((i) => `${i.node.label} ${i.what}`);
   if (strong.length > MAX_LISTED)
-    facts.push(
-      `and ${(strong.length - MAX_LISTED).toLocaleString('en-US')} more nodes (every one in this cause's nodes)`,
-    );
+    facts.push(`and ${formatCount(strong.length - MAX_LISTED)} more nodes (every one in this cause's nodes)`);
   return [
     {
       code: 'wrong-announced-address',
