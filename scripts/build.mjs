@@ -80,7 +80,7 @@ const packagesStayExternal = {
 /** `import(from)` in the file matching `importer` loads the built file `to` beside it instead. */
 function redirect(importer, from, to) {
   return {
-    name: `redirect ${from}`,
+    name: `redirect ${from} to ${to}`,
     setup(b) {
       b.onResolve({ filter: /^\.\// }, (args) =>
         args.path === from && importer.test(args.importer) ? { path: to, external: true } : undefined,
@@ -92,11 +92,11 @@ function redirect(importer, from, to) {
 await build({
   absWorkingDir: root,
   // The paste worker thread is its own entry: src/bot/paste-runner.ts starts ./paste-worker.js beside it.
-  // live.ts is an entry of its own (a stable name) for the one-file diagnose module below to import.
+  // config-load.js (the registry reader, with YAML and zod) has a stable name for live.js to import.
   entryPoints: {
     main: 'src/cli/main.ts',
     'paste-worker': 'src/bot/paste-worker.ts',
-    live: 'src/cli/live.ts',
+    'config-load': 'src/config/load.ts',
   },
   outdir: next,
   ...COMMON,
@@ -104,16 +104,28 @@ await build({
   plugins: [
     packagesStayExternal,
     redirect(/[\\/]cli[\\/]diagnose-cmd\.ts$/, './diagnose.ts', './diagnose-file.js'),
+    redirect(/[\\/]cli[\\/](diagnose-cmd|runbook)\.ts$/, './live.ts', './live.js'),
   ],
 });
-// `diagnose` (a paste above all) loads one file instead of the ~24 chunks code splitting makes of it:
-// each module costs the ESM loader about half a millisecond at start-up. A live target loads live.js.
+// The two diagnoses each load one file instead of the chunks code splitting makes of them (~24 for a
+// paste, ~37 for a live target): each module costs the ESM loader about half a millisecond at start-up.
+// `diagnose` of a paste loads diagnose-file.js, which loads live.js only for a live target; `diagnose
+// <target>` and `runbook run` load live.js, with ioredis from dist/vendor/.
 await build({
   absWorkingDir: root,
   entryPoints: { 'diagnose-file': 'src/cli/diagnose.ts' },
   outdir: next,
   ...COMMON,
   plugins: [packagesStayExternal, redirect(/[\\/]cli[\\/]diagnose\.ts$/, './live.ts', './live.js')],
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: { live: 'src/cli/live.ts' },
+  outdir: next,
+  ...COMMON,
+  // Bundled whole, the registry reader would make YAML and zod static imports of live.js: it stays the
+  // separate module it is, loaded only when there is a registry.
+  plugins: [packagesStayExternal, redirect(/[\\/]config[\\/]registered\.ts$/, './load.ts', './config-load.js')],
 });
 // Every output file got the `require` shim above; a file that never calls require loses it again, so a
 // start-up does not run createRequire once per chunk it loads (the diagnose path loads about 24).
