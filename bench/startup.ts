@@ -7,7 +7,9 @@
  *      `redis-cli --cluster check` on the same cluster                           (goal <= 3x)
  * The clusters come from src/devcluster (real redis-server processes on loopback; the 60-node one uses
  * cluster-node-timeout 15000, Redis's default, so a busy machine does not make it fail over mid-run).
- * After ratio 3, where the live diagnosis spends its time, phase by phase (see `breakdown`).
+ * Then ratio 3a, the floor under ratio 3: a process that only loads ioredis, connects to every node and
+ * reads one CLUSTER NODES each (bench/_ioredis-floor.mjs), against the same redis-cli run. After it,
+ * where the live diagnosis spends its time, phase by phase (see `breakdown`).
  * Runs the compiled CLI (`npm run bench` builds it first). Run: npx tsx bench/startup.ts [pairs=9]
  */
 import { spawnSync } from 'node:child_process';
@@ -144,6 +146,15 @@ await withCluster(
       `3. redis-runbook diagnose ${seed} --json vs redis-cli --cluster check ${seed} (60 nodes)`,
       3,
       [process.execPath, [BIN, 'diagnose', seed, '--json']],
+      ['redis-cli', ['--cluster', 'check', seed]],
+    );
+    // The floor under ratio 3: what Node and ioredis alone cost to connect to every node and read one
+    // CLUSTER NODES each (no other command, no parsing, no diagnosis).
+    const addresses = c.nodes.map((n) => n.address);
+    compare(
+      `3a. the floor: node + ioredis, one CLUSTER NODES per node, nothing else vs redis-cli --cluster check (${addresses.length} nodes)`,
+      3,
+      [process.execPath, [join(root, 'bench', '_ioredis-floor.mjs'), ...addresses]],
       ['redis-cli', ['--cluster', 'check', seed]],
     );
     breakdown(seed);
