@@ -72,4 +72,29 @@ describe('redactSecrets', () => {
     expect(s).not.toMatch(/hunter2|:pw@|s3cr3t|"x y"|xoxb-123/);
     expect(s).toContain('redis-cli -a *** -h h cluster nodes');
   });
+
+  it('hides each kind of secret on its own, whatever its case (the quick pre-check lets each through)', () => {
+    const cases: [string, string][] = [
+      ['redis-cli --pass hunter2 ping', 'hunter2'],
+      ['REDIS-CLI -A hunter2 ping', 'hunter2'],
+      ['rediss://user:pw123@h:6380', 'pw123'],
+      ['HTTPS://u:pw123@example.test/', 'pw123'],
+      ['AUTH s3cr3t', 's3cr3t'],
+      ['127.0.0.1:7000> auth hunter2', 'hunter2'],
+      ['auth default hunter2', 'hunter2'],
+      ['PASSWORD=hunter2', 'hunter2'],
+      ['MasterAuth hunter2', 'hunter2'],
+      ['REDISCLI_AUTH=hunter2', 'hunter2'],
+      ['passwd: hunter2', 'hunter2'],
+      ['token xoxp-1-2-3', 'xoxp-1-2-3'],
+      ['xapp-1-A1-abc', 'A1-abc'],
+      ['see https://hooks.slack.com/services/T/B/zzz', 'zzz'],
+    ];
+    for (const [text, secret] of cases) expect(redactSecrets(text), text).not.toContain(secret);
+  });
+
+  it('returns text that holds no secret unchanged', () => {
+    for (const t of ['ip=10.0.0.2,port=7001,state=online,offset=42,lag=0', 'Linux 6.1.0 x86_64', 'a=b@c'])
+      expect(redactSecrets(t)).toBe(t);
+  });
 });
