@@ -125,7 +125,10 @@ await build({
   ...COMMON,
   // Bundled whole, the registry reader would make YAML and zod static imports of live.js: it stays the
   // separate module it is, loaded only when there is a registry.
-  plugins: [packagesStayExternal, redirect(/[\\/]config[\\/]registered\.ts$/, './load.ts', './config-load.js')],
+  plugins: [
+    packagesStayExternal,
+    redirect(/[\\/]config[\\/]registered\.ts$/, './load.ts', './config-load.js'),
+  ],
 });
 // Every output file got the `require` shim above; a file that never calls require loses it again, so a
 // start-up does not run createRequire once per chunk it loads (the diagnose path loads about 24).
