@@ -144,6 +144,32 @@ describe('del-node of a replica its master needs', () => {
   });
 });
 
+describe('forget-node of a replica its master still counts', () => {
+  it('a risk, not a refusal: FORGET keeps the link, stopping the replica takes it away', () => {
+    const p = asPlan(
+      plan('forget-node', 'healthy', { node: RA }, (s) => {
+        setMin(s, A, 1, 1);
+        // RA cut off from us and flagged fail by its peers, while A still lists it online.
+        const ra = obs(s, RA);
+        ra.error = { kind: 'refused', message: 'connect ECONNREFUSED' };
+        delete ra.nodes;
+        delete ra.replication;
+        for (const o of s.observations)
+          for (const l of o.nodes?.nodes ?? []) if (l.ip === '127.189.3.4') l.flags = ['slave', 'fail'];
+      }),
+    );
+    expect(texts(p)).toContain(
+      `${A} still counts ${RA} as a good replica (its INFO replication lists it online)`,
+    );
+    expect(p.risks).toContainEqual(
+      expect.objectContaining({
+        kind: 'availability',
+        text: expect.stringContaining(`without ${RA} it would have 0 good replicas, fewer than it demands`),
+      }),
+    );
+  });
+});
+
 describe('failover', () => {
   it('a default failover to a replica that demands more replicas than it gets: refused', () => {
     const r = asRefusal(plan('failover', 'healthy', { node: RA }, (s) => setMin(s, RA, 2, 0)));
