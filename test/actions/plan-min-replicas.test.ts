@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
 import type { PlanInput } from '../../src/actions/types.ts';
 import type { ClusterSnapshot, NodeConfig, NodeObservation } from '../../src/cluster/types.ts';
+import { diagnosePaste } from '../../src/diagnose/diagnose.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
+import { scenarioPaste } from '../diagnose/scenario-fixtures.ts';
 import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 const [A, B, RA, RB] = ['127.189.3.1:7000', '127.189.3.2:7000', '127.189.3.4:7000', '127.189.3.5:7000'];
@@ -243,6 +245,19 @@ describe('a master refusing writes now', () => {
     // Without the setting nothing of this is said.
     const calm = fixtureInput('failover-completed');
     expect(calm.diagnosis.findings.map((x) => x.code)).not.toContain('MASTER_REFUSES_WRITES');
+  });
+
+  it('from a paste: INFO replication with min_slaves_good_slaves:0 (printed only while the setting is on)', () => {
+    const info = `${R}> INFO replication\n# Replication\nrole:master\nconnected_slaves:0\n`;
+    const text = scenarioPaste('failover-completed');
+    expect(text).toContain(info);
+    const d = diagnosePaste(text.replace(info, `${info}min_slaves_good_slaves:0\n`));
+    const f = d.findings.find((x) => x.code === 'MASTER_REFUSES_WRITES');
+    expect(f?.message).toContain(
+      'runs with min-replicas-to-write set (at least 1: INFO replication shows min_slaves_good_slaves:0) and counts 0 good replicas',
+    );
+    expect(d.rootCauses.map((c) => c.code)).toEqual(['writes-refused', 'failover-completed']);
+    expect(diagnosePaste(text).findings.map((x) => x.code)).not.toContain('MASTER_REFUSES_WRITES');
   });
 
   it('slot moves from or to it are refused: MIGRATE is a write on both sides', () => {

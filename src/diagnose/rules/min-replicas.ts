@@ -18,7 +18,10 @@ export function minReplicasRule(ctx: RuleContext): Finding[] {
     const q = minReplicasOf(m);
     if (q.good === null || !refusesWrites(q, q.good)) continue;
     const lines = (masterInfo(m)?.replicas ?? []).map((r) => `${r.raw} on ${m.label}`);
-    const lag = q.maxLag !== null ? ` with its last acknowledgement at most ${q.maxLag} s old` : '';
+    const lag =
+      q.maxLag !== null
+        ? `, last acknowledgement at most ${q.maxLag} s old`
+        : ', acknowledging within min-replicas-max-lag';
     out.push(
       finding(
         'MASTER_REFUSES_WRITES',
