@@ -2,8 +2,9 @@
  * min-replicas-to-write as a master enforces it: while fewer than N of its replicas are good (online, last
  * acknowledged within min-replicas-max-lag seconds) it refuses every write with NOREPLICAS; reads still
  * work. N 0 or a max-lag of 0 turns it off. N and the lag come from the node's CONFIG GET; whether it is
- * on at all also from its INFO replication, which prints min_slaves_good_slaves (its own count of good
- * replicas) exactly when the setting is enforced. A value not read stays unknown, never a default. Pure.
+ * on at all also from its INFO replication, which prints min_slaves_good_slaves (a master's own count of
+ * good replicas) exactly when the setting is on, on a replica too. A value not read stays unknown, never
+ * a default. Pure.
  */
 import type { ModelNode } from '../cluster/model-types.ts';
 import { isDown } from './context.ts';
@@ -47,15 +48,15 @@ export function minReplicasOf(m: ModelNode): MinReplicas {
   const cfg = m.probeError ? undefined : m.observation?.config;
   const n = cfg?.minReplicasToWrite ?? null;
   const lag = cfg?.minReplicasMaxLag ?? null;
+  const fields = m.probeError ? undefined : m.observation?.replication;
+  const field = fields?.['min_slaves_good_slaves'];
+  // Redis (master or replica) prints the field exactly when the setting is on: its absence says off.
+  const infoSays = fields?.role ? field !== undefined : null;
   const info = masterInfo(m);
-  const field = info?.fields['min_slaves_good_slaves'];
-  // Redis prints the field exactly when it enforces the setting: its absence from a master's INFO says off.
-  const infoSays = info ? field !== undefined : null;
-  const counted =
-    num(field) ??
-    (info
-      ? info.replicas.filter((r) => r.state === 'online' && (lag === null || (r.lag ?? 0) <= lag)).length
-      : null);
+  const counted = info
+    ? (num(field) ??
+      info.replicas.filter((r) => r.state === 'online' && (lag === null || (r.lag ?? 0) <= lag)).length)
+    : null;
   const evidence = [
     ...(n !== null ? [`min-replicas-to-write ${n} on ${m.label}`] : []),
     ...(lag !== null ? [`min-replicas-max-lag ${lag} on ${m.label}`] : []),

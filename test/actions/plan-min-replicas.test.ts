@@ -172,6 +172,28 @@ describe('forget-node of a replica its master still counts', () => {
   });
 });
 
+describe('restart-node of a live replica its master needs', () => {
+  it('refused when a root cause recommends it and the master would fall short; planned when it would not', () => {
+    const input = (n: number) => {
+      const i = fixtureInput('healthy', { node: RA }, (s) => setMin(s, A, n, 1));
+      // As if a root cause recommended restarting RA (none of the recorded ones names a live replica).
+      i.diagnosis.rootCauses.push({
+        code: 'undetermined',
+        summary: '',
+        explanation: '',
+        nodes: [RA],
+        slots: '',
+        actions: [{ action: 'restart-node', target: RA, why: 'test', params: { node: RA } }],
+      });
+      return makePlan('restart-node', i);
+    };
+    const r = asRefusal(input(1));
+    expect(r.code).toBe('ACTION_MIN_REPLICAS');
+    expect(r.reasons[0]).toContain(`without ${RA} it would have 0 good replicas`);
+    expect(asPlan(input(0)).mutates).toBe(false);
+  });
+});
+
 describe('failover', () => {
   it('a default failover to a replica that demands more replicas than it gets: refused', () => {
     const r = asRefusal(plan('failover', 'healthy', { node: RA }, (s) => setMin(s, RA, 2, 0)));

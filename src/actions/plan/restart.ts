@@ -2,8 +2,8 @@
  * restart-node: advice only. redis-runbook cannot start processes on a host, so the plan has no steps:
  * it says what to run there (SIGCONT for a frozen process, a start with nodes.conf and data intact), what
  * the node comes back with (its keys only if it persisted them) and how to check the node is back. Refused for a node that answers and that no root cause names,
- * and for a replica its master still counts as good when the restart would leave that master short of
- * its min-replicas-to-write (ACTION_MIN_REPLICAS); a replica whose master refuses writes without it says so.
+ * and for a live replica when the restart would leave its master short of its min-replicas-to-write
+ * (ACTION_MIN_REPLICAS); for a replica whose master refuses writes without it, the advice says so.
  */
 
 import type { ModelNode } from '../../cluster/model-types.ts';
@@ -40,7 +40,8 @@ function masterWrites(input: PlanInput, n: ModelNode): Refusal | { risks: Risk[]
   const master = n.role === 'replica' && n.masterId ? input.model.byId.get(n.masterId) : undefined;
   if (!master || master.slotCount === 0 || isDown(master)) return { risks: [], advice: [] };
   const q = minReplicasOf(master);
-  if (countsAsGood(master, n, q.maxLag)) {
+  // Only a replica that answers is taken away by the restart; a frozen one drops out of the count anyway.
+  if (!n.probeError && !isDown(n) && countsAsGood(master, n, q.maxLag)) {
     const judged = judgeReplicaChange(input, 'restart-node', withoutReplicas(input, master, [n]));
     return Array.isArray(judged) ? { risks: judged, advice: [] } : judged;
   }
