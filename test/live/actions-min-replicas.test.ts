@@ -4,7 +4,7 @@
  * ACTION_MIN_REPLICAS (also with --allow-no-replica), naming m0, the setting and the exact CONFIG SET; a
  * diagnosis user without +config|get gets a warning instead for m1 (INFO shows the setting on, its value
  * unread) and still the refusal for m0 (INFO proves none would be left); one of m1's two replicas is
- * removed and m1 still takes writes; a default failover to a replica demanding 2 replicas is refused, with
+ * removed (after a run refused by the re-check, the setting raised since the plan) and m1 still takes writes; a default failover to a replica demanding 2 replicas is refused, with
  * 1 it runs and the new master takes writes once the old one has reconnected. Killing m0's replica makes
  * m0 refuse writes: the diagnosis says MASTER_REFUSES_WRITES (writes-refused), restart-node says why
  * and how to lower the setting, a reshard from m0 is refused, and MIGRATE on m0 does fail with NOREPLICAS.
@@ -118,6 +118,13 @@ describe('min-replicas-to-write on a real cluster', () => {
     expect(texts(plan)).toContain(
       `${m1.address} runs with min-replicas-to-write 1 (min-replicas-max-lag 10 s); without ${r5.address} it would have exactly 1 good replica (${r4.address})`,
     );
+    // Raised between plan and run: the re-check before running refuses, and nothing runs.
+    await c.act(m1, 'CONFIG', 'SET', 'min-replicas-to-write', '2');
+    const stale = await run(c, plan, 'del-node replica, setting raised', timings);
+    expect(stale.result).toMatchObject({ outcome: 'refused', code: 'ACTION_MIN_REPLICAS', stepsDone: 0 });
+    expect(stale.result.message).toContain('Nothing was run.');
+    expect((await c.view(m1)).map((x) => x.id)).toContain(r5.id);
+    await c.act(m1, 'CONFIG', 'SET', 'min-replicas-to-write', '1');
     const { result } = await run(c, plan, 'del-node replica', timings);
     expect(result.outcome, result.message).toBe('succeeded');
     await c.kill(r5);
