@@ -39,7 +39,7 @@ export interface ReplicaChange {
   goodNow: number | null;
 }
 
-/** Live replicas of `m` by the cluster's view, itself excluded. */
+/** Replicas of `m` by the cluster's view (up or not), itself excluded. */
 function replicasOf(input: PlanInput, m: ModelNode): ModelNode[] {
   return input.model.nodes.filter((x) => x.masterId === m.id && x.role === 'replica' && x.id !== m.id);
 }
