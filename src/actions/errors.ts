@@ -11,6 +11,12 @@ export type ActionErrorCode =
   /** The planner refuses: unsafe, or not needed (reasons say which). */
   | 'ACTION_REFUSED'
   | 'ACTION_NOT_NEEDED'
+  /**
+   * The planner refuses: the plan would leave a master with fewer good replicas than its
+   * min-replicas-to-write, so it would refuse every write (NOREPLICAS); or keys would move from or to a
+   * master that refuses writes now, so MIGRATE would fail.
+   */
+  | 'ACTION_MIN_REPLICAS'
   /** Re-checked just before running: the topology changed since the plan, or the same params now plan differently. */
   | 'ACTION_FINGERPRINT_CHANGED'
   | 'ACTION_PLAN_CHANGED'

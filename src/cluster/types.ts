@@ -122,6 +122,10 @@ export interface NodeConfig {
   announceBusPort?: number;
   /** cluster-preferred-endpoint-type (Redis 7+): ip, hostname or unknown-endpoint. */
   preferredEndpointType?: string;
+  /** min-replicas-to-write (min-slaves-to-write before Redis 5): a master with fewer good replicas refuses writes; 0 = off. */
+  minReplicasToWrite?: number;
+  /** min-replicas-max-lag, in seconds: a replica counts as good when its last ACK is this recent; 0 = off. */
+  minReplicasMaxLag?: number;
 }
 
 /** One function library as FUNCTION LIST WITHCODE describes it; the code itself is not kept. */

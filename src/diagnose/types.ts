@@ -34,6 +34,8 @@ export const FINDING_CODES = [
   'NODE_NOT_CLUSTER',
   'BUS_PORT_UNREACHABLE',
   'MASTER_WITHOUT_REPLICA',
+  /** A slot-owning master counts fewer good replicas than its min-replicas-to-write: it refuses writes. */
+  'MASTER_REFUSES_WRITES',
   'REPLICA_SAME_HOST',
   'HOST_HOLDS_MAJORITY',
   'REPLICA_LINK_DOWN',
@@ -87,6 +89,7 @@ export const ROOT_CAUSE_CODES = [
   'wrong-announced-address',
   'cluster-config-lost',
   'host-failure',
+  'writes-refused',
   'healthy',
   'undetermined',
 ] as const;

@@ -43,6 +43,7 @@ const BY_CAUSE: Partial<Record<RootCauseCode, RunbookName>> = {
   'cluster-config-lost': 'clusterdown',
   'ghost-nodes': 'health',
   'wrong-announced-address': 'health',
+  'writes-refused': 'health',
   healthy: 'health',
 };
 

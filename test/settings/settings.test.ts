@@ -67,6 +67,8 @@ describe('the findings', () => {
       migrationBarrier: 1,
       maxmemoryPolicy: 'noeviction',
       announceIp: c.node(0).host,
+      minReplicasToWrite: 0,
+      minReplicasMaxLag: 10,
     });
   });
 
@@ -214,5 +216,9 @@ describe('settings that cannot be read', () => {
       cfg,
     );
     expect(cfg).toEqual({ nodeTimeoutMs: 15000, save: '' });
+    // A server before Redis 5 knows only the min-slaves-* names.
+    const old = {};
+    fileConfigReply(['min-slaves-to-write', '2', 'min-slaves-max-lag', '5'], old);
+    expect(old).toEqual({ minReplicasToWrite: 2, minReplicasMaxLag: 5 });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * What del-node refuses, with numbers and a safer action: a stranger, ghost, dead or loading node
  * (forget-node); a side of an open migration; a down replica of it; a master whose slots have nowhere to
- * go; the only up-to-date copy of a down master; the last copy of a master's data without
- * allow-no-replica; a node a registry seed points at. Pure; never throws.
+ * go; the only up-to-date copy of a down master; a replica whose master would be left short of its
+ * min-replicas-to-write (ACTION_MIN_REPLICAS); the last copy of a master's data without allow-no-replica;
+ * a node a registry seed points at. Pure; never throws.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { formatRanges, slotsToRanges } from '../../cluster/slots.ts';
@@ -12,9 +13,10 @@ import { listLabels } from '../../diagnose/finding.ts';
 import { isHealthyReplica, replicaInfo, replicaUnfitReason } from '../../diagnose/replication-info.ts';
 import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionErrorCode } from '../errors.ts';
-import type { PlanInput, Refusal } from '../types.ts';
+import type { PlanInput, Refusal, Risk } from '../types.ts';
 import { answersUs } from './add.ts';
 import { findNode, refuse } from './common.ts';
+import { judgeReplicaChange, withoutReplicas } from './min-replicas.ts';
 import { refuseUnhealthy } from './reshard.ts';
 import { isHealthyMaster } from './slot-steps.ts';
 
@@ -33,6 +35,8 @@ export interface Removal {
   receivers: ModelNode[];
   /** Removing this replica leaves its master (owning slots) with no synced replica (allow-no-replica). */
   lastCopy: boolean;
+  /** What removing this replica does to its master's min-replicas-to-write, when that is not refused. */
+  writeRisks?: Risk[];
 }
 
 interface No {
@@ -270,6 +274,12 @@ export function checkRemoval(input: PlanInput): Removal | Refusal {
     const master = n.masterId ? input.model.byId.get(n.masterId) : undefined;
     const copy = replicaCopy(input, n, master);
     if ('reasons' in copy) return refusal(input, copy);
+    // A master that is down takes no writes now; one owning no slot is sent none.
+    const writes =
+      master && master.slotCount > 0 && !isDown(master)
+        ? judgeReplicaChange(input, NAME, withoutReplicas(input, master, [n]))
+        : [];
+    if (!Array.isArray(writes)) return writes;
     if (copy.lastCopy && !input.params.allow?.includes('allow-no-replica'))
       return refuse(
         input,
@@ -287,6 +297,7 @@ export function checkRemoval(input: PlanInput): Removal | Refusal {
       followers: [],
       receivers: [],
       lastCopy: copy.lastCopy,
+      writeRisks: writes,
     };
   }
   if (n.slotCount === 0) {

@@ -86,6 +86,7 @@ function replicaRisks(r: Removal): Risk[] {
       kind: 'none',
       text: `${r.node.label} is a replica: no slot or key moves; clients that read from it (READONLY) must use another node.`,
     },
+    ...(r.writeRisks ?? []),
   ];
   if (m && r.lastCopy)
     risks.push({

@@ -3,7 +3,8 @@
  * the replica, then wait until it reports itself master and every answering node agrees it owns the
  * slots. The variant must be the one the cluster allows now (default while the master answers; FORCE
  * when it is down and a majority of slot-owning masters can vote; TAKEOVER only with no such majority,
- * and only when asked by name); a replica without the data is never promoted. Pure.
+ * and only when asked by name); a replica without the data is never promoted, and a default failover
+ * never to a replica whose min-replicas-to-write its new replicas would not meet. Pure.
  */
 import type { ClusterModel, ModelNode } from '../../cluster/model-types.ts';
 import { countSlots, formatRanges } from '../../cluster/slots.ts';
@@ -15,7 +16,7 @@ import { replicaInfo, replicaUnfitReason } from '../../diagnose/replication-info
 import { REPL_PING_PERIOD_MS } from '../../diagnose/root-causes/election.ts';
 import { downForMs } from '../../diagnose/root-causes/shards.ts';
 import type { ActionName, RecommendedAction } from '../../diagnose/types.ts';
-import type { ActionModule, Plan, PlanInput, Refusal } from '../types.ts';
+import type { ActionModule, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import {
   cliFor,
   commandStep,
@@ -28,6 +29,7 @@ import {
   waitStep,
 } from './common.ts';
 import { failoverRisks } from './failover-risks.ts';
+import { failoverWrites } from './min-replicas.ts';
 
 const ACTION: Record<FailoverMode, ActionName> = {
   default: 'failover',
@@ -228,7 +230,9 @@ function planFor(asked: FailoverMode, input: PlanInput): Plan | Refusal {
         [restartInstead(input.model, master)],
       );
   }
-  return build(input, asked, replica, master, choice, others, votes);
+  const writes = failoverWrites(input, action, asked, replica, master, others);
+  if (!Array.isArray(writes)) return writes;
+  return build(input, asked, replica, master, choice, others, votes, writes);
 }
 
 function build(
@@ -239,6 +243,7 @@ function build(
   choice: ReturnType<typeof chooseFailover>,
   others: ModelNode[],
   votes: string,
+  writeRisks: Risk[],
 ): Plan {
   const action = ACTION[mode];
   const r = nodeRef(replica);
@@ -278,7 +283,7 @@ function build(
     summary: `${verb} on ${replica.label}: it takes over slots ${slots} (${n} slots) from ${master.label}`,
     steps,
     preconditions,
-    risks: failoverRisks(mode, replica, master, choice, others),
+    risks: [...failoverRisks(mode, replica, master, choice, others), ...writeRisks],
     expected: [
       `${replica.label} is a master owning slots ${slots} and every answering node agrees`,
       `${master.label} owns no slot any more${mode === 'default' ? ' and replicates ' + replica.label : ''}`,

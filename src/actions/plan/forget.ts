@@ -2,14 +2,18 @@
  * forget-node (`--node <addr|id>`): CLUSTER FORGET on every other answering node, all within the 60 s the
  * FORGET bans the id for ("ERR Unknown node" counts as done), then wait until no answering node lists
  * it. Refused while the node owns slots, while it answers (a live node comes back by gossip), and while a
- * live replica still follows it (it would refuse: "Can't forget my master!"). Pure.
+ * live replica still follows it (it would refuse: "Can't forget my master!"). A replica its master still
+ * counts as good (cut off from us, not from it) is a risk when its master would then be short of its
+ * min-replicas-to-write: FORGET does not cut the replication link, stopping the process does. Pure.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { isDown } from '../../diagnose/context.ts';
 import { listLabels } from '../../diagnose/finding.ts';
+import { countsAsGood, minReplicasOf } from '../../diagnose/min-replicas.ts';
 import type { RecommendedAction } from '../../diagnose/types.ts';
 import type { ActionModule, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { cliFor, fanoutStep, findNode, fixesOf, frame, nodeRef, refuse, waitStep } from './common.ts';
+import { judgeReplicaChange, withoutReplicas } from './min-replicas.ts';
 
 /** How long a FORGET bans the id from gossip on the node that ran it (CLUSTER_BLACKLIST_TTL). */
 export const FORGET_WINDOW_MS = 60_000;
@@ -75,6 +79,24 @@ export function missedForgetRisks(id: string, later: readonly ModelNode[]): Risk
       kind: 'availability',
       text: `${listLabels(later.map((x) => x.label))} ${later.length === 1 ? 'is' : 'are'} down and cannot get the FORGET now: on return ${later.length === 1 ? 'it gossips' : 'they gossip'} the id back; run CLUSTER FORGET ${id} there within 60 s of the start.`,
     },
+  ];
+}
+
+/** For a replica its master still counts as good: what stopping it for good does to that master's writes. */
+function masterWriteRisks(input: PlanInput, n: ModelNode): Risk[] {
+  const master = n.role === 'replica' && n.masterId ? input.model.byId.get(n.masterId) : undefined;
+  if (!master || master.slotCount === 0 || isDown(master)) return [];
+  if (!countsAsGood(master, n, minReplicasOf(master).maxLag)) return [];
+  const judged = judgeReplicaChange(input, 'forget-node', withoutReplicas(input, master, [n]), {
+    refusal: false,
+  });
+  if (!Array.isArray(judged) || judged.length === 0) return [];
+  return [
+    {
+      kind: 'availability',
+      text: `${master.label} still counts ${n.label} as a good replica (its INFO replication lists it online): CLUSTER FORGET does not cut that link, but stopping ${n.label} for good does.`,
+    },
+    ...judged,
   ];
 }
 
@@ -153,6 +175,7 @@ function plan(input: PlanInput): Plan | Refusal {
       text: `If the process at ${n.label} is started again with its nodes.conf, it still knows everyone and rejoins by gossip: keep it down, or CLUSTER RESET it before reusing it.`,
     },
     ...missedForgetRisks(id, later),
+    ...masterWriteRisks(input, n),
   ];
   return frame(input, 'forget-node', {
     summary: `Forget ${n.label === id ? id : `${n.label} (${id.slice(0, 8)}…)`} on all ${able.length} answering nodes within 60 s`,

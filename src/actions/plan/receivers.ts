@@ -6,13 +6,15 @@
  * memory). Too little headroom is refused: under noeviction MIGRATE fails part-way with OOM, under an
  * evicting policy the receiver drops keys. `ignore-memory-headroom`, given by name, plans it anyway. A
  * receiver without maxmemory: the host's memory is not checked, and the plan says so. Functions: a
- * receiver lacking a library its source holds is named as a risk. Pure; never throws.
+ * receiver lacking a library its source holds is named as a risk. A source or receiver that refuses
+ * writes now (min-replicas-to-write not met) is refused: MIGRATE is a write on both. Pure; never throws.
  */
 import type { ModelNode } from '../../cluster/model-types.ts';
 import { countSlots } from '../../cluster/slots.ts';
 import type { MoveSlotsStep, Plan, PlanInput, Refusal, Risk } from '../types.ts';
 import { bytes, refuse } from './common.ts';
 import { functionMoveRisks } from './functions.ts';
+import { refuseRefusingMovers } from './min-replicas.ts';
 
 /** The data-losing option that plans a move past the estimated headroom. */
 export const IGNORE_HEADROOM = 'ignore-memory-headroom' as const;
@@ -111,6 +113,15 @@ export function receiverChecks(input: PlanInput, plan: Plan): Plan | Refusal {
     return source && target ? [{ step: s, source, target }] : [];
   });
   if (moves.length === 0) return plan;
+  const refusing = refuseRefusingMovers(
+    input,
+    plan.action,
+    moves.flatMap((m) => [
+      { node: m.source, role: 'source' as const },
+      { node: m.target, role: 'receiver' as const },
+    ]),
+  );
+  if (refusing) return refusing;
   const byTarget = new Map<string, { target: ModelNode; total: number | null; how: string[] }>();
   for (const m of moves) {
     const e = estimate(input, m.step, m.source);

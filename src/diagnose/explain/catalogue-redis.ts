@@ -190,11 +190,12 @@ export const REDIS_ERRORS: readonly CatalogueEntry[] = [
     causes: [
       'Replicas are down or disconnected from this master.',
       'Replicas lag behind (slow network or disk) by more than min-replicas-max-lag seconds.',
-      'min-replicas-to-write is higher than the number of replicas the master has now (one was lost or moved away).',
+      'min-replicas-to-write is higher than the number of replicas the master has now (one was removed, restarted or failed, or a replica was promoted with a setting its new replicas do not meet).',
     ],
     next: [
-      "redis-cli -h {host} -p {port} info replication   (connected_slaves and each slave line's lag)",
+      "redis-cli -h {host} -p {port} info replication   (min_slaves_good_slaves: the good replicas it counts; each slave line's state and lag)",
       'redis-cli -h {host} -p {port} config get min-replicas-*',
+      'redis-runbook diagnose <cluster>   (MASTER_REFUSES_WRITES names every master refusing writes and its replicas)',
     ],
   },
 ];

@@ -64,6 +64,11 @@ const SETTERS: Record<string, Setter> = {
   'cluster-preferred-endpoint-type': (c, v) => {
     c.preferredEndpointType = v;
   },
+  'min-replicas-to-write': setNum('minReplicasToWrite'),
+  'min-replicas-max-lag': setNum('minReplicasMaxLag'),
+  // The names before Redis 5, which later servers still answer to: asked too, for those servers.
+  'min-slaves-to-write': setNum('minReplicasToWrite'),
+  'min-slaves-max-lag': setNum('minReplicasMaxLag'),
 };
 
 /** The parameters read, in the order they are asked for. */

@@ -17,6 +17,11 @@ export function wasPromoted(n: ModelNode): boolean {
   return !!f && f.role === 'master' && f.second_repl_offset !== undefined && f.second_repl_offset !== '-1';
 }
 
+/** True when the diagnosis found `o` refusing writes (min-replicas-to-write not met). */
+function refusing(ctx: CauseContext, o: ModelNode): boolean {
+  return ctx.findings.some((f) => f.code === 'MASTER_REFUSES_WRITES' && f.nodes.includes(o.label));
+}
+
 function lonely(ctx: CauseContext, o: ModelNode): boolean {
   return !o.replicas.some((r) => isHealthyReplica(ctx.model.byId.get(r)!, o));
 }
@@ -70,7 +75,7 @@ function detect(ctx: CauseContext): RootCause[] {
       summary: `Failover completed: ${old.label} is down and ${next.label} now serves its slots${nextLonely ? ', without a replica' : ''}.`,
       explanation:
         `${old.label} is a master with no slots left that ${old.health === 'fail' ? 'is flagged fail' : 'does not answer'}, and ${next.label} owns ${plural(next.slotCount, 'slot')} (${shortRanges(next.slots)}) ` +
-        `with a newer configEpoch (${next.configEpoch} > ${old.configEpoch})${wasPromoted(next) ? ' and its INFO replication shows a promotion (second_repl_offset set)' : ''}: the pattern a completed failover leaves behind. Every slot of that shard is served, so clients are fine${nextLonely ? `, but ${next.label} has no healthy replica: one more failure takes its slots down` : ''}.`,
+        `with a newer configEpoch (${next.configEpoch} > ${old.configEpoch})${wasPromoted(next) ? ' and its INFO replication shows a promotion (second_repl_offset set)' : ''}: the pattern a completed failover leaves behind. Every slot of that shard is served, so ${refusing(ctx, next) ? `reads work, but ${next.label} refuses writes (its min-replicas-to-write is not met: see writes-refused)` : 'clients are fine'}${nextLonely ? `, ${refusing(ctx, next) ? 'and' : 'but'} ${next.label} has no healthy replica: one more failure takes its slots down` : ''}.`,
       nodes: [old.label, next.label],
       slots: formatRanges(next.slots),
       actions,

@@ -23,6 +23,7 @@ import { reshardingInterrupted, reshardingStuckImport } from './resharding.ts';
 import { slotsNeverAssigned } from './slots-never-assigned.ts';
 import { isolatedNode, staleAddresses, staleAddressesSuspected } from './stale-addresses.ts';
 import type { CauseContext, RootCauseDetector } from './types.ts';
+import { writesRefused } from './writes-refused.ts';
 import { wrongAnnouncedAddress } from './wrong-announced-address.ts';
 
 export const DETECTORS: readonly RootCauseDetector[] = [
@@ -46,6 +47,7 @@ export const DETECTORS: readonly RootCauseDetector[] = [
   ownerNotAnswering,
   nobodyAnswered,
   infoVerdict,
+  writesRefused,
 ];
 
 /** Finding codes that describe the whole cluster: any cause listing them explains them, whatever its nodes. */

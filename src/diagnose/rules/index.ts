@@ -12,6 +12,7 @@ import { epochRule } from './epochs.ts';
 import { functionsRule } from './functions.ts';
 import { ghostRule } from './ghosts.ts';
 import { linksRule } from './links.ts';
+import { minReplicasRule } from './min-replicas.ts';
 import { nodeFlagsRule } from './node-flags.ts';
 import { probeRule } from './probe.ts';
 import { productionSettingsRule } from './production-settings.ts';
@@ -37,6 +38,7 @@ export const RULES: readonly { name: string; run: Rule }[] = [
   { name: 'views', run: viewsRule },
   { name: 'replication', run: replicationRule },
   { name: 'redundancy', run: redundancyRule },
+  { name: 'min-replicas-to-write', run: minReplicasRule },
   { name: 'config epochs', run: epochRule },
   { name: 'settings', run: settingsRule },
   { name: 'production settings', run: productionSettingsRule },

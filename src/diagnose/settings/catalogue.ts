@@ -128,6 +128,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     why: 'Data port to announce; 0 means the real one (wrong behind port mapping).',
   },
   {
+    name: 'min-replicas-to-write',
+    read: (c) => str(c.minReplicasToWrite),
+    same: true,
+    standard: '0',
+    why: 'A master with fewer good replicas than this refuses every write (NOREPLICAS); a promoted replica enforces its own value. 0 = off.',
+  },
+  {
+    name: 'min-replicas-max-lag',
+    read: (c) => str(c.minReplicasMaxLag),
+    same: true,
+    standard: '10',
+    why: 'Seconds since its last acknowledgement within which a replica counts as good for min-replicas-to-write; 0 turns that off.',
+  },
+  {
     name: 'cluster-preferred-endpoint-type',
     read: (c) => c.preferredEndpointType,
     same: true,
