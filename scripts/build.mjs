@@ -82,7 +82,7 @@ function redirect(importer, from, to) {
   return {
     name: `redirect ${from} to ${to}`,
     setup(b) {
-      b.onResolve({ filter: /^\.\// }, (args) =>
+      b.onResolve({ filter: /^\.\.?\// }, (args) =>
         args.path === from && importer.test(args.importer) ? { path: to, external: true } : undefined,
       );
     },
@@ -97,6 +97,7 @@ await build({
     main: 'src/cli/main.ts',
     'paste-worker': 'src/bot/paste-worker.ts',
     'config-load': 'src/config/load.ts',
+    'break-glass': 'src/approvals/break-glass.ts',
   },
   outdir: next,
   ...COMMON,
@@ -105,6 +106,7 @@ await build({
     packagesStayExternal,
     redirect(/[\\/]cli[\\/]diagnose-cmd\.ts$/, './diagnose.ts', './diagnose-file.js'),
     redirect(/[\\/]cli[\\/](diagnose-cmd|runbook)\.ts$/, './live.ts', './live.js'),
+    redirect(/[\\/]cli[\\/]plan-cmd\.ts$/, './plan-run.ts', './plan-run.js'),
   ],
 });
 // The two diagnoses each load one file instead of the chunks code splitting makes of them (~24 for a
@@ -117,6 +119,17 @@ await build({
   outdir: next,
   ...COMMON,
   plugins: [packagesStayExternal, redirect(/[\\/]cli[\\/]diagnose\.ts$/, './live.ts', './live.js')],
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'plan-run': 'src/cli/plan-run.ts' },
+  outdir: next,
+  ...COMMON,
+  plugins: [
+    packagesStayExternal,
+    redirect(/[\\/]cli[\\/]plan-run\.ts$/, '../approvals/break-glass.ts', './break-glass.js'),
+    redirect(/[\\/]config[\\/]registered\.ts$/, './load.ts', './config-load.js'),
+  ],
 });
 await build({
   absWorkingDir: root,
