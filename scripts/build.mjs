@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run build`: bundles the CLI (src/cli/main.ts) into dist/ with esbuild, in about half a second. Each
+// `npm run build`: bundles the CLI (src/cli/main.ts) into dist/ with esbuild, in about a second. Each
 // `await import()` of a command's module becomes its own chunk, so a command loads only its own code: the
-// start-up rule of src/cli/main.ts holds in the bundle too. npm packages stay in node_modules, except the
+// start-up rule of src/cli/main.ts holds in the bundle too. The busiest paths (a paste, a live diagnosis,
+// plan and apply) are each bundled again as one file, which their command imports instead of the chunks. npm packages stay in node_modules, except the
 // small ones on every start-up path (INLINE) and the Redis client, which is pre-bundled whole into
 // dist/vendor/ (VENDOR): loading its ~100 CommonJS files one by one cost ~55 ms of CPU on every live
 // command, one file costs ~30. Type checking is `npm run typecheck`'s job, not this one's.
@@ -109,10 +110,13 @@ await build({
     redirect(/[\\/]cli[\\/]plan-cmd\.ts$/, './plan-run.ts', './plan-run.js'),
   ],
 });
-// The two diagnoses each load one file instead of the chunks code splitting makes of them (~24 for a
-// paste, ~37 for a live target): each module costs the ESM loader about half a millisecond at start-up.
-// `diagnose` of a paste loads diagnose-file.js, which loads live.js only for a live target; `diagnose
-// <target>` and `runbook run` load live.js, with ioredis from dist/vendor/.
+// The two diagnoses and plan/apply each load one file instead of the chunks code splitting makes of them
+// (~24 for a paste, ~37 for a live target): each module costs the ESM loader about half a millisecond at
+// start-up. `diagnose` of a paste loads diagnose-file.js, which loads live.js only for a live target;
+// `diagnose <target>` and `runbook run` load live.js, `plan` and `apply` plan-run.js, with ioredis from
+// dist/vendor/. What one of them imports only on some runs (the registry reader with YAML and zod, the
+// break-glass record with BullMQ) stays a module of the split build: bundled in, its packages would load
+// on every run.
 await build({
   absWorkingDir: root,
   entryPoints: { 'diagnose-file': 'src/cli/diagnose.ts' },
