@@ -37,7 +37,13 @@ function wall(cmd: string, args: string[]): number {
 }
 
 /** A and B in turn, one warm-up each, then PAIRS pairs; medians of each and of the pairwise ratio. */
-function compare(label: string, goal: number, a: [string, string[]], b: [string, string[]]): void {
+function compare(
+  label: string,
+  goal: number,
+  a: [string, string[]],
+  b: [string, string[]],
+  names: [string, string] = ['redis-runbook', 'baseline'],
+): void {
   wall(...a);
   wall(...b);
   const as: number[] = [];
@@ -53,7 +59,7 @@ function compare(label: string, goal: number, a: [string, string[]], b: [string,
   const r = median(ratios);
   console.log(`\n${label}`);
   console.log(
-    `  redis-runbook: median ${median(as).toFixed(0)} ms   baseline: median ${median(bs).toFixed(0)} ms`,
+    `  ${names[0]}: median ${median(as).toFixed(0)} ms   ${names[1]}: median ${median(bs).toFixed(0)} ms`,
   );
   console.log(
     `  ratio (median of ${PAIRS} pairs): ${r.toFixed(2)}x   min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x   goal <= ${goal}x: ${r <= goal ? 'met' : 'NOT met'}`,
@@ -156,6 +162,7 @@ await withCluster(
       3,
       [process.execPath, [join(root, 'bench', '_ioredis-floor.mjs'), ...addresses]],
       ['redis-cli', ['--cluster', 'check', seed]],
+      ['node + ioredis only', 'redis-cli'],
     );
     breakdown(seed);
   },
