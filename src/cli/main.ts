@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit-cmd.ts';
 import { registerDiagnose } from './diagnose-cmd.ts';
+import { exitNow } from './exit-now.ts';
 import { registerExplainCommand } from './explain-cmd.ts';
 import { registerPlanCommands } from './plan-cmd.ts';
 import { registerRunbookCommand } from './runbook-cmd.ts';
@@ -33,6 +34,14 @@ registerSettingsCommand(program);
 registerServeCommand(program);
 registerShellCommand(program);
 registerAuditCommand(program);
+
+/** Commands that run until they are stopped; every other command exits as soon as its action is done. */
+const LONG_RUNNING = new Set(['serve', 'shell']);
+program.hook('postAction', async (_program, action) => {
+  let command = action;
+  while (command.parent && command.parent !== program) command = command.parent;
+  if (!LONG_RUNNING.has(command.name())) await exitNow(Number(process.exitCode ?? 0));
+});
 
 // `redis-runbook ... | head`: a reader that stops early is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
