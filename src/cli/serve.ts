@@ -4,6 +4,7 @@
  * a non-zero exit, never a stack), serves /healthz, /readyz and /metrics on $PORT in both Slack modes,
  * and stops gracefully on SIGTERM/SIGINT. It exits when stopped, even if a library left a handle open.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { buildBotDeps } from '../bot/deps.ts';
 import { redisDetails } from '../bot/details/redis.ts';
@@ -96,6 +97,9 @@ async function run(setup: Setup, host: string | undefined, logger: Logger, queue
   const readiness = new Readiness();
   const drain = new Drain();
   const wrapUp = new AbortController();
+  // Every diagnosis in flight listens on it (and stops listening when it ends): 50 at once are normal
+  // load, not the leak Node's warning at 11 listeners assumes.
+  setMaxListeners(0, wrapUp.signal);
   const routes = opsRoutes({ readiness, metrics });
   const socketMode = slack.appToken !== undefined;
   const bot = createSlackBot({
