@@ -293,3 +293,28 @@ describe('a master refusing writes now', () => {
     expect(to.hint).toContain('redis-cli -h 127.101.28.4 -p 7000 CONFIG SET min-replicas-to-write 0');
   });
 });
+
+describe('fix-coverage and masters refusing writes', () => {
+  const [M1, M2, M3] = ['127.238.13.1:7000', '127.238.13.2:7000', '127.238.13.3:7000'];
+  const assignedTo = (p: ReturnType<typeof asPlan>) =>
+    new Set(p.steps.flatMap((s) => (s.kind === 'assign-slots' ? [s.node.address] : [])));
+
+  it('gives the empty slots to masters that take writes, not to one refusing them now', () => {
+    const p = asPlan(plan('fix-coverage', 'slots-unassigned', {}, (s) => setMin(s, M1, 1, 0)));
+    expect(assignedTo(p).has(M1)).toBe(false);
+    expect([...assignedTo(p)].length).toBeGreaterThan(0);
+    expect(texts(p)).not.toContain('refuses writes now');
+  });
+
+  it('when every master refuses writes, still covers the slots and says they are served for reads only', () => {
+    const p = asPlan(
+      plan('fix-coverage', 'slots-unassigned', {}, (s) => {
+        for (const m of [M1, M2, M3]) setMin(s, m, 1, 0);
+      }),
+    );
+    expect(assignedTo(p).size).toBeGreaterThan(0);
+    expect(texts(p)).toMatch(
+      /refuses writes now \(min-replicas-to-write 1.*\): .* will be served for reads only/,
+    );
+  });
+});

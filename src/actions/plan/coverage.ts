@@ -22,6 +22,7 @@ import type { ActionModule, Plan, PlanInput, PlanStep, Refusal, Risk } from '../
 import { frame, refuse } from './common.ts';
 import { deadAlternatives, deadOwners, deadReasons, deadRisks, liveReplicas } from './coverage-dead.ts';
 import { type CoverageScope, holdersText, keysByHolder, readScope } from './coverage-scope.ts';
+import { refusingWritesNow } from './min-replicas.ts';
 import {
   announceSteps,
   assignStep,
@@ -191,7 +192,11 @@ function plan(input: PlanInput): Plan | Refusal {
   const keyed = all.filter((s) => c.holders.has(s));
   for (const s of keyed) give(c.holders.get(s)![0]!.node!.id, [s]);
   const empty = all.filter((s) => !c.holders.has(s));
-  const holders = masters.map((n) => ({
+  // Empty slots go to masters that take writes: one that refuses them now (its min-replicas-to-write not
+  // met) would serve them read-only. Only when every healthy master refuses do they go to those, and the
+  // plan says so; slots with keys still go where their keys are.
+  const writable = masters.filter((n) => refusingWritesNow(n) === null);
+  const holders = (writable.length > 0 ? writable : masters).map((n) => ({
     id: n.id,
     slots: normalizeRanges([...holderOf(n).slots, ...slotsToRanges(shares.get(n.id)!.free)]),
   }));
@@ -258,6 +263,14 @@ function build(
     });
   }
   if (dead.length > 0) risks.push(...deadRisks(c, dead, shares[0]!.node.label));
+  for (const { sh, got } of per) {
+    const why = refusingWritesNow(sh.node);
+    if (why === null) continue;
+    risks.push({
+      kind: 'availability',
+      text: `${sh.node.label} refuses writes now (${why}): ${rangesText(got)} will be served for reads only until it counts enough good replicas again (restart its replicas or add one).`,
+    });
+  }
   // Once per node and per slot, not once per slot and node: this runs for each of the 16,384 slots.
   const serving = input.model.nodes.map(isHealthyMaster);
   const planned = rangesToBitmap(all);

@@ -166,6 +166,13 @@ export function judgeReplicaChange(
   ];
 }
 
+/** Why `node` refuses writes now (its min-replicas-to-write is not met), or null when it takes them or nobody can tell. */
+export function refusingWritesNow(node: ModelNode): string | null {
+  const q = minReplicasOf(node);
+  if (q.good === null || !refusesWrites(q, q.good)) return null;
+  return `${q.text}, ${goodText(q.good)}`;
+}
+
 /**
  * The ACTION_MIN_REPLICAS refusal of slot moves whose source or receiver refuses writes now: MIGRATE is a
  * write on both sides, so the first one would fail with NOREPLICAS and leave a slot open. Null when none does.
