@@ -1,9 +1,11 @@
 /**
- * General health check: all slots assigned and served, every master with a replica, bus ports open,
+ * General health check: all slots assigned and served, every master with a replica and taking writes
+ * (min-replicas-to-write met), bus ports open,
  * replicas on other hosts, node timeout sane, production settings safe, and every node agreeing on the layout.
  */
 import { isDown } from '../diagnose/context.ts';
 import { deriveFacts, effectiveConfig } from '../diagnose/facts.ts';
+import { minReplicasOf } from '../diagnose/min-replicas.ts';
 import type { FindingCode } from '../diagnose/types.ts';
 import {
   BUS_CHECK_ALTERNATIVES,
@@ -89,6 +91,45 @@ const replicasStep = defineStep('replicas', 'Does every master have a replica?',
     },
     'If one of these masters dies its slots go down until it is restarted: add a replica to each.',
   );
+});
+
+const writesStep = defineStep('writes', 'Does every master accept writes?', (ctx, self) => {
+  const command = `${cli(ctx, entryAddress(ctx), 'info replication')} | grep -E '^(role|connected_slaves|min_slaves_good_slaves)'`;
+  const blind = withoutView(ctx, self, command);
+  if (blind) return blind;
+  const owners = deriveFacts(ctx.model).owners.filter((m) => !isDown(m));
+  const settings = owners.map((m) => ({ m, q: minReplicasOf(m) }));
+  const refusing = fromFindings(ctx, ['MASTER_REFUSES_WRITES']);
+  if (refusing.length > 0)
+    return problem(self, {
+      command,
+      evidence: cap(refusing),
+      meaning:
+        'These masters refuse every write with NOREPLICAS while the cluster reports ok: bring their replicas back or add one.',
+    });
+  const unknown = settings.filter(({ q }) => q.state === 'unknown' || (q.state === 'on' && q.good === null));
+  if (owners.length > 0 && unknown.length === owners.length)
+    return skipped(
+      self,
+      {
+        command,
+        evidence: [],
+        meaning:
+          'Run the command on each master: min_slaves_good_slaves below min-replicas-to-write means it refuses writes.',
+      },
+      `min-replicas-to-write was not read (${unknown[0]!.q.why ?? 'no CONFIG GET or INFO replication'})`,
+    );
+  const on = settings.filter(({ q }) => q.state === 'on');
+  const evidence = [
+    on.length === 0
+      ? `No master enforces min-replicas-to-write: none refuses writes for want of replicas.`
+      : `${plural(on.length, 'master')} ${on.length === 1 ? 'enforces' : 'enforce'} min-replicas-to-write and ${on.length === 1 ? 'counts' : 'count'} enough good replicas.`,
+  ];
+  if (unknown.length > 0)
+    evidence.push(
+      `Not read on ${unknown.map(({ m }) => m.label).join(', ')}: ${unknown[0]!.q.why ?? 'unknown'}.`,
+    );
+  return ok(self, { command, evidence, meaning: 'Writes are accepted everywhere this could be checked.' });
 });
 
 const busStep = defineStep('bus-ports', 'Are the cluster bus ports reachable?', (ctx, self) => {
@@ -198,10 +239,11 @@ export const healthRunbook: Runbook = {
   name: 'health',
   title: 'Cluster health check',
   description:
-    'No incident in sight: check coverage, redundancy, bus ports, placement, timeouts, settings and agreement.',
+    'No incident in sight: check coverage, redundancy, writes, bus ports, placement, timeouts, settings and agreement.',
   steps: [
     slotsStep,
     replicasStep,
+    writesStep,
     busStep,
     placementStep,
     timeoutStep,

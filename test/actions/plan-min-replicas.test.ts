@@ -10,10 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/actions/registry.ts';
 import type { PlanInput } from '../../src/actions/types.ts';
+import { buildModel } from '../../src/cluster/model.ts';
 import type { ClusterSnapshot, NodeConfig, NodeObservation } from '../../src/cluster/types.ts';
-import { diagnosePaste } from '../../src/diagnose/diagnose.ts';
+import { diagnose, diagnosePaste } from '../../src/diagnose/diagnose.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
+import { runStepsSync } from '../../src/runbooks/run.ts';
 import { scenarioPaste } from '../diagnose/scenario-fixtures.ts';
+import { fixtureSnapshot } from '../runbooks/fixture-snapshot.ts';
 import { asPlan, asRefusal, fixtureInput } from './plan-input.ts';
 
 const [A, B, RA, RB] = ['127.189.3.1:7000', '127.189.3.2:7000', '127.189.3.4:7000', '127.189.3.5:7000'];
@@ -316,5 +319,34 @@ describe('fix-coverage and masters refusing writes', () => {
     expect(texts(p)).toMatch(
       /refuses writes now \(min-replicas-to-write 1.*\): .* will be served for reads only/,
     );
+  });
+});
+
+describe('the health runbook: does every master accept writes?', () => {
+  const writesStep = (edit: (s: ClusterSnapshot) => void) => {
+    const snapshot = fixtureSnapshot('healthy');
+    edit(snapshot);
+    const ctx = { snapshot, model: buildModel(snapshot), diagnosis: diagnose(snapshot) };
+    return runStepsSync(ctx, 'health').find((r) => r.id === 'writes')!;
+  };
+
+  it('a problem naming the master that refuses writes', () => {
+    const step = writesStep((s) => setMin(s, A, 1, 0));
+    expect(step.verdict).toBe('problem');
+    expect(step.evidence.join('\n')).toContain(`Master ${A}`);
+    expect(step.evidence.join('\n')).toContain('NOREPLICAS');
+  });
+
+  it('ok when the setting is met, and says what it could not read', () => {
+    const met = writesStep((s) => setMin(s, A, 1, 1));
+    expect(met.verdict).toBe('ok');
+    expect(met.evidence[0]).toBe('1 master enforces min-replicas-to-write and counts enough good replicas.');
+    // CONFIG GET denied and no INFO replication: nothing says whether B enforces it.
+    const denied = writesStep((s) => {
+      deny(s, B);
+      delete obs(s, B).replication;
+    });
+    expect(denied.verdict).toBe('ok');
+    expect(denied.evidence.join('\n')).toContain(`Not read on ${B}`);
   });
 });

@@ -225,9 +225,9 @@ describe('step runner', () => {
       seen.push(`${i + 1}/${total} ${step.id}`);
       if (i === 0) throw new Error('transport down');
     });
-    expect(results).toHaveLength(8);
-    expect(seen[0]).toBe('1/8 slots');
-    expect(seen.at(-1)).toBe('8/8 root-cause');
+    expect(results).toHaveLength(9);
+    expect(seen[0]).toBe('1/9 slots');
+    expect(seen.at(-1)).toBe('9/9 root-cause');
   });
 
   it('shows the password env var name, never a password, in commands', () => {
