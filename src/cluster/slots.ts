@@ -97,10 +97,17 @@ export function subtractRanges(a: readonly SlotRange[], b: readonly SlotRange[])
   return bitmapToRanges(bits);
 }
 
-/** Slots present in both `a` and `b`. */
+/** Slots present in both `a` and `b`: one merge over the two sorted lists, never a pass over all 16,384 slots. */
 export function intersectRanges(a: readonly SlotRange[], b: readonly SlotRange[]): SlotRange[] {
-  const x = rangesToBitmap(a);
-  const y = rangesToBitmap(b);
-  for (let i = 0; i < SLOT_COUNT; i++) x[i] = x[i]! & y[i]!;
-  return bitmapToRanges(x);
+  const x = normalizeRanges(a);
+  const y = normalizeRanges(b);
+  const out: SlotRange[] = [];
+  for (let i = 0, j = 0; i < x.length && j < y.length; ) {
+    const start = Math.max(x[i]!.start, y[j]!.start, 0);
+    const end = Math.min(x[i]!.end, y[j]!.end, SLOT_COUNT - 1);
+    if (start <= end) out.push({ start, end });
+    if (x[i]!.end < y[j]!.end) i++;
+    else j++;
+  }
+  return out;
 }

@@ -1,10 +1,18 @@
 /**
  * slotsToRanges: sorted input in one pass, unsorted input sorted first; duplicates and neighbours merge,
- * always as the same slots read through a bitmap would.
+ * always as the same slots read through a bitmap would; intersectRanges gives what a bitmap gives.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitmapToRanges, formatRanges, SLOT_COUNT, slotsToRanges } from '../../src/cluster/slots.ts';
+import {
+  bitmapToRanges,
+  formatRanges,
+  intersectRanges,
+  rangesToBitmap,
+  SLOT_COUNT,
+  slotsToRanges,
+} from '../../src/cluster/slots.ts';
+import type { SlotRange } from '../../src/cluster/types.ts';
 
 describe('slotsToRanges', () => {
   it('merges runs of sorted slots', () => {
@@ -34,5 +42,33 @@ describe('slotsToRanges', () => {
   it('gives nothing for nothing, and one range for every slot', () => {
     expect(slotsToRanges([])).toEqual([]);
     expect(slotsToRanges(Array.from({ length: 16384 }, (_, i) => i))).toEqual([{ start: 0, end: 16383 }]);
+  });
+});
+
+describe('intersectRanges', () => {
+  /** The obvious version, slot by slot over a bitmap: the oracle. */
+  const bySlot = (a: SlotRange[], b: SlotRange[]) => {
+    const x = rangesToBitmap(a);
+    const y = rangesToBitmap(b);
+    for (let i = 0; i < x.length; i++) x[i] = x[i]! & y[i]!;
+    return bitmapToRanges(x);
+  };
+
+  it('gives what a slot-by-slot intersection gives, for unsorted, overlapping and empty ranges', () => {
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const ranges = () =>
+      Array.from({ length: rnd(8) }, () => {
+        const start = rnd(16384);
+        return { start, end: Math.min(start + rnd(3000) - 200, 16383) };
+      });
+    for (let k = 0; k < 2000; k++) {
+      const a = ranges();
+      const b = ranges();
+      expect(intersectRanges(a, b)).toEqual(bySlot(a, b));
+    }
   });
 });
