@@ -167,12 +167,13 @@ async function forgotten(ctx: Ctx, c: Extract<Condition, { kind: 'forgotten' }>)
 async function slotsSettled(ctx: Ctx, c: Extract<Condition, { kind: 'slots-settled' }>) {
   const views = await allViews(ctx);
   const wanted = rangesToBitmap(c.slots);
-  const owner = new Map<number, string>();
+  // Arrays indexed by slot, not maps: this runs on every poll, over up to 16,384 slots per view.
+  const owner: (string | undefined)[] = new Array(wanted.length);
   const bad: string[] = [];
   for (const v of views) {
-    const seen = new Map<number, string>();
+    const seen: (string | undefined)[] = new Array(wanted.length);
     for (const l of v.lines) {
-      for (const r of l.slots) for (let s = r.start; s <= r.end; s++) if (wanted[s]) seen.set(s, l.id);
+      for (const r of l.slots) for (let s = r.start; s <= r.end; s++) if (wanted[s]) seen[s] = l.id;
       if (!l.flags.includes('myself')) continue;
       const open = [...l.migrating.map((m) => m.slot), ...l.importing.map((m) => m.slot)].filter(
         (s) => wanted[s],
@@ -181,13 +182,13 @@ async function slotsSettled(ctx: Ctx, c: Extract<Condition, { kind: 'slots-settl
     }
     for (const r of c.slots) {
       for (let s = r.start; s <= r.end; s++) {
-        const id = seen.get(s);
-        const first = owner.get(s);
+        const id = seen[s];
+        const first = owner[s];
         if (id === undefined) {
           bad.push(`${v.address} lists no owner for slot ${s}`);
           break;
         }
-        if (first === undefined) owner.set(s, id);
+        if (first === undefined) owner[s] = id;
         else if (first !== id) {
           bad.push(`${v.address} names another owner for slot ${s}`);
           break;
