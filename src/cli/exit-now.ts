@@ -5,9 +5,16 @@
  * waited out for nothing.
  */
 
-/** Resolves once everything written to `stream` so far has been handed to the OS (at once when it is gone). */
+/** The longest an exit waits for a stream to take its last bytes (a reader that stopped reading). */
+const FLUSH_WAIT_MS = 2000;
+
+/**
+ * Resolves once everything written to `stream` so far has been handed to the OS: at once when the stream
+ * is gone, and after FLUSH_WAIT_MS at the latest, so an exit never hangs on a stalled reader.
+ */
 function flushed(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
+    setTimeout(resolve, FLUSH_WAIT_MS).unref();
     try {
       stream.write('', () => resolve());
     } catch {
