@@ -12,10 +12,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planAction } from '../../src/actions/service.ts';
 import type { Plan } from '../../src/actions/types.ts';
+import { buildModel } from '../../src/cluster/model.ts';
 import { type DevCluster, type DevNode, keysInRanges, startCluster } from '../../src/devcluster/index.ts';
 import { ownSlots } from '../../src/devcluster/scenario-kit.ts';
+import { diagnose } from '../../src/diagnose/diagnose.ts';
 import { isLoopbackHost } from '../../src/diagnose/probe/nat.ts';
+import { probeCluster } from '../../src/diagnose/probe/probe.ts';
 import type { ActionParams } from '../../src/diagnose/types.ts';
+import { runStepsSync } from '../../src/runbooks/run.ts';
 import { aclConfig, configOf, mustPlan, optsOf, run, setAclUsers } from './action-helpers.ts';
 
 /** The README's diagnosis ACL without +config|get. */
@@ -181,5 +185,11 @@ describe('min-replicas-to-write on a real cluster', () => {
       c.cli(m0, 'MIGRATE', m2.host, m2.port, '', 0, 5000, 'AUTH2', 'admin', 'admin-pw', 'KEYS', key),
     ).rejects.toThrow(/NOREPLICAS/);
     expect(await c.cli(m0, 'GET', key)).toBe('v');
+    // The health runbook, live: its writes step names m0.
+    const snapshot = await probeCluster(configOf(c), { allowHost: isLoopbackHost, password: 'admin-pw' });
+    const ctx = { snapshot, model: buildModel(snapshot), diagnosis: diagnose(snapshot) };
+    const writes = runStepsSync(ctx, 'health').find((s) => s.id === 'writes')!;
+    expect(writes.verdict).toBe('problem');
+    expect(writes.evidence.join('\n')).toContain(`Master ${m0.address}`);
   }, 120_000);
 });
