@@ -43,10 +43,13 @@ program.hook('postAction', async (_program, action) => {
   if (!LONG_RUNNING.has(command.name())) await exitNow(Number(process.exitCode ?? 0));
 });
 
-// `redis-runbook ... | head`: a reader that stops early is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(process.exitCode ?? 0);
-});
+// `redis-runbook ... | head`: a reader that stops early loses the rest of the output, never the work. An
+// `apply` cut off there would stop between two steps, leaving slots open and its audit unfinished, and
+// would exit 0 as if it had succeeded: the command runs to its end and exits with its own code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
 
 await program.parseAsync(process.argv);
