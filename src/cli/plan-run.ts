@@ -236,17 +236,55 @@ async function execute(
   audit: BreakGlassRecord | null,
 ): Promise<number> {
   const events: ExecutionEvent[] = [];
-  const result = await executePlan(cluster, plan, {
-    ...observe,
-    listener: async (e) => {
-      events.push(e);
-      if (!json) io.out(eventText(e, plan));
-      await audit?.listener(e);
-    },
-  });
+  const stop = interruptible(io);
+  let result: Awaited<ReturnType<typeof executePlan>>;
+  try {
+    result = await executePlan(cluster, plan, {
+      ...observe,
+      signal: stop.signal,
+      listener: async (e) => {
+        events.push(e);
+        if (!json) io.out(eventText(e, plan));
+        await audit?.listener(e);
+      },
+    });
+  } finally {
+    stop.release();
+  }
   await audit?.finish(result);
   if (json) io.out(JSON.stringify({ plan, events, result }, null, 2));
   else print(io, ['', ...renderText(resultMessage(result, plan))]);
   if (result.outcome === 'succeeded') return EXIT_OK;
   return result.outcome === 'refused' ? EXIT_REFUSED : EXIT_FAILED;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during a run: the first stops it at the next safe point, before the next step or
+ * between two batches of a slot move (whose open slots the run then lists, for fix-open-slot), and the
+ * run reports, audits and exits 5 like any run stopped part-way; a second exits at once, and says what
+ * that may leave behind. Without this Node would die mid-command.
+ */
+function interruptible(io: PlanIo): { signal: AbortSignal; release(): void } {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      io.err(
+        `${signal} again: exiting now, in the middle of a step. Diagnose the cluster before anything else: a slot move may be left open (fix-open-slot closes it).`,
+      );
+      process.exit(130);
+    }
+    io.err(
+      `${signal}: stopping at the next safe point: before the next step, or between two batches of a slot move (slots it opened are then listed). Press Ctrl-C again to exit at once, mid-step.`,
+    );
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: stop.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

@@ -70,7 +70,10 @@ export async function runSteps(
     };
     if (signal.aborted) {
       return fail(
-        new ActionError('ACTION_STEP_FAILED', `stopped before step ${index + 1}: shutdown requested`),
+        new ActionError(
+          'ACTION_STEP_FAILED',
+          `stopped before step ${index + 1}: a stop was requested (the worker shutting down, or Ctrl-C)`,
+        ),
         0,
       );
     }
