@@ -45,10 +45,11 @@ program.hook('postAction', async (_program, action) => {
 
 // `redis-runbook ... | head`: a reader that stops early loses the rest of the output, never the work. An
 // `apply` cut off there would stop between two steps, leaving slots open and its audit unfinished, and
-// would exit 0 as if it had succeeded: the command runs to its end and exits with its own code.
+// would exit 0 as if it had succeeded: the command runs to its end and exits with its own code. EIO is a
+// terminal that went away (an SSH session dropped): the same.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'EIO' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
 }
 

@@ -259,7 +259,8 @@ async function execute(
 }
 
 /**
- * Ctrl-C (or SIGTERM) during a run: the first stops it at the next safe point, before the next step or
+ * Ctrl-C (or SIGTERM, or SIGHUP when the terminal goes away, an SSH session dropped) during a run: the
+ * first stops it at the next safe point, before the next step or
  * between two batches of a slot move (whose open slots the run then lists, for fix-open-slot), and the
  * run reports, audits and exits 5 like any run stopped part-way; a second exits at once, and says what
  * that may leave behind. Without this Node would die mid-command.
@@ -278,13 +279,12 @@ function interruptible(io: PlanIo): { signal: AbortSignal; release(): void } {
     );
     stop.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
   return {
     signal: stop.signal,
     release: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const s of signals) process.off(s, onSignal);
     },
   };
 }
