@@ -50,7 +50,8 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     logger,
     ...(wired ? { fixes: wired.fixes } : {}),
   });
-  if (wired) wired.runtime.startWorker(wired.executor, bot.fixObserver);
+  const worker = wired ? wired.runtime.startWorker(wired.executor, bot.fixObserver) : null;
+  if (wired && worker) stopFixesOnSignal(() => worker.running().length > 0, wired.runtime.close);
   const user = opts.as ?? 'local operator';
   const rules = [
     opts.as ? `user rules for ${opts.as}` : 'no user rules (use --as <user> to apply them)',
@@ -77,4 +78,24 @@ export async function shell(opts: ShellCommandOptions): Promise<number> {
     await wired.runtime.close();
   }
   return 0;
+}
+
+/**
+ * Ctrl-C, SIGTERM or SIGHUP (a dropped SSH session) while a fix runs in this shell: the fix stops at its
+ * next safe point (before its next step, or between two batches of a slot move), its outcome and the
+ * slots it left open are recorded and told, then the shell exits 130. A second signal, or one with no
+ * fix running, exits at once. Without this Node would die mid-step and the request would only be marked
+ * of unknown outcome by the next reconcile.
+ */
+function stopFixesOnSignal(running: () => boolean, close: (drainMs?: number) => Promise<unknown>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping || !running()) process.exit(130);
+    stopping = true;
+    process.stderr.write(
+      `redis-runbook shell: ${signal}: stopping the running fix at its next safe point, then exiting (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to exit at once, mid-step)…\n`,
+    );
+    void close(60_000).finally(() => process.exit(130));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalKeys } from '../../src/approvals/keys.ts';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
+import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
 import { waitUntil } from '../bot/helpers/fake-slack.ts';
 import { calls } from '../live/action-helpers.ts';
 import { BIN } from '../ops/helpers/serve-process.ts';
@@ -98,4 +99,72 @@ describe('fixes in the terminal shell', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('Ctrl-C while an approved reshard runs: stopped at a safe point, recorded as failed, every key kept', async () => {
+    const keys = await loadKeys(c, 'shell-int', 30_000);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: q.url,
+      NO_COLOR: '1',
+      LOG_LEVEL: 'error',
+    };
+    const child: ChildProcessWithoutNullStreams = spawn(
+      process.execPath,
+      [BIN, 'shell', '--config', join(dir, 'r.yml')],
+      { env },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const exited = new Promise<number | null>((res) => child.on('close', res));
+    const [from, to] = [c.node(1), c.node(2)];
+    try {
+      child.stdin.write(
+        `--as alice fix prod reshard --from ${from.address} --to ${to.address} --slots 3000\n`,
+      );
+      const id = await waitUntil(() => out.match(/fx-[a-z0-9]{8}/)?.[0], 60_000, 'the reshard card');
+      child.stdin.write(`--as bob approve ${id}\n`);
+      await waitUntil(() => (/Step 1\/2: Move /.test(out) ? true : undefined), 60_000, 'the move started');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(err).toContain('SIGINT: stopping the running fix at its next safe point');
+      const tag = approvalKeys().tag;
+      const events = (await auditOf(q.admin, tag, id)).map((e) => e.event);
+      expect(events.slice(0, 3)).toEqual(['requested', 'approved', 'executing']);
+      expect(events.at(-1)).toBe('failed');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const fix = spawn(
+      process.execPath,
+      [
+        BIN,
+        'apply',
+        'fix-open-slot',
+        'prod',
+        '--config',
+        join(dir, 'r.yml'),
+        '--yes',
+        '--reason',
+        'after ctrl-c',
+      ],
+      { env: { ...env, REDIS_URL: '' } },
+    );
+    const fixed = await new Promise<number | null>((res) => fix.on('close', res));
+    // 0 when slots were left open and are now closed; 4 (refused: nothing to fix) when none was left open.
+    expect([0, 4]).toContain(fixed);
+    await c.waitFor(
+      async () =>
+        (await Promise.all(c.live().map((n) => c.clusterInfo(n)))).every((i) => i['cluster_state'] === 'ok'),
+      { what: 'cluster_state ok everywhere', timeoutMs: 20_000 },
+    );
+    const read = await readKeys(c, keys);
+    expect(read.missing).toEqual([]);
+  }, 180_000);
 });
