@@ -1,5 +1,5 @@
 /** Shared bits of the live action tests: a registry entry for a dev cluster, plan/execute wrappers, keys, commandstats, the CLI. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { expect } from 'vitest';
 import { type ExecuteOptions, executePlan, planAction } from '../../src/actions/service.ts';
 import type { ExecutionEvent, ExecutionResult, Plan, Refusal } from '../../src/actions/types.ts';
@@ -99,14 +99,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The environment a CLI run under test gets: no registry, no colours, no REDIS_URL. */
+function cliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['REDIS_RUNBOOK_CONFIG'];
+  delete env['REDIS_URL']; // `apply` audits to REDIS_URL when set: never the machine's own 6379
+  return env;
+}
+
+/** Starts the compiled `redis-runbook <args>` as an operator runs it, in the environment of cliEnv. */
+export function spawnBuiltCli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['bin/redis-runbook.js', ...args], { env: cliEnv() });
+}
+
 /** Runs `redis-runbook <args>` (from source, no registry, no colours, stdin closed); killed after 60 s. */
 export function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['REDIS_RUNBOOK_CONFIG'];
-    delete env['REDIS_URL']; // `apply` audits to REDIS_URL when set: never the machine's own 6379
     const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env,
+      env: cliEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

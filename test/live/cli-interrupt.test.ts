@@ -6,10 +6,10 @@
  * CLI reshards 3,000 slots and gets the signal once the move has reported its first slots. Before, Node
  * died on the spot, mid-step.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
 import { loadKeys, readKeys } from '../../src/devcluster/keys.ts';
+import { spawnBuiltCli } from './action-helpers.ts';
 
 const KEYS = 30_000;
 let c: DevCluster;
@@ -22,13 +22,8 @@ function runInterrupted(
   signal: NodeJS.Signals = 'SIGINT',
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['REDIS_RUNBOOK_CONFIG'];
-    delete env['REDIS_URL'];
-    const p = spawn(process.execPath, ['bin/redis-runbook.js', ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawnBuiltCli(args);
+    p.stdin.end();
     let out = '';
     let err = '';
     let sent = false;

@@ -5,9 +5,9 @@
  * its end (every slot assigned) and the exit code must be the command's own; it used to exit 0 on the
  * broken pipe with nothing fixed.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, startCluster } from '../../src/devcluster/index.ts';
+import { spawnBuiltCli } from './action-helpers.ts';
 
 let c: DevCluster;
 
@@ -31,13 +31,8 @@ function runClosing(
   stream: 'stdout' | 'stderr',
 ): Promise<{ code: number | null; read: string }> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['REDIS_RUNBOOK_CONFIG'];
-    delete env['REDIS_URL'];
-    const p = spawn(process.execPath, ['bin/redis-runbook.js', ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawnBuiltCli(args);
+    p.stdin.end();
     let read = '';
     p[stream].once('data', (b: Buffer) => {
       read = b.toString();
