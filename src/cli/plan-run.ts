@@ -260,10 +260,10 @@ async function execute(
 
 /**
  * Ctrl-C (or SIGTERM, or SIGHUP when the terminal goes away, an SSH session dropped) during a run: the
- * first stops it at the next safe point, before the next step or
- * between two batches of a slot move (whose open slots the run then lists, for fix-open-slot), and the
- * run reports, audits and exits 5 like any run stopped part-way; a second exits at once, and says what
- * that may leave behind. Without this Node would die mid-command.
+ * first stops it at the next safe point, before the next step or between two batches of a slot move
+ * (whose open slots the run then lists, for fix-open-slot), and the run reports, audits and exits 5 like
+ * any run stopped part-way; a second exits at once, and says what that may leave behind. Without this
+ * Node would die mid-command.
  */
 function interruptible(io: PlanIo): { signal: AbortSignal; release(): void } {
   const stop = new AbortController();
